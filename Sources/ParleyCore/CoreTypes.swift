@@ -1,0 +1,112 @@
+import Foundation
+import ParleyProtocol
+
+/// Identifies one client connection for the lifetime of the server process.
+public struct ConnectionID: Hashable, Sendable, CustomStringConvertible {
+    public let raw: UInt64
+    public init(_ raw: UInt64) { self.raw = raw }
+    public var description: String { "c\(raw)" }
+}
+
+/// A password hash in its stored, self-describing form (algorithm, parameters, salt and hash).
+/// The core never looks inside; hashing and verification are effects carried out by an adapter.
+public struct PasswordHash: Hashable, Sendable {
+    public let encoded: String
+    public init(encoded: String) { self.encoded = encoded }
+}
+
+/// A message waiting for its offline recipient, in the order it was sent.
+public struct StoredMessage: Hashable, Sendable {
+    public var id: Int64
+    public var sender: String
+    public var recipient: String
+    public var text: String
+    public var sent: Date
+
+    public init(id: Int64, sender: String, recipient: String, text: String, sent: Date) {
+        self.id = id
+        self.sender = sender
+        self.recipient = recipient
+        self.text = text
+        self.sent = sent
+    }
+}
+
+/// One account as the store keeps it.
+public struct AccountRecord: Hashable, Sendable {
+    public var name: String
+    public var passwordHash: PasswordHash
+    /// Consecutive wrong passwords since the last success or lock.
+    public var failedAttempts: Int
+    public var lockedUntil: Date?
+    /// When the user last logged out (or was last known to be online), for `whoelsesince`.
+    public var lastSeen: Date?
+
+    public init(name: String, passwordHash: PasswordHash, failedAttempts: Int = 0, lockedUntil: Date? = nil, lastSeen: Date? = nil) {
+        self.name = name
+        self.passwordHash = passwordHash
+        self.failedAttempts = failedAttempts
+        self.lockedUntil = lockedUntil
+        self.lastSeen = lastSeen
+    }
+}
+
+/// Everything the core needs from the store at start-up.
+public struct CoreSnapshot: Sendable {
+    public var accounts: [AccountRecord]
+    /// (blocker, blocked) pairs.
+    public var blocks: [(blocker: String, blocked: String)]
+    /// Waiting messages, oldest first.
+    public var waitingMessages: [StoredMessage]
+
+    public init(accounts: [AccountRecord] = [], blocks: [(blocker: String, blocked: String)] = [], waitingMessages: [StoredMessage] = []) {
+        self.accounts = accounts
+        self.blocks = blocks
+        self.waitingMessages = waitingMessages
+    }
+}
+
+/// A change the core asks the store to make durable. The store applies writes in the order given.
+public enum StoreWrite: Hashable, Sendable {
+    case createAccount(name: String, passwordHash: PasswordHash, at: Date)
+    case setLockState(name: String, failedAttempts: Int, lockedUntil: Date?)
+    case block(blocker: String, blocked: String)
+    case unblock(blocker: String, blocked: String)
+    case enqueue(StoredMessage)
+    /// The messages were handed to the recipient's connection.
+    case dequeue(ids: [Int64])
+    case recordLogin(name: String, at: Date)
+    case recordLogout(name: String, at: Date)
+}
+
+/// Timers the core asks for. When one fires the adapter feeds `CoreInput.timerFired` back; the core checks
+/// the deadline itself, so a stale or early firing is harmless.
+public enum TimerKey: Hashable, Sendable {
+    case inactivity(ConnectionID)
+    case privateRequest(from: String, to: String)
+}
+
+/// Settings of the chat rules. The command line fills these in.
+public struct CoreConfiguration: Sendable {
+    /// Seconds an account stays locked after `maxFailedAttempts` wrong passwords.
+    public var blockDuration: TimeInterval
+    /// Seconds without a user command before logout; `nil` disables the timeout.
+    public var inactivityTimeout: TimeInterval?
+    public var registrationEnabled: Bool
+    public var maxFailedAttempts: Int
+    public var privateRequestLifetime: TimeInterval
+    public var serverName: String
+
+    public init(
+        blockDuration: TimeInterval = 60, inactivityTimeout: TimeInterval? = 120, registrationEnabled: Bool = true,
+        maxFailedAttempts: Int = 3, privateRequestLifetime: TimeInterval = ProtocolLimits.privateRequestLifetime,
+        serverName: String = "parleyd"
+    ) {
+        self.blockDuration = blockDuration
+        self.inactivityTimeout = inactivityTimeout
+        self.registrationEnabled = registrationEnabled
+        self.maxFailedAttempts = maxFailedAttempts
+        self.privateRequestLifetime = privateRequestLifetime
+        self.serverName = serverName
+    }
+}

@@ -1,0 +1,150 @@
+/// A client request: `{"id": 7, "op": "message", "to": "bob", "text": "hi"}`.
+///
+/// Every request carries an `id`; the server answers each with exactly one `Reply` with the same `id`.
+public struct Request: Sendable, Hashable {
+    public var id: RequestID
+    public var command: Command
+
+    public init(id: RequestID, command: Command) {
+        self.id = id
+        self.command = command
+    }
+}
+
+/// What a request asks for. The `op` field on the wire names the case.
+public enum Command: Sendable, Hashable {
+    /// First request on every connection: the protocol version the client speaks.
+    case hello(version: Int, client: String?)
+    case login(username: String, password: String)
+    /// Creates the account after the server checks that `confirmation` matches `password`.
+    case register(username: String, password: String, confirmation: String)
+    case message(to: String, text: String)
+    case broadcast(text: String)
+    case whoelse
+    case whoelsesince(seconds: Int)
+    case block(user: String)
+    case unblock(user: String)
+    /// Asks `user` for consent to a direct session; `port` is where the requester listens for the peer.
+    case startPrivate(user: String, port: Int)
+    /// The target's answer to a consent request from `user`.
+    case answerPrivate(user: String, accept: Bool)
+    case stopPrivate(user: String)
+    /// Tells the server the user did something it otherwise never sees (such as `private`), without any text.
+    case activity
+    /// Keep-alive; does not count as user activity.
+    case ping
+    case logout
+
+    /// The `op` string on the wire.
+    public var op: String {
+        switch self {
+        case .hello: "hello"
+        case .login: "login"
+        case .register: "register"
+        case .message: "message"
+        case .broadcast: "broadcast"
+        case .whoelse: "whoelse"
+        case .whoelsesince: "whoelsesince"
+        case .block: "block"
+        case .unblock: "unblock"
+        case .startPrivate: "startprivate"
+        case .answerPrivate: "answerprivate"
+        case .stopPrivate: "stopprivate"
+        case .activity: "activity"
+        case .ping: "ping"
+        case .logout: "logout"
+        }
+    }
+
+    /// Whether the request counts as the user doing something (resets the inactivity timer).
+    public var countsAsActivity: Bool {
+        switch self {
+        case .ping, .hello, .login, .register: false
+        default: true
+        }
+    }
+}
+
+extension Request: Codable {
+    enum CodingKeys: String, CodingKey {
+        case id, op, version, client, username, password, confirmation, to, text, seconds, user, port, accept
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(RequestID.self, forKey: .id)
+        let op = try c.decode(String.self, forKey: .op)
+        switch op {
+        case "hello":
+            command = .hello(
+                version: try c.decode(Int.self, forKey: .version),
+                client: try c.decodeIfPresent(String.self, forKey: .client))
+        case "login":
+            command = .login(
+                username: try c.decode(String.self, forKey: .username),
+                password: try c.decode(String.self, forKey: .password))
+        case "register":
+            command = .register(
+                username: try c.decode(String.self, forKey: .username),
+                password: try c.decode(String.self, forKey: .password),
+                confirmation: try c.decode(String.self, forKey: .confirmation))
+        case "message":
+            command = .message(
+                to: try c.decode(String.self, forKey: .to), text: try c.decode(String.self, forKey: .text))
+        case "broadcast": command = .broadcast(text: try c.decode(String.self, forKey: .text))
+        case "whoelse": command = .whoelse
+        case "whoelsesince": command = .whoelsesince(seconds: try c.decode(Int.self, forKey: .seconds))
+        case "block": command = .block(user: try c.decode(String.self, forKey: .user))
+        case "unblock": command = .unblock(user: try c.decode(String.self, forKey: .user))
+        case "startprivate":
+            command = .startPrivate(
+                user: try c.decode(String.self, forKey: .user), port: try c.decode(Int.self, forKey: .port))
+        case "answerprivate":
+            command = .answerPrivate(
+                user: try c.decode(String.self, forKey: .user), accept: try c.decode(Bool.self, forKey: .accept))
+        case "stopprivate": command = .stopPrivate(user: try c.decode(String.self, forKey: .user))
+        case "activity": command = .activity
+        case "ping": command = .ping
+        case "logout": command = .logout
+        default:
+            throw UnknownOperation(op: op)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(command.op, forKey: .op)
+        switch command {
+        case .hello(let version, let client):
+            try c.encode(version, forKey: .version)
+            try c.encodeIfPresent(client, forKey: .client)
+        case .login(let username, let password):
+            try c.encode(username, forKey: .username)
+            try c.encode(password, forKey: .password)
+        case .register(let username, let password, let confirmation):
+            try c.encode(username, forKey: .username)
+            try c.encode(password, forKey: .password)
+            try c.encode(confirmation, forKey: .confirmation)
+        case .message(let to, let text):
+            try c.encode(to, forKey: .to)
+            try c.encode(text, forKey: .text)
+        case .broadcast(let text): try c.encode(text, forKey: .text)
+        case .whoelsesince(let seconds): try c.encode(seconds, forKey: .seconds)
+        case .block(let user), .unblock(let user), .stopPrivate(let user):
+            try c.encode(user, forKey: .user)
+        case .startPrivate(let user, let port):
+            try c.encode(user, forKey: .user)
+            try c.encode(port, forKey: .port)
+        case .answerPrivate(let user, let accept):
+            try c.encode(user, forKey: .user)
+            try c.encode(accept, forKey: .accept)
+        case .whoelse, .activity, .ping, .logout: break
+        }
+    }
+}
+
+/// Thrown when a request names an `op` the server does not know.
+public struct UnknownOperation: Error, Sendable {
+    public var op: String
+}
