@@ -1,0 +1,19 @@
+/// A command the user typed, after parsing and local validation; what the session acts on.
+public enum UserCommand: Sendable, Hashable {
+    case message(to: String, text: String)
+    case broadcast(text: String)
+    case whoelse
+    case whoelsesince(seconds: Int)
+    case block(user: String)
+    case unblock(user: String)
+    case startPrivate(user: String)
+    /// Text for the direct session with `to`; it never goes through the server.
+    case privateText(to: String, text: String)
+    case stopPrivate(user: String)
+    /// Answers the consent request from `user`.
+    case answer(user: String, accept: Bool)
+    /// A bare `y` or `n`: answers the oldest waiting consent request.
+    case answerOldest(accept: Bool)
+    case help
+    case logout
+}

@@ -1,0 +1,38 @@
+import Foundation
+import ParleyProtocol
+
+/// Everything a client run can be told; the command line fills in host and port, tests shorten the timers.
+public struct ClientConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Shown before each command. Empty off a terminal, where output is plain lines.
+    public var commandPrompt: String
+    /// How often the client pings the server on its own; pings do not count as the user's activity.
+    public var keepAliveInterval: Duration
+    public var connectTimeout: Duration
+    /// Where this client listens for the peers of private sessions. All interfaces by default, since the
+    /// peer connects to the address the server sees us at.
+    public var peerListenHost: String
+    /// How long a direct connection may take to prove its token before it is dropped.
+    public var peerHandshakeTimeout: Duration
+    /// The calendar (and so time zone) in which the times of waiting messages are shown.
+    public var calendar: Calendar
+    public var clientName: String
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 4000, commandPrompt: String = Texts.commandPrompt,
+        keepAliveInterval: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
+        peerListenHost: String = "0.0.0.0", peerHandshakeTimeout: Duration = .seconds(5),
+        calendar: Calendar = .current, clientName: String = "parley"
+    ) {
+        self.host = host
+        self.port = port
+        self.commandPrompt = commandPrompt
+        self.keepAliveInterval = keepAliveInterval
+        self.connectTimeout = connectTimeout
+        self.peerListenHost = peerListenHost
+        self.peerHandshakeTimeout = peerHandshakeTimeout
+        self.calendar = calendar
+        self.clientName = clientName
+    }
+}

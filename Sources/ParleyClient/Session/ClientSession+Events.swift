@@ -1,0 +1,43 @@
+import Foundation
+import ParleyProtocol
+
+/// What the server pushes (messages, presence, consent and the life of private sessions, logouts), and how
+/// each is shown.
+extension ClientSession {
+    func handle(_ event: ServerEvent) async {
+        switch event {
+        case .message(let message):
+            await show(MessageRendering.line(for: message, now: Date(), calendar: configuration.calendar))
+        case .presence(let user, let online):
+            await show(MessageRendering.presence(user: user, online: online))
+        case .privateRequest(let from):
+            consent.add(from)
+            await show(Texts.consentQuestion(from))
+        case .privateRequestClosed(let from, _):
+            if consent.remove(from) { await show(Texts.consentRequestClosed(from)) }
+        case .privateExpired(let user):
+            outgoingRequests.remove(user)
+            await show(Texts.consentExpired(user))
+        case .privateDeclined(let user):
+            outgoingRequests.remove(user)
+            await show(Texts.consentDeclined(user))
+        case .privateReady(let grant):
+            await granted(grant)
+        case .privateEnded(let user, let reason):
+            // The peer has (or gets) the same event, so the connection is closed without a word.
+            let hadSession = await endPeer(user, saying: nil)
+            let hadRequest = outgoingRequests.remove(user) != nil
+            if hadSession || hadRequest { await show(MessageRendering.privateEnded(peer: user, reason: reason)) }
+        case .loggedOut(let reason):
+            await closeAllPeers(saying: reason == .inactivity ? .timeout : .logout)
+            switch reason {
+            case .inactivity:
+                await show(Texts.inactivityLogout)
+                exit = .inactivity
+            case .shutdown:
+                await show(Texts.serverShutdown)
+                exit = .serverShutdown
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import ParleyProtocol
+
+/// The login dialogue of SPEC section 2: username, password, confirmation for a new user, and every answer
+/// the server can give.
+extension ClientSession {
+    func usernameTyped(_ username: String) async {
+        guard CredentialRules.isValidUsername(username) else {
+            return await show(ErrorCode.invalidUsername.text())
+        }
+        phase = .askingPassword(username: username)
+    }
+
+    func passwordTyped(_ password: String, username: String) async {
+        guard CredentialRules.isValidPassword(password) else {
+            return await show(ErrorCode.invalidPassword.text())
+        }
+        phase = .loggingIn
+        await send(
+            .login(username: username, password: password), as: .login(username: username, password: password),
+            awaited: true)
+    }
+
+    func confirmationTyped(_ confirmation: String, username: String, password: String) async {
+        phase = .loggingIn
+        await send(
+            .register(username: username, password: password, confirmation: confirmation),
+            as: .register(username: username, password: password), awaited: true)
+    }
+
+    func greeted(_ reply: Reply) async {
+        guard reply.ok else {
+            await show(reply.error?.message ?? ErrorCode.unsupportedVersion.text())
+            exit = .refused
+            return
+        }
+        phase = .askingUsername
+    }
+
+    /// The answer to `login` or `register`.
+    func loginAnswered(_ reply: Reply, username: String, password: String) async {
+        if reply.ok {
+            phase = .chatting(username: reply.username ?? username)
+            waitingMessagesDue = reply.waiting ?? 0
+            return await show(Texts.welcome)
+        }
+        let error = reply.error ?? ErrorBody(.malformedRequest)
+        switch error.code {
+        case .newUser:
+            phase = .askingConfirmation(username: username, password: password, prompt: error.message)
+        case .wrongPassword, .passwordMismatch, .invalidPassword:
+            await show(error.message)
+            phase = .askingPassword(username: username)
+        case .invalidUsername, .usernameTaken:
+            await show(error.message)
+            phase = .askingUsername
+        default:
+            // Locked, already logged in, unknown user without registration, or anything unexpected.
+            await show(error.message)
+            exit = .refused
+        }
+    }
+}

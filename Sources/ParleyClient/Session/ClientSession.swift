@@ -1,0 +1,229 @@
+import Foundation
+import NIOCore
+import ParleyProtocol
+
+/// One run of the client: connects, logs in, and then turns what the user types into requests and what
+/// arrives (replies, events, private text) into lines on the console, until the user or the server ends it.
+///
+/// All inputs (console, server, peers, keep-alive tick) are merged into one stream and handled by one loop,
+/// so output appears in the order things happened and state needs no locks. The next line is asked for
+/// only when the previous command's reply has been shown, which keeps piped sessions deterministic.
+public actor ClientSession {
+    let configuration: ClientConfiguration
+    let console: any ClientConsole
+    let codec = WireCodec()
+    let grants = GrantBook()
+
+    var phase = SessionPhase.greeting
+    var exit: ClientExit?
+    /// Requests sent and not yet answered, by id.
+    var pending: [Int: PendingRequest] = [:]
+    private var lastID = 0
+    /// The request whose reply must be shown before the user is asked for the next line.
+    var awaitedReply: Int?
+    var lineRequested = false
+    /// Waiting messages announced by the login reply and not yet arrived; the prompt waits for them.
+    var waitingMessagesDue = 0
+    var consent = ConsentQueue()
+    /// Users we asked for a private session who have not answered yet.
+    var outgoingRequests: Set<String> = []
+    var peers: [String: PeerState] = [:]
+    /// Our port for direct sessions, or why there is none.
+    var peerPort: Result<Int, PeerListenFailure> = .failure(PeerListenFailure(reason: "not started"))
+
+    private var writer: NIOAsyncChannelOutboundWriter<ByteBuffer>?
+    private var assignments: AsyncStream<PeerAssignment>.Continuation?
+
+    /// A direct session with one peer, from the server's grant to its end.
+    enum PeerState: Sendable {
+        /// Granted; the token handshake has not finished.
+        case connecting(token: String)
+        case active(PeerLink)
+    }
+
+    struct PeerListenFailure: Error, Sendable {
+        let reason: String
+    }
+
+    public init(configuration: ClientConfiguration, console: any ClientConsole) {
+        self.configuration = configuration
+        self.console = console
+    }
+
+    /// Runs the client until it ends; the result carries the exit status.
+    public func run() async -> ClientExit {
+        let server: LineChannel
+        do {
+            server = try await LineTransport.connect(
+                host: configuration.host, port: configuration.port, timeout: configuration.connectTimeout)
+        } catch {
+            return .cannotConnect(reason: ConnectFailure.reason(error))
+        }
+        let listener = await openPeerListener()
+        let (inputs, sink) = AsyncStream.makeStream(of: SessionInput.self)
+        let (assignmentStream, assignments) = AsyncStream.makeStream(of: PeerAssignment.self)
+        self.assignments = assignments
+        let endpoint = PeerEndpoint(
+            grants: grants, handshakeTimeout: configuration.peerHandshakeTimeout,
+            report: { sink.yield(.peer($0)) })
+        let keepAliveInterval = configuration.keepAliveInterval
+        await console.start { sink.yield(.console($0)) }
+
+        let result: ClientExit
+        do {
+            result = try await server.executeThenClose { inbound, outbound in
+                self.writer = outbound
+                return await withTaskGroup(of: Void.self, returning: ClientExit.self) { group in
+                    group.addTask { await Self.receive(inbound, into: sink) }
+                    group.addTask { await Self.tick(every: keepAliveInterval, into: sink) }
+                    group.addTask { await endpoint.connectAll(assignmentStream) }
+                    if let listener { group.addTask { await endpoint.serve(listener) } }
+                    let result = await self.loop(inputs)
+                    await self.closeAllPeers(saying: nil)
+                    assignments.finish()
+                    group.cancelAll()
+                    return result
+                }
+            }
+        } catch {
+            result = exit ?? .connectionLost
+        }
+        await console.stop()
+        return result
+    }
+
+    private func openPeerListener() async -> NIOAsyncChannel<LineChannel, Never>? {
+        do {
+            let listener = try await LineTransport.listen(host: configuration.peerListenHost, port: 0)
+            guard let port = listener.channel.localAddress?.port else {
+                peerPort = .failure(PeerListenFailure(reason: "no local port"))
+                return listener
+            }
+            peerPort = .success(port)
+            return listener
+        } catch {
+            peerPort = .failure(PeerListenFailure(reason: ConnectFailure.reason(error)))
+            return nil
+        }
+    }
+
+    private func loop(_ inputs: AsyncStream<SessionInput>) async -> ClientExit {
+        await send(.hello(version: ProtocolLimits.version, client: configuration.clientName), as: .hello, awaited: true)
+        for await input in inputs {
+            switch input {
+            case .console(let typed): await handle(typed)
+            case .server(let frame): await handle(frame)
+            case .serverClosed: await serverClosed()
+            case .peer(let event): await handle(event)
+            case .keepAlive:
+                if case .chatting = phase { await send(.ping, as: .background) }
+            }
+            if let exit { return exit }
+            await askForLineIfReady()
+        }
+        return exit ?? .connectionLost
+    }
+
+    private func handle(_ typed: ConsoleInput) async {
+        lineRequested = false
+        switch (typed, phase) {
+        case (.line(let line), .askingUsername): await usernameTyped(line)
+        case (.line(let line), .askingPassword(let username)): await passwordTyped(line, username: username)
+        case (.line(let line), .askingConfirmation(let username, let password, _)):
+            await confirmationTyped(line, username: username, password: password)
+        case (.line(let line), .chatting): await commandTyped(line)
+        case (.line, _): break
+        case (.end, .chatting): await logout()
+        case (.end, .leaving): break
+        case (.end, _): exit = .inputEnded
+        }
+    }
+
+    private func handle(_ frame: ServerFrame) async {
+        if waitingMessagesDue > 0 {
+            if case .event(.message(let message)) = frame, message.kind == .offline {
+                waitingMessagesDue -= 1
+            } else {
+                waitingMessagesDue = 0
+            }
+        }
+        switch frame {
+        case .reply(let reply):
+            guard case .number(let id)? = reply.id, let request = pending.removeValue(forKey: id) else { return }
+            if awaitedReply == id { awaitedReply = nil }
+            await handle(reply, to: request)
+        case .event(let event):
+            await handle(event)
+        }
+    }
+
+    private func serverClosed() async {
+        guard exit == nil else { return }
+        await closeAllPeers(saying: nil)
+        await show(Texts.connectionLost)
+        exit = .connectionLost
+    }
+
+    private func askForLineIfReady() async {
+        guard exit == nil, !lineRequested, awaitedReply == nil, waitingMessagesDue == 0 else { return }
+        switch phase {
+        case .askingUsername: await console.requestLine(prompt: Texts.usernamePrompt, secret: false)
+        case .askingPassword: await console.requestLine(prompt: Texts.passwordPrompt, secret: true)
+        case .askingConfirmation(_, _, let prompt): await console.requestLine(prompt: prompt, secret: true)
+        case .chatting: await console.requestLine(prompt: configuration.commandPrompt, secret: false)
+        case .greeting, .loggingIn, .leaving: return
+        }
+        lineRequested = true
+    }
+
+    /// Sends a request. With `awaited`, the user is not asked for another line until its reply is handled.
+    func send(_ command: Command, as request: PendingRequest, awaited: Bool = false) async {
+        lastID += 1
+        pending[lastID] = request
+        if awaited { awaitedReply = lastID }
+        do {
+            try await writer?.write(ByteBuffer(bytes: codec.line(Request(id: .number(lastID), command: command))))
+        } catch {
+            // The connection is failing; the receiving side reports it as `serverClosed`, which ends the run.
+        }
+    }
+
+    /// Tells the server the user did something it does not otherwise see, so the inactivity timer restarts.
+    func sendActivity() async {
+        await send(.activity, as: .background)
+    }
+
+    func show(_ lines: [String]) async {
+        for line in lines { await console.show(line) }
+    }
+
+    func show(_ line: String) async {
+        await console.show(line)
+    }
+
+    func assign(_ assignment: PeerAssignment) {
+        assignments?.yield(assignment)
+    }
+
+    private static func receive(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>, into sink: AsyncStream<SessionInput>.Continuation) async {
+        let codec = WireCodec()
+        do {
+            for try await line in inbound {
+                // A frame this client cannot read (say, an event from a newer server) is skipped.
+                if let frame = try? codec.decodeServerFrame(Array(line.readableBytesView)) {
+                    sink.yield(.server(frame))
+                }
+            }
+        } catch {
+            // Reset, or a line over the limit: either way the connection is gone.
+        }
+        sink.yield(.serverClosed)
+    }
+
+    private static func tick(every interval: Duration, into sink: AsyncStream<SessionInput>.Continuation) async {
+        while true {
+            do { try await Task.sleep(for: interval) } catch { return }
+            sink.yield(.keepAlive)
+        }
+    }
+}

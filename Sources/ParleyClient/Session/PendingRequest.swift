@@ -1,0 +1,18 @@
+/// What the session remembers about a request until its reply arrives, so the reply can be shown in context.
+enum PendingRequest: Sendable, Hashable {
+    case hello
+    case login(username: String, password: String)
+    case register(username: String, password: String)
+    case message(to: String)
+    case broadcast
+    case whoelse
+    case whoelsesince(seconds: Int)
+    case block(user: String)
+    case unblock(user: String)
+    case startPrivate(user: String)
+    case answerPrivate(user: String, accept: Bool)
+    case stopPrivate(user: String)
+    case logout
+    /// Sent by the client on its own (`ping`, `activity`, clean-up `stopprivate`): the reply is not shown.
+    case background
+}

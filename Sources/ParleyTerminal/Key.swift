@@ -1,0 +1,24 @@
+/// A key press, decoded from the bytes a terminal in raw mode sends. Several byte sequences can mean the
+/// same key (Ctrl-A and Home both go to the start of the line).
+public enum Key: Sendable, Hashable {
+    case character(Character)
+    case enter
+    case backspace
+    /// Delete the character under the cursor (the Delete key).
+    case delete
+    case left, right, up, down
+    /// Start of the line: Home or Ctrl-A.
+    case home
+    /// End of the line: End or Ctrl-E.
+    case end
+    /// Ctrl-U: delete from the start of the line to the cursor.
+    case killToStart
+    /// Ctrl-K: delete from the cursor to the end of the line.
+    case killToEnd
+    /// Ctrl-W: delete the word before the cursor.
+    case deleteWord
+    /// Ctrl-C.
+    case interrupt
+    /// Ctrl-D: end of input on an empty line, otherwise delete under the cursor.
+    case endOfInput
+}

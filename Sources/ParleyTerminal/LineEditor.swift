@@ -1,0 +1,96 @@
+/// The editing state of the line being typed: characters, cursor and history, changed one key at a time.
+/// It does no I/O; `TerminalLineReader` feeds it keys and draws it with `LineRenderer`.
+public struct LineEditor: Sendable {
+    /// What a key did.
+    public enum Outcome: Sendable, Hashable {
+        /// Nothing changed (a key with no effect here).
+        case unchanged
+        /// The line or cursor changed: redraw.
+        case edited
+        case submitted(String)
+        /// Ctrl-C.
+        case interrupted
+        /// Ctrl-D on an empty line.
+        case endOfInput
+    }
+
+    public private(set) var characters: [Character] = []
+    public private(set) var cursor = 0
+    /// Secret lines (passwords) are neither shown nor recorded nor recalled.
+    public private(set) var secret = false
+    public private(set) var history: History
+
+    public init(history: History = History()) {
+        self.history = history
+    }
+
+    public var line: String { String(characters) }
+
+    /// Starts a new, empty line.
+    public mutating func reset(secret: Bool) {
+        characters = []
+        cursor = 0
+        self.secret = secret
+        history.stopBrowsing()
+    }
+
+    public mutating func apply(_ key: Key) -> Outcome {
+        switch key {
+        case .character(let character):
+            characters.insert(character, at: cursor)
+            cursor += 1
+        case .enter:
+            let submitted = line
+            if !secret { history.add(submitted) }
+            characters = []
+            cursor = 0
+            return .submitted(submitted)
+        case .backspace:
+            guard cursor > 0 else { return .unchanged }
+            cursor -= 1
+            characters.remove(at: cursor)
+        case .delete:
+            guard cursor < characters.count else { return .unchanged }
+            characters.remove(at: cursor)
+        case .left:
+            guard cursor > 0 else { return .unchanged }
+            cursor -= 1
+        case .right:
+            guard cursor < characters.count else { return .unchanged }
+            cursor += 1
+        case .home:
+            cursor = 0
+        case .end:
+            cursor = characters.count
+        case .killToStart:
+            characters.removeFirst(cursor)
+            cursor = 0
+        case .killToEnd:
+            characters.removeLast(characters.count - cursor)
+        case .deleteWord:
+            var start = cursor
+            while start > 0, characters[start - 1] == " " { start -= 1 }
+            while start > 0, characters[start - 1] != " " { start -= 1 }
+            characters.removeSubrange(start..<cursor)
+            cursor = start
+        case .up:
+            guard !secret, let entry = history.previous(current: line) else { return .unchanged }
+            replace(with: entry)
+        case .down:
+            guard !secret, let entry = history.next() else { return .unchanged }
+            replace(with: entry)
+        case .interrupt:
+            return .interrupted
+        case .endOfInput:
+            if characters.isEmpty { return .endOfInput }
+            guard cursor < characters.count else { return .unchanged }
+            characters.remove(at: cursor)
+        }
+        return .edited
+    }
+
+    private mutating func replace(with entry: String) {
+        characters = Array(entry)
+        cursor = characters.count
+    }
+}

@@ -1,0 +1,146 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The client's line editor on a real terminal: raw mode, editing keys, history, a password prompt without
+/// echo, and messages printed above the line being typed with that line redrawn intact.
+///
+/// Written by hand because there is no line-editing package for Swift on Linux (libedit and readline are C
+/// libraries with no Swift package here, and neither can print above a half-typed line from another
+/// thread safely). The pieces that decide things are pure and tested on their own: `KeyDecoder` (bytes to
+/// keys), `LineEditor` (line, cursor, history) and `LineRenderer` (escape sequences); this actor only
+/// moves bytes between them and the terminal.
+///
+/// Lines are handed out one per `requestLine`. Keys typed while no line is requested (while a reply is
+/// awaited) are kept and replayed into the next line, so fast typing is never lost; Ctrl-C is acted on at
+/// once even then.
+public actor TerminalLineReader {
+    public enum Input: Sendable, Hashable {
+        case line(String)
+        /// Ctrl-C, Ctrl-D on an empty line, or the terminal closed.
+        case end
+    }
+
+    private let input: Int32
+    private let output: Int32
+    private var editor = LineEditor()
+    private var decoder = KeyDecoder()
+    private var prompt: (text: String, secret: Bool)?
+    private var typeahead: [Key] = []
+    private var rawMode: RawMode?
+    private var thread: InputThread?
+    private var feeding: Task<Void, Never>?
+    private var deliver: (@Sendable (Input) -> Void)?
+
+    public init(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO) {
+        self.input = input
+        self.output = output
+    }
+
+    /// Enters raw mode and starts reading keys; what the user enters goes to `deliver`.
+    public func start(deliver: @escaping @Sendable (Input) -> Void) throws(RawMode.Failure) {
+        rawMode = try RawMode.enable(on: input)
+        self.deliver = deliver
+        let (chunks, continuation) = AsyncStream.makeStream(of: [UInt8].self)
+        thread = InputThread(descriptor: input) { bytes in
+            if let bytes { continuation.yield(bytes) } else { continuation.finish() }
+        }
+        feeding = Task {
+            for await chunk in chunks { self.feed(chunk) }
+            self.inputEnded()
+        }
+    }
+
+    /// Shows `prompt` and lets the user type the next line.
+    public func requestLine(prompt text: String, secret: Bool) {
+        prompt = (text, secret)
+        editor.reset(secret: secret)
+        emit(redraw())
+        let pending = typeahead
+        typeahead = []
+        for key in pending { process(key) }
+    }
+
+    /// Prints `line` above the line being typed, which is then redrawn as it was.
+    public func show(_ line: String) {
+        if prompt != nil {
+            emit(LineRenderer.printAbove(line, thenRedraw: redraw()))
+        } else {
+            emit(line + "\r\n")
+        }
+    }
+
+    /// Clears the prompt, restores the terminal's settings and stops reading.
+    public func stop() {
+        if prompt != nil { emit(LineRenderer.clearRow) }
+        prompt = nil
+        rawMode?.restore()
+        rawMode = nil
+        thread?.stop()
+        thread = nil
+        feeding?.cancel()
+        feeding = nil
+    }
+
+    /// Ends the session as Ctrl-C would (a signal arrived).
+    public func interrupt() {
+        deliver?(.end)
+    }
+
+    private func feed(_ bytes: [UInt8]) {
+        for key in decoder.decode(bytes) { process(key) }
+    }
+
+    private func inputEnded() {
+        guard rawMode != nil else { return }
+        deliver?(.end)
+    }
+
+    private func process(_ key: Key) {
+        guard prompt != nil else {
+            if key == .interrupt {
+                typeahead = []
+                deliver?(.end)
+            } else {
+                typeahead.append(key)
+            }
+            return
+        }
+        switch editor.apply(key) {
+        case .unchanged:
+            break
+        case .edited:
+            emit(redraw())
+        case .submitted(let line):
+            emit("\r\n")
+            prompt = nil
+            deliver?(.line(line))
+        case .interrupted, .endOfInput:
+            emit(LineRenderer.clearRow)
+            prompt = nil
+            deliver?(.end)
+        }
+    }
+
+    private func redraw() -> String {
+        guard let prompt else { return "" }
+        return LineRenderer.refresh(
+            prompt: prompt.text, characters: editor.characters, cursor: editor.cursor, secret: prompt.secret,
+            columns: RawMode.columns(of: output))
+    }
+
+    private func emit(_ text: String) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(output, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return  // The terminal is gone; the session ends through the input side.
+            }
+            offset += written
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import ParleyClient
+import ParleyProtocol
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `parley [PORT] [--host HOST]`: the terminal client. Parses the command line, picks the console (line
+/// editor on a terminal, plain lines otherwise) and runs a `ClientSession`; everything else is in
+/// `ParleyClient` and `ParleyTerminal`.
+@main
+struct ParleyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parley", abstract: "Chat with the users of a parleyd server.")
+
+    @Argument(help: "The server's TCP port.")
+    var port: Int = 4000
+
+    @Option(help: "The server's host name or address.")
+    var host: String = "127.0.0.1"
+
+    func run() async throws {
+        let onTerminal = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+        let console: any InterruptibleConsole = onTerminal ? TerminalConsole() : LineConsole()
+        let configuration = ClientConfiguration(
+            host: host, port: port, commandPrompt: onTerminal ? Texts.commandPrompt : "")
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
+            Task { await console.interrupt() }
+        }
+        let exit = await ClientSession(configuration: configuration, console: console).run()
+        signals.cancel()
+        if case .cannotConnect(let reason) = exit {
+            FileHandle.standardError.write(Data((Texts.cannotConnect(host: host, port: port, reason: reason) + "\n").utf8))
+        }
+        throw ExitCode(exit.status)
+    }
+}
