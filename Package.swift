@@ -80,6 +80,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Runs the shipped binaries as child processes.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["parleyd", "ParleyProtocol"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
