@@ -23,10 +23,13 @@ public final class ParleyServer: Sendable {
     private let hub: ChatHub
     private let logger: Logger
 
-    public static func start(configuration: ServerConfiguration, logger: Logger = Logger(label: "parleyd")) async throws
-        -> ParleyServer
-    {
-        let store = try SQLiteStore(path: configuration.databasePath)
+    /// Starts a server on `configuration.databasePath`, or on `store` when one is given (tests use this to
+    /// watch or break the store).
+    public static func start(
+        configuration: ServerConfiguration, store givenStore: (any ChatStore)? = nil,
+        logger: Logger = Logger(label: "parleyd")
+    ) async throws -> ParleyServer {
+        let store = try givenStore ?? SQLiteStore(path: configuration.databasePath)
         if let file = configuration.credentialsFile {
             try importCredentials(from: file, into: store, hasher: configuration.passwordHasher, logger: logger)
         }
@@ -101,7 +104,7 @@ public final class ParleyServer: Sendable {
     }
 
     private static func importCredentials(
-        from path: String, into store: SQLiteStore, hasher: PasswordHasher, logger: Logger
+        from path: String, into store: any ChatStore, hasher: PasswordHasher, logger: Logger
     ) throws {
         let contents = try String(contentsOfFile: path, encoding: .utf8)
         let plan = try CredentialsImport.plan(

@@ -61,7 +61,8 @@ import Testing
     }
 
     @Test func locksAndBlocksSurviveARestart() throws {
-        var server = try ServerProcess(arguments: ["--database", "chat.db", "--block-duration", "600"], workingDirectory: directory)
+        var server = try ServerProcess(
+            arguments: ["--database", "chat.db", "--block-duration", "600"], workingDirectory: directory)
         do {
             let alice = try loggedIn("alice", port: server.port)
             _ = try loggedIn("bob", port: server.port)
@@ -76,15 +77,18 @@ import Testing
         // Two wrong guesses before the crash and one after lock the account: the count itself is durable.
         server.kill(SIGKILL)
         _ = try server.waitForExit()
-        server = try ServerProcess(arguments: ["--database", "chat.db", "--block-duration", "600"], workingDirectory: directory)
+        server = try ServerProcess(
+            arguments: ["--database", "chat.db", "--block-duration", "600"], workingDirectory: directory)
         do {
             let guesser = try LineSocket(port: server.port)
             #expect(try guesser.request(.hello(version: 1, client: "e2e")).ok)
-            #expect(try guesser.request(.login(username: "mallory", password: "wrong3")).error?.code == .accountLockedNow)
+            #expect(
+                try guesser.request(.login(username: "mallory", password: "wrong3")).error?.code == .accountLockedNow)
         }
         server.kill(SIGKILL)
         _ = try server.waitForExit()
-        server = try ServerProcess(arguments: ["--database", "chat.db", "--block-duration", "600"], workingDirectory: directory)
+        server = try ServerProcess(
+            arguments: ["--database", "chat.db", "--block-duration", "600"], workingDirectory: directory)
         let mallory = try LineSocket(port: server.port)
         #expect(try mallory.request(.hello(version: 1, client: "e2e")).ok)
         #expect(try mallory.request(.login(username: "mallory", password: "right")).error?.code == .accountLocked)

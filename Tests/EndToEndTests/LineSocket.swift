@@ -15,7 +15,9 @@ final class LineSocket {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard result == 0 else { throw ProcessFailure("connect failed: \(errno)") }
     }
@@ -27,7 +29,9 @@ final class LineSocket {
         nextID += 1
         let id = RequestID.number(nextID)
         let bytes = Array(codec.line(Request(id: id, command: command)))
-        guard send(descriptor, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else { throw ProcessFailure("send failed") }
+        guard send(descriptor, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else {
+            throw ProcessFailure("send failed")
+        }
         while true {
             switch try codec.decodeServerFrame(try readLine()) {
             case .reply(let reply) where reply.id == id: return reply

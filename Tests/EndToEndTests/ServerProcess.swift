@@ -27,7 +27,9 @@ final class ServerProcess: @unchecked Sendable {
         process.standardError = stderr
         try process.run()
         let line = try Self.readLine(from: stdout.fileHandleForReading, within: 20)
-        guard let portText = line.split(separator: ":").last, let port = Int(portText), line.hasPrefix("parleyd listening on ") else {
+        guard let portText = line.split(separator: ":").last, let port = Int(portText),
+            line.hasPrefix("parleyd listening on ")
+        else {
             throw ProcessFailure("unexpected ready line: \(line)")
         }
         self.port = port

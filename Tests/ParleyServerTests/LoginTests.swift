@@ -19,7 +19,8 @@ import Testing
             let client = try await server.connect()
             try await client.hello()
             let first = try await client.request(.login(username: "carol", password: "pw1"))
-            #expect(first.error == ErrorBody(code: .newUser, message: "This is a new user. Please confirm your password: "))
+            #expect(
+                first.error == ErrorBody(code: .newUser, message: "This is a new user. Please confirm your password: "))
             let mismatch = try await client.request(.register(username: "carol", password: "pw1", confirmation: "pw2"))
             #expect(mismatch.error?.message == "Passwords do not match. Please try again")
             // No account was created by the mismatch.
@@ -27,7 +28,9 @@ import Testing
             let registered = try await client.ok(.register(username: "carol", password: "pw1", confirmation: "pw1"))
             #expect(registered.username == "carol")
             #expect(registered.waiting == 0)
-            #expect(try await client.request(.login(username: "carol", password: "pw1")).error?.code == .alreadyAuthenticated)
+            #expect(
+                try await client.request(.login(username: "carol", password: "pw1")).error?.code
+                    == .alreadyAuthenticated)
         }
     }
 
@@ -68,7 +71,9 @@ import Testing
             let other = try await server.connect()
             try await other.hello()
             let locked = try await other.request(.login(username: "alice", password: "right"))
-            #expect(locked.error?.message == "Your account is blocked due to multiple login failures. Please try again later")
+            #expect(
+                locked.error?.message
+                    == "Your account is blocked due to multiple login failures. Please try again later")
         }
     }
 
@@ -79,7 +84,8 @@ import Testing
             let client = try await server.connect()
             try await client.hello()
             for _ in 0..<3 { _ = try await client.request(.login(username: "alice", password: "wrong")) }
-            #expect(try await client.request(.login(username: "alice", password: "right")).error?.code == .accountLocked)
+            #expect(
+                try await client.request(.login(username: "alice", password: "right")).error?.code == .accountLocked)
             // Poll (bounded) until the one-second lock has passed.
             var reply = try await client.request(.login(username: "alice", password: "right"))
             for _ in 0..<40 where reply.error?.code == .accountLocked {

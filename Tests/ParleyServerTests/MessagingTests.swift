@@ -7,10 +7,13 @@ import Testing
             let alice = try await server.login("alice")
             let bob = try await server.login("bob")
             #expect(try await alice.ok(.message(to: "bob", text: "hello bob")).stored == false)
-            #expect(try await bob.nextEvent() == .message(DeliveredMessage(from: "alice", text: "hello bob", kind: .direct)))
+            #expect(
+                try await bob.nextEvent() == .message(DeliveredMessage(from: "alice", text: "hello bob", kind: .direct))
+            )
             #expect(try await alice.request(.message(to: "nobody", text: "x")).error == ErrorBody(.invalidUser))
             #expect(
-                try await alice.request(.message(to: "alice", text: "x")).error?.message == "Error. Cannot message yourself")
+                try await alice.request(.message(to: "alice", text: "x")).error?.message
+                    == "Error. Cannot message yourself")
             let long = String(repeating: "a", count: 4097)
             #expect(
                 try await alice.request(.message(to: "bob", text: long)).error?.message

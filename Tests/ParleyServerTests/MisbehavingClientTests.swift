@@ -49,7 +49,9 @@ import Testing
             }
             #expect(slothGone)
             try await sender.ok(.message(to: "reader", text: "still here"))
-            _ = try await reader.waitForEvent { $0 == .message(DeliveredMessage(from: "sender", text: "still here", kind: .direct)) }
+            _ = try await reader.waitForEvent {
+                $0 == .message(DeliveredMessage(from: "sender", text: "still here", kind: .direct))
+            }
             sloth.close()
         }
     }
@@ -68,7 +70,9 @@ final class RawSocket: @unchecked Sendable {
         var small: Int32 = 4096
         setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard result == 0 else { throw WireClient.Failure.unexpected("connect failed: \(errno)") }
     }

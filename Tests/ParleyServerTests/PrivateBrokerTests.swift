@@ -41,9 +41,13 @@ import Testing
             #expect(
                 try await alice.request(.startPrivate(user: "alice", port: 1)).error?.message
                     == "Error. Cannot start private messaging with yourself")
-            #expect(try await alice.request(.startPrivate(user: "carol", port: 1)).error?.message == "Error. carol is offline")
+            #expect(
+                try await alice.request(.startPrivate(user: "carol", port: 1)).error?.message
+                    == "Error. carol is offline")
             try await bob.ok(.block(user: "alice"))
-            #expect(try await alice.request(.startPrivate(user: "bob", port: 1)).error?.message == "Error. bob has blocked you")
+            #expect(
+                try await alice.request(.startPrivate(user: "bob", port: 1)).error?.message
+                    == "Error. bob has blocked you")
             #expect(try await bob.request(.answerPrivate(user: "alice", accept: true)).error?.code == .noPrivateRequest)
         }
     }

@@ -49,7 +49,8 @@ actor WireClient {
         return WireClient(channel: channel, stream: stream, continuation: continuation)
     }
 
-    private init(channel: any Channel, stream: AsyncStream<Incoming>, continuation: AsyncStream<Incoming>.Continuation) {
+    private init(channel: any Channel, stream: AsyncStream<Incoming>, continuation: AsyncStream<Incoming>.Continuation)
+    {
         self.channel = channel
         self.incoming = stream.makeAsyncIterator()
         self.continuation = continuation
@@ -116,7 +117,8 @@ actor WireClient {
 
     /// Reads events until one satisfies `match`, failing on timeout; earlier events are dropped.
     @discardableResult
-    func waitForEvent(within seconds: Double = defaultWait, _ match: (ServerEvent) -> Bool) async throws -> ServerEvent {
+    func waitForEvent(within seconds: Double = defaultWait, _ match: (ServerEvent) -> Bool) async throws -> ServerEvent
+    {
         while true {
             let event = try await nextEvent(within: seconds)
             if match(event) { return event }
