@@ -35,6 +35,11 @@ final class ServerProcess: @unchecked Sendable {
         self.port = port
     }
 
+    /// Everything the server wrote to standard error; call after it exited.
+    func standardErrorText() -> String {
+        String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+
     func kill(_ signal: Int32) {
         Glibc.kill(process.processIdentifier, signal)
     }
