@@ -75,10 +75,17 @@ let package = Package(
         .testTarget(
             name: "ParleyServerTests",
             dependencies: [
-                "ParleyServer", "ParleyStore", "ParleyProtocol",
+                "ParleyServer", "ParleyStore", "ParleyProtocol", "ParleyCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // Runs the shipped binaries as child processes.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["parleyd", "ParleyProtocol"]
         ),
     ],
     swiftLanguageModes: [.v6]

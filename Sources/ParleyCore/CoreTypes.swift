@@ -42,7 +42,10 @@ public struct AccountRecord: Hashable, Sendable {
     /// When the user last logged out (or was last known to be online), for `whoelsesince`.
     public var lastSeen: Date?
 
-    public init(name: String, passwordHash: PasswordHash, failedAttempts: Int = 0, lockedUntil: Date? = nil, lastSeen: Date? = nil) {
+    public init(
+        name: String, passwordHash: PasswordHash, failedAttempts: Int = 0, lockedUntil: Date? = nil,
+        lastSeen: Date? = nil
+    ) {
         self.name = name
         self.passwordHash = passwordHash
         self.failedAttempts = failedAttempts
@@ -59,7 +62,10 @@ public struct CoreSnapshot: Sendable {
     /// Waiting messages, oldest first.
     public var waitingMessages: [StoredMessage]
 
-    public init(accounts: [AccountRecord] = [], blocks: [(blocker: String, blocked: String)] = [], waitingMessages: [StoredMessage] = []) {
+    public init(
+        accounts: [AccountRecord] = [], blocks: [(blocker: String, blocked: String)] = [],
+        waitingMessages: [StoredMessage] = []
+    ) {
         self.accounts = accounts
         self.blocks = blocks
         self.waitingMessages = waitingMessages

@@ -80,7 +80,8 @@ extension ServerEvent: Codable {
         switch name {
         case "message": self = .message(try DeliveredMessage(from: decoder))
         case "presence":
-            self = .presence(user: try c.decode(String.self, forKey: .user), online: try c.decode(Bool.self, forKey: .online))
+            self = .presence(
+                user: try c.decode(String.self, forKey: .user), online: try c.decode(Bool.self, forKey: .online))
         case "private_request": self = .privateRequest(from: try c.decode(String.self, forKey: .from))
         case "private_request_closed":
             self = .privateRequestClosed(

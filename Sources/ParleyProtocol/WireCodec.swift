@@ -17,7 +17,7 @@ public struct WireCodec {
     public init() {
         encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
     }
@@ -47,9 +47,11 @@ public struct WireCodec {
         do {
             return .success(try decoder.decode(Request.self, from: data))
         } catch let unknown as UnknownOperation {
-            return .failure(RequestDecodingFailure(id: salvageID(data), code: .invalidCommand, detail: "unknown op \(unknown.op)"))
+            return .failure(
+                RequestDecodingFailure(id: salvageID(data), code: .invalidCommand, detail: "unknown op \(unknown.op)"))
         } catch {
-            return .failure(RequestDecodingFailure(id: salvageID(data), code: .malformedRequest, detail: Self.describe(error)))
+            return .failure(
+                RequestDecodingFailure(id: salvageID(data), code: .malformedRequest, detail: Self.describe(error)))
         }
     }
 

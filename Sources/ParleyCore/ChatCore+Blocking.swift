@@ -1,0 +1,28 @@
+import Foundation
+import ParleyProtocol
+
+/// `block` and `unblock` (SPEC section 3). What a block hides is checked where each feature decides
+/// (messages, broadcast, presence, who-lists, private sessions) through `hasBlocked`.
+extension ChatCore {
+    mutating func block(_ id: RequestID, user: String, on connection: ConnectionID, target: String, at now: Date) {
+        guard accounts[target] != nil else { return fail(connection, id, .invalidUser) }
+        guard target != user else { return fail(connection, id, .cannotBlockSelf) }
+        if accounts[user]?.blocked.insert(target).inserted == true {
+            persist(.block(blocker: user, blocked: target))
+            effects.append(.holdUntilDurable(connection))
+        }
+        reply(connection, Reply(id: id))
+        endPrivate(between: user, and: target, reason: .blocked)
+    }
+
+    mutating func unblock(_ id: RequestID, user: String, on connection: ConnectionID, target: String) {
+        guard accounts[target] != nil else { return fail(connection, id, .invalidUser) }
+        guard target != user else { return fail(connection, id, .cannotUnblockSelf) }
+        guard accounts[user]?.blocked.remove(target) != nil else {
+            return fail(connection, id, .notBlocked, subject: target)
+        }
+        persist(.unblock(blocker: user, blocked: target))
+        effects.append(.holdUntilDurable(connection))
+        reply(connection, Reply(id: id))
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import ParleyProtocol
+
+/// Logging in, registering and the lockout after wrong passwords (SPEC section 2).
+extension ChatCore {
+    mutating func startLogin(
+        _ connection: ConnectionID, _ id: RequestID, username: String, password: String, at now: Date
+    ) {
+        guard CredentialRules.isValidUsername(username) else { return fail(connection, id, .invalidUsername) }
+        guard CredentialRules.isValidPassword(password) else { return fail(connection, id, .invalidPassword) }
+        guard let account = accounts[username] else {
+            if registering.contains(username) { return fail(connection, id, .busy) }
+            return fail(connection, id, configuration.registrationEnabled ? .newUser : .invalidUser)
+        }
+        guard !account.lock.isLocked(at: now) else {
+            effects.append(
+                .log(LogEntry(.info, "login refused: account locked", user: username, connection: connection)))
+            return fail(connection, id, .accountLocked)
+        }
+        guard online[username] == nil else { return fail(connection, id, .alreadyLoggedIn) }
+        connections[connection]?.phase = .verifying(username: username)
+        effects.append(
+            .verifyPassword(connection, id, username: username, password: password, hash: account.passwordHash))
+    }
+
+    mutating func finishLogin(
+        _ connection: ConnectionID, _ id: RequestID, username: String, passwordMatches: Bool, at now: Date
+    ) {
+        let stillWaiting = connections[connection]?.phase == .verifying(username: username)
+        if stillWaiting { connections[connection]?.phase = .anonymous }
+        guard var account = accounts[username] else { return }
+        // A wrong password counts even if the client hung up meanwhile: hanging up must not reset the count.
+        guard passwordMatches else {
+            let lockedNow = account.lock.recordFailure(
+                at: now, limit: configuration.maxFailedAttempts, duration: configuration.blockDuration)
+            accounts[username] = account
+            persist(
+                .setLockState(
+                    name: username, failedAttempts: account.lock.failedAttempts, lockedUntil: account.lock.lockedUntil))
+            effects.append(
+                .log(
+                    LogEntry(
+                        lockedNow ? .notice : .info,
+                        lockedNow ? "account locked after failed logins" : "wrong password", user: username,
+                        connection: connection)))
+            guard stillWaiting else { return }
+            effects.append(.holdUntilDurable(connection))
+            return fail(connection, id, lockedNow ? .accountLockedNow : .wrongPassword)
+        }
+        guard stillWaiting else { return }
+        if account.lock.isLocked(at: now) { return fail(connection, id, .accountLocked) }
+        guard online[username] == nil else { return fail(connection, id, .alreadyLoggedIn) }
+        if account.lock.recordSuccess() {
+            accounts[username] = account
+            persist(.setLockState(name: username, failedAttempts: 0, lockedUntil: nil))
+        }
+        beginSession(connection, id, user: username, at: now)
+    }
+
+    mutating func startRegistration(
+        _ connection: ConnectionID, _ id: RequestID, username: String, password: String, confirmation: String
+    ) {
+        guard configuration.registrationEnabled else { return fail(connection, id, .invalidUser) }
+        guard CredentialRules.isValidUsername(username) else { return fail(connection, id, .invalidUsername) }
+        guard CredentialRules.isValidPassword(password) else { return fail(connection, id, .invalidPassword) }
+        guard accounts[username] == nil, !registering.contains(username) else {
+            return fail(connection, id, .usernameTaken)
+        }
+        guard password == confirmation else { return fail(connection, id, .passwordMismatch) }
+        registering.insert(username)
+        connections[connection]?.phase = .verifying(username: username)
+        effects.append(.hashPassword(connection, id, username: username, password: password))
+    }
+
+    mutating func finishRegistration(
+        _ connection: ConnectionID, _ id: RequestID, username: String, hash: PasswordHash, at now: Date
+    ) {
+        registering.remove(username)
+        let stillWaiting = connections[connection]?.phase == .verifying(username: username)
+        if stillWaiting { connections[connection]?.phase = .anonymous }
+        // The client may have gone; the account is created only for a client still waiting for it.
+        guard stillWaiting, accounts[username] == nil else { return }
+        accounts[username] = Account(record: AccountRecord(name: username, passwordHash: hash))
+        persist(.createAccount(name: username, passwordHash: hash, at: now))
+        effects.append(.log(LogEntry(.notice, "account registered", user: username, connection: connection)))
+        effects.append(.holdUntilDurable(connection))
+        beginSession(connection, id, user: username, at: now)
+    }
+
+    /// Undoes in memory what could not be stored: a message the sender was told failed must not be delivered.
+    mutating func undo(failedWrites writes: [StoreWrite], at now: Date) {
+        for write in writes {
+            switch write {
+            case .enqueue(let message):
+                mailbox.remove(id: message.id, for: message.recipient)
+            case .createAccount(let name, _, _):
+                // The client was told registration failed; an account only in memory would vanish on restart.
+                effects.append(.log(LogEntry(.warning, "account could not be stored", user: name)))
+                if let connection = online[name] {
+                    endSession(on: connection, reason: .disconnect, at: now)
+                    close(connection)
+                }
+                accounts[name] = nil
+            default:
+                effects.append(
+                    .log(LogEntry(.warning, "a store write failed; memory and disk may differ until restart")))
+            }
+        }
+    }
+}

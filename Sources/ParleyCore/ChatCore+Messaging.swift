@@ -1,0 +1,49 @@
+import Foundation
+import ParleyProtocol
+
+/// `message`, `broadcast` and the delivery of waiting messages (SPEC sections 3 and 4).
+extension ChatCore {
+    mutating func sendMessage(
+        _ id: RequestID, from user: String, on connection: ConnectionID, to recipient: String, text: String,
+        at now: Date
+    ) {
+        guard accounts[recipient] != nil else { return fail(connection, id, .invalidUser) }
+        guard recipient != user else { return fail(connection, id, .cannotMessageSelf) }
+        guard !hasBlocked(recipient, user) else { return fail(connection, id, .blockedByRecipient) }
+        if let problem = CredentialRules.messageTextProblem(text) { return fail(connection, id, problem) }
+        if let recipientConnection = online[recipient] {
+            effects.append(
+                .send(recipientConnection, .event(.message(DeliveredMessage(from: user, text: text, kind: .direct)))))
+            return reply(connection, Reply(id: id, stored: false))
+        }
+        let message = mailbox.append(sender: user, recipient: recipient, text: text, at: now)
+        persist(.enqueue(message))
+        effects.append(.holdUntilDurable(connection))
+        reply(connection, Reply(id: id, stored: true))
+    }
+
+    mutating func broadcast(_ id: RequestID, from user: String, on connection: ConnectionID, text: String) {
+        if let problem = CredentialRules.messageTextProblem(text) { return fail(connection, id, problem) }
+        let event = ServerFrame.event(.message(DeliveredMessage(from: user, text: text, kind: .broadcast)))
+        var skipped = false
+        for (other, otherConnection) in online where other != user {
+            if hasBlocked(other, user) {
+                skipped = true
+            } else {
+                effects.append(.send(otherConnection, event))
+            }
+        }
+        reply(connection, Reply(id: id, partial: skipped))
+    }
+
+    /// Sends messages that waited for the user, in order, and asks the store to forget them.
+    mutating func deliverWaiting(_ messages: [StoredMessage], to connection: ConnectionID) {
+        guard !messages.isEmpty else { return }
+        for message in messages {
+            let delivered = DeliveredMessage(
+                from: message.sender, text: message.text, kind: .offline, sent: message.sent)
+            effects.append(.send(connection, .event(.message(delivered))))
+        }
+        persist(.dequeue(ids: messages.map(\.id)))
+    }
+}

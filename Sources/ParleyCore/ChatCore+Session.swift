@@ -1,0 +1,62 @@
+import Foundation
+import ParleyProtocol
+
+/// Why a session ends; decides what the user and the others are told.
+public enum SessionEnd: Sendable, Equatable {
+    case logout, inactivity, disconnect, shutdown
+
+    var privateReason: PrivateEndReason {
+        switch self {
+        case .logout, .shutdown: .logout
+        case .inactivity: .timeout
+        case .disconnect: .disconnect
+        }
+    }
+}
+
+/// The start and end of a logged-in session, and presence (SPEC section 4).
+extension ChatCore {
+    /// Logs `user` in on `connection`: reply, waiting messages, presence to others, inactivity timer.
+    mutating func beginSession(_ connection: ConnectionID, _ id: RequestID, user: String, at now: Date) {
+        connections[connection]?.phase = .loggedIn(user)
+        connections[connection]?.lastActivity = now
+        online[user] = connection
+        persist(.recordLogin(name: user, at: now))
+        let waiting = mailbox.takeAll(for: user)
+        reply(connection, Reply(id: id, username: user, waiting: waiting.count))
+        deliverWaiting(waiting, to: connection)
+        announcePresence(of: user, online: true)
+        if let timeout = configuration.inactivityTimeout {
+            effects.append(.schedule(.inactivity(connection), at: now.addingTimeInterval(timeout)))
+        }
+        effects.append(.log(LogEntry(.info, "logged in", user: user, connection: connection)))
+    }
+
+    /// Ends whatever session `connection` has; a connection that never logged in just goes.
+    mutating func endSession(on connection: ConnectionID, reason: SessionEnd, at now: Date) {
+        guard let state = connections[connection] else { return }
+        if case .verifying = state.phase { connections[connection]?.phase = .anonymous }
+        guard let user = state.user else { return }
+        connections[connection]?.phase = .anonymous
+        online[user] = nil
+        accounts[user]?.lastSeen = now
+        persist(.recordLogout(name: user, at: now))
+        if configuration.inactivityTimeout != nil { effects.append(.cancel(.inactivity(connection))) }
+        endPrivateSessions(of: user, reason: reason.privateReason)
+        switch reason {
+        case .inactivity: effects.append(.send(connection, .event(.loggedOut(reason: .inactivity))))
+        case .shutdown: effects.append(.send(connection, .event(.loggedOut(reason: .shutdown))))
+        case .logout, .disconnect: break
+        }
+        announcePresence(of: user, online: false)
+        effects.append(.log(LogEntry(.info, "logged out (\(reason))", user: user, connection: connection)))
+    }
+
+    /// Tells every other online user that `user` came or went, except users `user` has blocked.
+    mutating func announcePresence(of user: String, online isOnline: Bool) {
+        let event = ServerFrame.event(.presence(user: user, online: isOnline))
+        for (other, connection) in online where other != user && !hasBlocked(user, other) {
+            effects.append(.send(connection, event))
+        }
+    }
+}

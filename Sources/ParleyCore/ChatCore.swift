@@ -1,0 +1,201 @@
+import Foundation
+import ParleyProtocol
+
+/// The chat itself: accounts, sessions, presence, blocks, waiting messages, lockout, inactivity and the
+/// private-session broker, with no I/O.
+///
+/// The adapter calls `handle(_:at:)` with each input and the current time and carries out the returned
+/// effects in order. Everything here is deterministic given the inputs, the times and the token source,
+/// so tests drive it with a fake clock. One rule lives in one file: see the `ChatCore+*.swift` extensions.
+public struct ChatCore {
+    public let configuration: CoreConfiguration
+
+    var accounts: [String: Account] = [:]
+    var connections: [ConnectionID: Connection] = [:]
+    /// Logged-in users and their connection.
+    var online: [String: ConnectionID] = [:]
+    /// Usernames whose registration is being hashed, so two connections cannot create the same account.
+    var registering: Set<String> = []
+    var mailbox = Mailbox()
+    var broker = PrivateBroker()
+    let makeToken: @Sendable () -> String
+
+    /// Effects produced by the input being handled.
+    var effects: [Effect] = []
+
+    public init(configuration: CoreConfiguration, snapshot: CoreSnapshot, makeToken: @escaping @Sendable () -> String) {
+        self.configuration = configuration
+        self.makeToken = makeToken
+        for record in snapshot.accounts {
+            accounts[record.name] = Account(record: record)
+        }
+        for pair in snapshot.blocks {
+            accounts[pair.blocker]?.blocked.insert(pair.blocked)
+        }
+        mailbox = Mailbox(messages: snapshot.waitingMessages)
+    }
+
+    /// Applies one input at time `now` and returns what the adapter must do, in order.
+    public mutating func handle(_ input: CoreInput, at now: Date) -> [Effect] {
+        effects = []
+        switch input {
+        case .connected(let connection, let address):
+            connections[connection] = Connection(address: address)
+        case .request(let connection, let request):
+            handleRequest(request, on: connection, at: now)
+        case .disconnected(let connection):
+            endSession(on: connection, reason: .disconnect, at: now)
+            connections[connection] = nil
+        case .passwordVerified(let connection, let id, let username, let matches):
+            finishLogin(connection, id, username: username, passwordMatches: matches, at: now)
+        case .passwordHashed(let connection, let id, let username, let hash):
+            finishRegistration(connection, id, username: username, hash: hash, at: now)
+        case .timerFired(let key):
+            timerFired(key, at: now)
+        case .writesFailed(let writes):
+            undo(failedWrites: writes, at: now)
+        case .shutdown:
+            for connection in connections.keys.sorted(by: { $0.raw < $1.raw }) {
+                endSession(on: connection, reason: .shutdown, at: now)
+                close(connection)
+            }
+        }
+        return effects
+    }
+
+    // MARK: Queries for tests and metrics
+
+    /// Users logged in right now.
+    public var onlineUsers: [String] { online.keys.sorted() }
+    /// Number of messages waiting for offline users.
+    public var waitingMessageCount: Int { mailbox.count }
+    public func accountExists(_ name: String) -> Bool { accounts[name] != nil }
+
+    // MARK: Dispatch
+
+    private mutating func handleRequest(_ request: Request, on connection: ConnectionID, at now: Date) {
+        guard let state = connections[connection] else { return }
+        let id = request.id
+        switch (state.phase, request.command) {
+        case (_, .ping):
+            reply(connection, Reply(id: id))
+        case (.greeting, .hello(let version, _)):
+            guard version == ProtocolLimits.version else {
+                return fail(connection, id, .unsupportedVersion)
+            }
+            connections[connection]?.phase = .anonymous
+            reply(connection, Reply(id: id, version: ProtocolLimits.version, server: configuration.serverName))
+        case (.greeting, _):
+            fail(connection, id, .helloRequired)
+        case (_, .hello):
+            fail(connection, id, .invalidCommand)
+        case (.anonymous, .login(let username, let password)):
+            startLogin(connection, id, username: username, password: password, at: now)
+        case (.anonymous, .register(let username, let password, let confirmation)):
+            startRegistration(connection, id, username: username, password: password, confirmation: confirmation)
+        case (.verifying, .login), (.verifying, .register):
+            fail(connection, id, .busy)
+        case (.loggedIn, .login), (.loggedIn, .register):
+            fail(connection, id, .alreadyAuthenticated)
+        case (.anonymous, .logout), (.verifying, .logout):
+            reply(connection, Reply(id: id))
+            close(connection)
+        case (.anonymous, _), (.verifying, _):
+            fail(connection, id, .notLoggedIn)
+        case (.loggedIn(let user), let command):
+            connections[connection]?.lastActivity = now
+            handleUserCommand(command, id, from: user, on: connection, at: now)
+        }
+    }
+
+    private mutating func handleUserCommand(
+        _ command: Command, _ id: RequestID, from user: String, on connection: ConnectionID, at now: Date
+    ) {
+        switch command {
+        case .message(let to, let text): sendMessage(id, from: user, on: connection, to: to, text: text, at: now)
+        case .broadcast(let text): broadcast(id, from: user, on: connection, text: text)
+        case .whoelse: whoElse(id, user: user, on: connection, since: nil, at: now)
+        case .whoelsesince(let seconds): whoElse(id, user: user, on: connection, since: seconds, at: now)
+        case .block(let target): block(id, user: user, on: connection, target: target, at: now)
+        case .unblock(let target): unblock(id, user: user, on: connection, target: target)
+        case .startPrivate(let target, let port):
+            startPrivate(id, user: user, on: connection, target: target, port: port, at: now)
+        case .answerPrivate(let requester, let accept):
+            answerPrivate(id, user: user, on: connection, requester: requester, accept: accept)
+        case .stopPrivate(let peer): stopPrivate(id, user: user, on: connection, peer: peer)
+        case .activity: reply(connection, Reply(id: id))
+        case .logout:
+            reply(connection, Reply(id: id))
+            endSession(on: connection, reason: .logout, at: now)
+            close(connection)
+        case .hello, .login, .register, .ping:
+            break  // handled before a session exists
+        }
+    }
+
+    // MARK: Effect helpers
+
+    mutating func reply(_ connection: ConnectionID, _ reply: Reply) {
+        effects.append(.send(connection, .reply(reply)))
+    }
+
+    mutating func fail(_ connection: ConnectionID, _ id: RequestID, _ code: ErrorCode, subject: String = "USER") {
+        effects.append(.send(connection, .reply(.failure(id, code, subject: subject))))
+    }
+
+    mutating func send(_ event: ServerEvent, to user: String) {
+        guard let connection = online[user] else { return }
+        effects.append(.send(connection, .event(event)))
+    }
+
+    mutating func close(_ connection: ConnectionID) {
+        effects.append(.close(connection))
+    }
+
+    mutating func persist(_ write: StoreWrite) {
+        effects.append(.persist(write))
+    }
+
+    /// Whether `user` has blocked `other`.
+    func hasBlocked(_ user: String, _ other: String) -> Bool {
+        accounts[user]?.blocked.contains(other) ?? false
+    }
+}
+
+/// An account while the server runs.
+struct Account {
+    var name: String
+    var passwordHash: PasswordHash
+    var blocked: Set<String> = []
+    var lock: LockState
+    var lastSeen: Date?
+
+    init(record: AccountRecord) {
+        name = record.name
+        passwordHash = record.passwordHash
+        lock = LockState(failedAttempts: record.failedAttempts, lockedUntil: record.lockedUntil)
+        lastSeen = record.lastSeen
+    }
+}
+
+/// One client connection and where it is in its life.
+struct Connection {
+    enum Phase: Equatable {
+        /// Connected; `hello` not yet received.
+        case greeting
+        /// Protocol agreed; not logged in.
+        case anonymous
+        /// A password is being checked or hashed for `username`.
+        case verifying(username: String)
+        case loggedIn(String)
+    }
+
+    var address: String
+    var phase: Phase = .greeting
+    var lastActivity = Date.distantPast
+
+    var user: String? {
+        if case .loggedIn(let user) = phase { return user }
+        return nil
+    }
+}

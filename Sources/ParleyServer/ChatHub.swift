@@ -1,0 +1,294 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ParleyCore
+import ParleyProtocol
+import ParleyStore
+
+/// The bridge between connections and the core: feeds inputs in with the current time and carries the
+/// effects out (writes to channels, store writes, password hashing, timers, logs).
+///
+/// Every connection and the core live on one event loop, so the hot path has no locks and no hops: a
+/// request is decoded, applied and its deliveries written in the same tick, and each dirty channel is
+/// flushed once per tick. Only scrypt and SQLite run elsewhere (thread pools) and come back to the loop.
+/// `@unchecked Sendable` because all state is confined to `eventLoop`; callbacks hop back to it.
+final class ChatHub: @unchecked Sendable {
+    let eventLoop: any EventLoop
+    private var core: ChatCore
+    private let writer: GroupCommitWriter
+    private let hashPool: NIOThreadPool
+    private let hasher: PasswordHasher
+    private let logger: Logger
+    private let maxOutboundBytes: Int
+    private let codec = WireCodec()
+
+    private var slots: [ConnectionID: ConnectionSlot] = [:]
+    private var timers: [TimerKey: Scheduled<Void>] = [:]
+    private var lastConnectionID: UInt64 = 0
+    private var dirty: [ConnectionID] = []
+    private var flushScheduled = false
+    /// The last frame encoded and its bytes: a broadcast sends one frame to many and is encoded once.
+    private var lastEncoded: (frame: ServerFrame, bytes: ByteBuffer)?
+
+    init(
+        core: ChatCore, store: any ChatStore, eventLoop: any EventLoop, storeThread: NIOThreadPool,
+        hashPool: NIOThreadPool, configuration: ServerConfiguration, logger: Logger
+    ) {
+        self.core = core
+        self.eventLoop = eventLoop
+        self.hashPool = hashPool
+        self.hasher = configuration.passwordHasher
+        self.logger = logger
+        self.maxOutboundBytes = configuration.maxOutboundBytes
+        self.writer = GroupCommitWriter(store: store, eventLoop: eventLoop, thread: storeThread)
+        writer.onBatchFinished = { [unowned self] number, writes, error in
+            self.batchFinished(number, writes: writes, error: error)
+        }
+    }
+
+    // MARK: Inputs from connections
+
+    func connect(_ channel: any Channel) -> ConnectionID {
+        lastConnectionID += 1
+        let id = ConnectionID(lastConnectionID)
+        slots[id] = ConnectionSlot(channel: channel)
+        let address = channel.remoteAddress?.ipAddress ?? "unknown"
+        apply(.connected(id, address: address))
+        return id
+    }
+
+    func receive(line: ByteBuffer, from id: ConnectionID) {
+        guard line.readableBytes > 0 else { return }  // a bare newline is not a request
+        switch codec.decodeRequest(Data(line.readableBytesView)) {
+        case .success(let request):
+            apply(.request(id, request))
+        case .failure(let failure):
+            logger.debug("malformed request", metadata: ["connection": "\(id)", "reason": "\(failure.detail)"])
+            send(.reply(failure.reply), to: id)
+        }
+    }
+
+    func lineTooLong(on id: ConnectionID, limit: Int) {
+        logger.notice("line too long, closing", metadata: ["connection": "\(id)", "limit": "\(limit)"])
+        let reply = Reply(
+            id: nil, ok: false,
+            error: ErrorBody(code: .lineTooLong, message: "Error. Line too long (max \(limit) bytes)"))
+        send(.reply(reply), to: id)
+        close(id)
+    }
+
+    func disconnected(_ id: ConnectionID) {
+        guard slots.removeValue(forKey: id) != nil else { return }
+        apply(.disconnected(id))
+    }
+
+    func writabilityChanged(_ id: ConnectionID, isWritable: Bool) {
+        if isWritable { slots[id]?.bytesWrittenWhileUnwritable = 0 }
+    }
+
+    /// Logs everyone out with a notice and completes when the store has everything.
+    func shutdown() -> EventLoopFuture<Void> {
+        apply(.shutdown)
+        for timer in timers.values { timer.cancel() }
+        timers = [:]
+        return writer.drain()
+    }
+
+    // MARK: Running the core
+
+    func apply(_ input: CoreInput) {
+        eventLoop.assertInEventLoop()
+        let now = Date()
+        for effect in core.handle(input, at: now) {
+            execute(effect, now: now)
+        }
+    }
+
+    private func execute(_ effect: Effect, now: Date) {
+        switch effect {
+        case .send(let id, let frame):
+            send(frame, to: id)
+        case .close(let id):
+            close(id)
+        case .persist(let write):
+            writer.enqueue(write)
+        case .holdUntilDurable(let id):
+            if let batch = writer.batchCoveringEnqueuedWrites { slots[id]?.hold(until: batch) }
+        case .verifyPassword(let id, let requestID, let username, let password, let hash):
+            let hasher = self.hasher
+            hashPool.runIfActive(eventLoop: eventLoop) { hasher.verify(password, against: hash.encoded) }
+                .whenComplete { result in
+                    let matches = (try? result.get()) ?? false  // a pool that is gone means we are shutting down
+                    self.apply(.passwordVerified(id, requestID, username: username, matches: matches))
+                }
+        case .hashPassword(let id, let requestID, let username, let password):
+            let hasher = self.hasher
+            hashPool.runIfActive(eventLoop: eventLoop) { try hasher.hash(password) }
+                .whenComplete { result in
+                    switch result {
+                    case .success(let encoded):
+                        self.apply(.passwordHashed(id, requestID, username: username, PasswordHash(encoded: encoded)))
+                    case .failure(let error):
+                        self.logger.error("password hashing failed", metadata: ["error": "\(error)"])
+                        self.close(id)
+                    }
+                }
+        case .schedule(let key, let deadline):
+            timers[key]?.cancel()
+            let delay = TimeAmount.nanoseconds(Int64(max(0, deadline.timeIntervalSince(now)) * 1e9))
+            timers[key] = eventLoop.scheduleTask(in: delay) {
+                self.timers[key] = nil
+                self.apply(.timerFired(key))
+            }
+        case .cancel(let key):
+            timers.removeValue(forKey: key)?.cancel()
+        case .log(let entry):
+            var metadata: Logger.Metadata = [:]
+            if let user = entry.user { metadata["user"] = "\(user)" }
+            if let connection = entry.connection { metadata["connection"] = "\(connection)" }
+            logger.log(level: entry.level.loggerLevel, "\(entry.message)", metadata: metadata)
+        }
+    }
+
+    // MARK: Output
+
+    /// Writes `frame` now, or queues it behind a reply that waits for the store.
+    private func send(_ frame: ServerFrame, to id: ConnectionID) {
+        guard var slot = slots[id], !slot.closing else { return }
+        if slot.isHeld {
+            slot.held.append(frame)
+            slots[id] = slot
+            return
+        }
+        write(frame, to: id, slot: &slot)
+        slots[id] = slot
+    }
+
+    private func write(_ frame: ServerFrame, to id: ConnectionID, slot: inout ConnectionSlot) {
+        let bytes = encode(frame)
+        if !slot.channel.isWritable {
+            slot.bytesWrittenWhileUnwritable += bytes.readableBytes
+            if slot.bytesWrittenWhileUnwritable > maxOutboundBytes {
+                logger.notice("client is not reading, disconnecting", metadata: ["connection": "\(id)"])
+                slot.closing = true
+                slot.channel.close(promise: nil)
+                return
+            }
+        }
+        slot.channel.write(bytes, promise: nil)
+        if !slot.dirty {
+            slot.dirty = true
+            dirty.append(id)
+            scheduleFlush()
+        }
+    }
+
+    private func encode(_ frame: ServerFrame) -> ByteBuffer {
+        if let lastEncoded, lastEncoded.frame == frame { return lastEncoded.bytes }
+        let bytes = ByteBuffer(bytes: codec.line(frame))
+        lastEncoded = (frame, bytes)
+        return bytes
+    }
+
+    /// One flush per channel per event-loop tick, however many frames went to it.
+    private func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        eventLoop.execute {
+            self.flushScheduled = false
+            let ids = self.dirty
+            self.dirty = []
+            for id in ids {
+                guard let slot = self.slots[id] else { continue }
+                self.slots[id]?.dirty = false
+                slot.channel.flush()
+            }
+        }
+    }
+
+    /// Closes once everything sent so far (including held output) is written.
+    private func close(_ id: ConnectionID) {
+        guard var slot = slots[id], !slot.closing else { return }
+        if slot.isHeld {
+            slot.closeWhenReleased = true
+            slots[id] = slot
+            return
+        }
+        slot.closing = true
+        slots[id] = slot
+        let channel = slot.channel
+        channel.writeAndFlush(channel.allocator.buffer(capacity: 0)).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    private func batchFinished(_ number: UInt64, writes: [StoreWrite], error: (any Error)?) {
+        if let error {
+            logger.error("store write failed", metadata: ["error": "\(error)", "writes": "\(writes.count)"])
+        }
+        for (id, slot) in slots where slot.isHeld && slot.heldUntil <= number {
+            var released = slot
+            var failuresToReport = error == nil ? 0 : released.durableReplies
+            let frames = released.release()
+            slots[id] = released
+            for frame in frames {
+                if failuresToReport > 0, case .reply(let reply) = frame, reply.ok {
+                    // The reply promised durability it could not get.
+                    failuresToReport -= 1
+                    send(.reply(.failure(reply.id, .storeFailure)), to: id)
+                } else {
+                    send(frame, to: id)
+                }
+            }
+            if released.closeWhenReleased { close(id) }
+        }
+        if error != nil { apply(.writesFailed(writes)) }
+    }
+
+}
+
+/// A connection's channel and its output state.
+struct ConnectionSlot {
+    let channel: any Channel
+    /// Frames waiting for a store batch to commit before they may be written, in order.
+    var held: [ServerFrame] = []
+    var heldUntil: UInt64 = 0
+    var isHeld = false
+    /// How many of the held replies wait for durability (each `hold` is followed by its reply).
+    var durableReplies = 0
+    var closeWhenReleased = false
+    var closing = false
+    var dirty = false
+    var bytesWrittenWhileUnwritable = 0
+
+    init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    mutating func hold(until batch: UInt64) {
+        isHeld = true
+        durableReplies += 1
+        heldUntil = max(heldUntil, batch)
+    }
+
+    mutating func release() -> [ServerFrame] {
+        defer {
+            held = []
+            isHeld = false
+            durableReplies = 0
+        }
+        return held
+    }
+}
+
+extension LogEntry.Level {
+    var loggerLevel: Logger.Level {
+        switch self {
+        case .debug: .debug
+        case .info: .info
+        case .notice: .notice
+        case .warning: .warning
+        }
+    }
+}

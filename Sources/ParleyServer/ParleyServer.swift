@@ -1,0 +1,148 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ParleyCore
+import ParleyStore
+import ServiceLifecycle
+
+/// A running Parley server: the store, the core, the event loop and the listening socket.
+///
+/// `start` opens and migrates the store, imports credentials if asked, loads the core's state and binds.
+/// `shutdown` logs everyone out with a notice, waits until the store has every write, and closes.
+/// As a `Service` it runs until swift-service-lifecycle signals graceful shutdown (SIGINT/SIGTERM).
+public final class ParleyServer: Sendable {
+    /// Where the server listens (with the real port when 0 was asked for).
+    public let localAddress: SocketAddress
+    public var port: Int { localAddress.port ?? 0 }
+
+    private let group: MultiThreadedEventLoopGroup
+    private let storeThread: NIOThreadPool
+    private let hashPool: NIOThreadPool
+    private let serverChannel: any Channel
+    private let hub: ChatHub
+    private let logger: Logger
+
+    /// Starts a server on `configuration.databasePath`, or on `store` when one is given (tests use this to
+    /// watch or break the store).
+    public static func start(
+        configuration: ServerConfiguration, store givenStore: (any ChatStore)? = nil,
+        logger: Logger = Logger(label: "parleyd")
+    ) async throws -> ParleyServer {
+        let store = try givenStore ?? SQLiteStore(path: configuration.databasePath)
+        if let file = configuration.credentialsFile {
+            try importCredentials(from: file, into: store, hasher: configuration.passwordHasher, logger: logger)
+        }
+        let snapshot = try store.loadSnapshot(now: Date())
+        let core = ChatCore(configuration: configuration.core, snapshot: snapshot, makeToken: SessionToken.random)
+        logger.info(
+            "store loaded",
+            metadata: [
+                "accounts": "\(snapshot.accounts.count)", "waiting": "\(snapshot.waitingMessages.count)",
+                "database": "\(configuration.databasePath)",
+            ])
+
+        // One event loop for every connection and the core: see ChatHub.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let storeThread = NIOThreadPool(numberOfThreads: 1)
+        let hashPool = NIOThreadPool(numberOfThreads: configuration.hashingThreads)
+        storeThread.start()
+        hashPool.start()
+        let eventLoop = group.next()
+        let hub = ChatHub(
+            core: core, store: store, eventLoop: eventLoop, storeThread: storeThread, hashPool: hashPool,
+            configuration: configuration, logger: logger)
+        let maxLine = configuration.maxLineBytes
+        do {
+            let channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 1024)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.writeBufferWaterMark, value: .init(low: 64 * 1024, high: 256 * 1024))
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(LineFrameDecoder(maxLength: maxLine)))
+                        try channel.pipeline.syncOperations.addHandler(ConnectionHandler(hub: hub))
+                    }
+                }
+                .bind(host: configuration.host, port: configuration.port)
+                .get()
+            return ParleyServer(
+                group: group, storeThread: storeThread, hashPool: hashPool, channel: channel, hub: hub, logger: logger)
+        } catch {
+            try? await group.shutdownGracefully()  // the bind error is the one worth reporting
+            try? await storeThread.shutdownGracefully()
+            try? await hashPool.shutdownGracefully()
+            throw error
+        }
+    }
+
+    private init(
+        group: MultiThreadedEventLoopGroup, storeThread: NIOThreadPool, hashPool: NIOThreadPool, channel: any Channel,
+        hub: ChatHub, logger: Logger
+    ) {
+        self.group = group
+        self.storeThread = storeThread
+        self.hashPool = hashPool
+        self.serverChannel = channel
+        self.hub = hub
+        self.logger = logger
+        self.localAddress = channel.localAddress!
+    }
+
+    /// Stops accepting, logs everyone out with a notice, flushes the store and releases the threads.
+    public func shutdown() async throws {
+        logger.info("shutting down")
+        try? await serverChannel.close()  // already closed is fine
+        let hub = self.hub
+        try await hub.eventLoop.flatSubmit { hub.shutdown() }.get()
+        try await group.shutdownGracefully()
+        try await hashPool.shutdownGracefully()
+        try await storeThread.shutdownGracefully()
+        logger.info("stopped")
+    }
+
+    private static func importCredentials(
+        from path: String, into store: any ChatStore, hasher: PasswordHasher, logger: Logger
+    ) throws {
+        let contents = try String(contentsOfFile: path, encoding: .utf8)
+        let plan = try CredentialsImport.plan(
+            contents: contents, existing: store.accountNames(), hasher: hasher, now: Date())
+        try store.apply(plan.writes)
+        logger.notice(
+            "credentials imported",
+            metadata: [
+                "file": "\(path)", "created": "\(plan.writes.count)", "existing": "\(plan.skippedExisting)",
+                "rejectedLines": "\(plan.rejectedLines)",
+            ])
+    }
+}
+
+/// Runs the server under swift-service-lifecycle until graceful shutdown is asked for.
+public struct ParleyService: Service {
+    let server: ParleyServer
+
+    public init(server: ParleyServer) {
+        self.server = server
+    }
+
+    public func run() async throws {
+        try? await gracefulShutdown()  // returns when shutdown is signalled, or throws if cancelled: stop either way
+        try await server.shutdown()
+    }
+}
+
+/// One-time tokens for private sessions: 128 random bits, hex.
+enum SessionToken {
+    @Sendable static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import ParleyCore
+
+/// The default store: one SQLite file through GRDB, in WAL mode with `synchronous = FULL`, so a committed
+/// batch survives `kill -9` and power loss. Each `apply` is one transaction: many messages arriving at
+/// once share one fsync (group commit).
+public final class SQLiteStore: ChatStore {
+    private let queue: DatabaseQueue
+
+    /// Opens (creating if needed) the database at `path` and migrates its schema.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+        try StoreMigrations.migrator.migrate(queue)
+    }
+
+    public func loadSnapshot(now: Date) throws -> CoreSnapshot {
+        try queue.write { db in
+            try db.execute(
+                sql: "UPDATE sessions SET logout_at = ? WHERE logout_at IS NULL", arguments: [now.timeIntervalSince1970]
+            )
+            let lastSeen = try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(
+                    db, sql: "SELECT name, MAX(logout_at) AS seen FROM sessions GROUP BY name"
+                ).map {
+                    (row: Row) -> (String, Date) in (row["name"], Date(timeIntervalSince1970: row["seen"]))
+                })
+            let accounts = try Row.fetchAll(
+                db, sql: "SELECT name, password_hash, failed_attempts, locked_until FROM accounts"
+            ).map { row in
+                let name: String = row["name"]
+                let lockedUntil: Double? = row["locked_until"]
+                return AccountRecord(
+                    name: name, passwordHash: PasswordHash(encoded: row["password_hash"]),
+                    failedAttempts: row["failed_attempts"],
+                    lockedUntil: lockedUntil.map(Date.init(timeIntervalSince1970:)),
+                    lastSeen: lastSeen[name])
+            }
+            let blocks = try Row.fetchAll(db, sql: "SELECT blocker, blocked FROM blocks").map { row in
+                (blocker: row["blocker"] as String, blocked: row["blocked"] as String)
+            }
+            let messages = try Row.fetchAll(
+                db, sql: "SELECT id, sender, recipient, text, sent_at FROM waiting_messages ORDER BY id"
+            ).map { row in
+                StoredMessage(
+                    id: row["id"], sender: row["sender"], recipient: row["recipient"], text: row["text"],
+                    sent: Date(timeIntervalSince1970: row["sent_at"]))
+            }
+            return CoreSnapshot(accounts: accounts, blocks: blocks, waitingMessages: messages)
+        }
+    }
+
+    public func apply(_ writes: [StoreWrite]) throws {
+        guard !writes.isEmpty else { return }
+        try queue.write { db in
+            for write in writes {
+                try Self.apply(write, in: db)
+            }
+        }
+    }
+
+    public func accountNames() throws -> Set<String> {
+        try queue.read { db in Set(try String.fetchAll(db, sql: "SELECT name FROM accounts")) }
+    }
+
+    private static func apply(_ write: StoreWrite, in db: Database) throws {
+        switch write {
+        case .createAccount(let name, let hash, let at):
+            try db.cachedStatement(
+                sql: "INSERT INTO accounts (name, password_hash, failed_attempts, created_at) VALUES (?, ?, 0, ?)"
+            )
+            .execute(arguments: [name, hash.encoded, at.timeIntervalSince1970])
+        case .setLockState(let name, let failedAttempts, let lockedUntil):
+            try db.cachedStatement(sql: "UPDATE accounts SET failed_attempts = ?, locked_until = ? WHERE name = ?")
+                .execute(arguments: [failedAttempts, lockedUntil?.timeIntervalSince1970, name])
+        case .block(let blocker, let blocked):
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO blocks (blocker, blocked) VALUES (?, ?)").execute(
+                arguments: [blocker, blocked])
+        case .unblock(let blocker, let blocked):
+            try db.cachedStatement(sql: "DELETE FROM blocks WHERE blocker = ? AND blocked = ?").execute(arguments: [
+                blocker, blocked,
+            ])
+        case .enqueue(let message):
+            try db.cachedStatement(
+                sql: "INSERT INTO waiting_messages (id, sender, recipient, text, sent_at) VALUES (?, ?, ?, ?, ?)"
+            )
+            .execute(arguments: [
+                message.id, message.sender, message.recipient, message.text, message.sent.timeIntervalSince1970,
+            ])
+        case .dequeue(let ids):
+            let statement = try db.cachedStatement(sql: "DELETE FROM waiting_messages WHERE id = ?")
+            for id in ids { try statement.execute(arguments: [id]) }
+        case .recordLogin(let name, let at):
+            try db.cachedStatement(sql: "INSERT INTO sessions (name, login_at) VALUES (?, ?)").execute(arguments: [
+                name, at.timeIntervalSince1970,
+            ])
+        case .recordLogout(let name, let at):
+            try db.cachedStatement(sql: "UPDATE sessions SET logout_at = ? WHERE name = ? AND logout_at IS NULL")
+                .execute(arguments: [at.timeIntervalSince1970, name])
+        }
+    }
+}

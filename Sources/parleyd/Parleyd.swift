@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ParleyServer
+import ParleyStore
+import ServiceLifecycle
+
+/// `parleyd [PORT [BLOCK_DURATION [TIMEOUT]]] [options]`: the Parley chat server (SPEC section 1).
+@main
+struct Parleyd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parleyd",
+        abstract: "The Parley chat server.",
+        discussion: "The prototype's `server 4000 60 120` is `parleyd 4000 60 120`.")
+
+    @Argument(help: "TCP port (0 picks a free one).") var positionalPort: Int?
+    @Argument(help: "Seconds an account stays locked after 3 wrong passwords.") var positionalBlockDuration: Int?
+    @Argument(help: "Seconds without a command before a user is logged out (0 disables).") var positionalTimeout: Int?
+
+    @Option(name: .customLong("port"), help: "TCP port; default 4000.") var portOption: Int?
+    @Option(name: .customLong("block-duration"), help: "Lockout in seconds; default 60.") var blockDurationOption: Int?
+    @Option(name: .customLong("timeout"), help: "Inactivity timeout in seconds; default 120, 0 disables.")
+    var timeoutOption: Int?
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "SQLite database file (created and migrated on first start).") var database = "parley.db"
+    @Option(help: "Import accounts from a prototype credentials.txt (`username password` per line).") var credentials:
+        String?
+    @Flag(help: "Refuse unknown usernames instead of registering them.") var noRegistration = false
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
+    @Option(help: .hidden) var passwordCost: Int = 14
+
+    func validate() throws {
+        for (name, positional, flag) in [
+            ("port", positionalPort, portOption), ("block duration", positionalBlockDuration, blockDurationOption),
+            ("timeout", positionalTimeout, timeoutOption),
+        ] where positional != nil && flag != nil && positional != flag {
+            throw ValidationError("The \(name) is given twice with different values.")
+        }
+        if let port = positionalPort ?? portOption, !(0...65535).contains(port) {
+            throw ValidationError("PORT must be between 0 and 65535.")
+        }
+        if let block = positionalBlockDuration ?? blockDurationOption, block < 0 {
+            throw ValidationError("BLOCK_DURATION must not be negative.")
+        }
+        if let timeout = positionalTimeout ?? timeoutOption, timeout < 0 {
+            throw ValidationError("TIMEOUT must not be negative.")
+        }
+        guard (10...20).contains(passwordCost) else {
+            throw ValidationError("--password-cost must be between 10 and 20.")
+        }
+    }
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "parleyd")
+
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = positionalPort ?? portOption ?? 4000
+        configuration.databasePath = database
+        configuration.credentialsFile = credentials
+        configuration.core.blockDuration = TimeInterval(positionalBlockDuration ?? blockDurationOption ?? 60)
+        let timeout = positionalTimeout ?? timeoutOption ?? 120
+        configuration.core.inactivityTimeout = timeout == 0 ? nil : TimeInterval(timeout)
+        configuration.core.registrationEnabled = !noRegistration
+        configuration.passwordHasher = PasswordHasher(rounds: 1 << passwordCost, blockSize: 8, parallelism: 1)
+
+        let server: ParleyServer
+        do {
+            server = try await ParleyServer.start(configuration: configuration, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("parleyd: cannot start: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        FileHandle.standardOutput.write(Data("parleyd listening on \(host):\(server.port)\n".utf8))
+
+        let group = ServiceGroup(
+            services: [ParleyService(server: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

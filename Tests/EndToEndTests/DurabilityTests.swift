@@ -1,0 +1,100 @@
+import Foundation
+import ParleyProtocol
+import Testing
+
+/// Kills the real `parleyd` with SIGKILL and checks that what it acknowledged survived.
+@Suite(.serialized) struct DurabilityTests {
+    let directory: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("parley-e2e-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)  // exists is fine
+        return url
+    }()
+
+    private func loggedIn(_ name: String, port: Int, password: String = "pw") throws -> LineSocket {
+        let socket = try LineSocket(port: port)
+        #expect(try socket.request(.hello(version: 1, client: "e2e")).ok)
+        let login = try socket.request(.login(username: name, password: password))
+        if login.error?.code == .newUser {
+            #expect(try socket.request(.register(username: name, password: password, confirmation: password)).ok)
+        } else {
+            #expect(login.ok)
+        }
+        return socket
+    }
+
+    @Test func anAcknowledgedOfflineMessageSurvivesKillDashNineExactlyOnce() throws {
+        var server = try ServerProcess(arguments: ["--database", "chat.db"], workingDirectory: directory)
+        do {
+            let bob = try loggedIn("bob", port: server.port)
+            #expect(try bob.request(.logout).ok)
+            let alice = try loggedIn("alice", port: server.port)
+            let reply = try alice.request(.message(to: "bob", text: "survive this"))
+            #expect(reply.ok && reply.stored == true)
+        }
+        server.kill(SIGKILL)
+        _ = try server.waitForExit()
+
+        server = try ServerProcess(arguments: ["--database", "chat.db"], workingDirectory: directory)
+        do {
+            let bob = try LineSocket(port: server.port)
+            #expect(try bob.request(.hello(version: 1, client: "e2e")).ok)
+            var events: [ServerEvent] = []
+            let login = try bob.request(.login(username: "bob", password: "pw"), events: &events)
+            #expect(login.waiting == 1)
+            let message = try bob.nextEvent()
+            guard case .message(let delivered) = message else {
+                Issue.record("expected the waiting message, got \(message)")
+                return
+            }
+            #expect(delivered.from == "alice" && delivered.text == "survive this" && delivered.kind == .offline)
+            #expect(try bob.request(.logout).ok)
+        }
+        // Delivered once: after a graceful restart it is gone.
+        server.kill(SIGTERM)
+        #expect(try server.waitForExit() == 0)
+        server = try ServerProcess(arguments: ["--database", "chat.db"], workingDirectory: directory)
+        let bob = try LineSocket(port: server.port)
+        #expect(try bob.request(.hello(version: 1, client: "e2e")).ok)
+        #expect(try bob.request(.login(username: "bob", password: "pw")).waiting == 0)
+        server.kill(SIGTERM)
+        #expect(try server.waitForExit() == 0)
+    }
+
+    @Test func locksAndBlocksSurviveARestart() throws {
+        var server = try ServerProcess(
+            arguments: ["--database", "chat.db", "--block-duration", "600"], workingDirectory: directory)
+        do {
+            let alice = try loggedIn("alice", port: server.port)
+            _ = try loggedIn("bob", port: server.port)
+            #expect(try alice.request(.block(user: "bob")).ok)
+            let mallory = try loggedIn("mallory", port: server.port, password: "right")
+            #expect(try mallory.request(.logout).ok)
+            let guesser = try LineSocket(port: server.port)
+            #expect(try guesser.request(.hello(version: 1, client: "e2e")).ok)
+            #expect(try guesser.request(.login(username: "mallory", password: "wrong1")).error?.code == .wrongPassword)
+            #expect(try guesser.request(.login(username: "mallory", password: "wrong2")).error?.code == .wrongPassword)
+        }
+        // Two wrong guesses before the crash and one after lock the account: the count itself is durable.
+        server.kill(SIGKILL)
+        _ = try server.waitForExit()
+        server = try ServerProcess(
+            arguments: ["--database", "chat.db", "--block-duration", "600"], workingDirectory: directory)
+        do {
+            let guesser = try LineSocket(port: server.port)
+            #expect(try guesser.request(.hello(version: 1, client: "e2e")).ok)
+            #expect(
+                try guesser.request(.login(username: "mallory", password: "wrong3")).error?.code == .accountLockedNow)
+        }
+        server.kill(SIGKILL)
+        _ = try server.waitForExit()
+        server = try ServerProcess(
+            arguments: ["--database", "chat.db", "--block-duration", "600"], workingDirectory: directory)
+        let mallory = try LineSocket(port: server.port)
+        #expect(try mallory.request(.hello(version: 1, client: "e2e")).ok)
+        #expect(try mallory.request(.login(username: "mallory", password: "right")).error?.code == .accountLocked)
+        let bob = try loggedIn("bob", port: server.port)
+        #expect(try bob.request(.message(to: "alice", text: "hi")).error?.code == .blockedByRecipient)
+        server.kill(SIGTERM)
+        #expect(try server.waitForExit() == 0)
+    }
+}

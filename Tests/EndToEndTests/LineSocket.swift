@@ -1,0 +1,73 @@
+import Foundation
+import ParleyProtocol
+
+/// A blocking JSON-lines socket with bounded reads, for talking to a child-process server.
+final class LineSocket {
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+    private let codec = WireCodec()
+    private var nextID = 0
+
+    init(port: Int) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard result == 0 else { throw ProcessFailure("connect failed: \(errno)") }
+    }
+
+    deinit { close(descriptor) }
+
+    /// Sends `command` and returns its reply; events read meanwhile are returned through `events`.
+    func request(_ command: Command, events: inout [ServerEvent]) throws -> Reply {
+        nextID += 1
+        let id = RequestID.number(nextID)
+        let bytes = Array(codec.line(Request(id: id, command: command)))
+        guard send(descriptor, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else {
+            throw ProcessFailure("send failed")
+        }
+        while true {
+            switch try codec.decodeServerFrame(try readLine()) {
+            case .reply(let reply) where reply.id == id: return reply
+            case .reply: continue
+            case .event(let event): events.append(event)
+            }
+        }
+    }
+
+    func request(_ command: Command) throws -> Reply {
+        var ignored: [ServerEvent] = []
+        return try request(command, events: &ignored)
+    }
+
+    func nextEvent() throws -> ServerEvent {
+        while true {
+            if case .event(let event) = try codec.decodeServerFrame(try readLine()) { return event }
+        }
+    }
+
+    /// Reads one line, waiting at most `seconds`.
+    func readLine(within seconds: Double = 10) throws -> [UInt8] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                let line = Array(buffer[..<newline])
+                buffer.removeSubrange(...newline)
+                return line
+            }
+            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let remaining = Int32(max(0, deadline.timeIntervalSinceNow) * 1000)
+            guard poll(&poller, 1, remaining) > 0 else { throw ProcessFailure("no line within \(seconds) s") }
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let count = recv(descriptor, &chunk, chunk.count, 0)
+            guard count > 0 else { throw ProcessFailure("connection closed") }
+            buffer += chunk[..<count]
+        }
+    }
+}

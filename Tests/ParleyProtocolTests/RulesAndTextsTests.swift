@@ -1,0 +1,47 @@
+import ParleyProtocol
+import Testing
+
+@Suite struct RulesAndTextsTests {
+    @Test func usernames() {
+        #expect(CredentialRules.isValidUsername("a"))
+        #expect(CredentialRules.isValidUsername("Alice.B_c-9"))
+        #expect(CredentialRules.isValidUsername(String(repeating: "x", count: 32)))
+        #expect(!CredentialRules.isValidUsername(String(repeating: "x", count: 33)))
+        #expect(!CredentialRules.isValidUsername(""))
+        #expect(!CredentialRules.isValidUsername("al ice"))
+        #expect(!CredentialRules.isValidUsername("émile"))
+    }
+
+    @Test func passwords() {
+        #expect(CredentialRules.isValidPassword("p"))
+        #expect(CredentialRules.isValidPassword(String(repeating: "x", count: 128)))
+        #expect(!CredentialRules.isValidPassword(String(repeating: "x", count: 129)))
+        #expect(!CredentialRules.isValidPassword("with space"))
+        #expect(!CredentialRules.isValidPassword(""))
+    }
+
+    @Test func messageText() {
+        #expect(CredentialRules.messageTextProblem("hi") == nil)
+        #expect(CredentialRules.messageTextProblem(String(repeating: "é", count: 4096)) == nil)
+        #expect(CredentialRules.messageTextProblem(String(repeating: "é", count: 4097)) == .messageTooLong)
+        #expect(CredentialRules.messageTextProblem("") == .invalidArguments)
+        #expect(CredentialRules.messageTextProblem("two\nlines") == .invalidArguments)
+    }
+
+    @Test func errorTextsNameTheirSubject() {
+        #expect(ErrorCode.notBlocked.text(subject: "bob") == "Error. bob was not blocked")
+        #expect(ErrorCode.userOffline.text(subject: "bob") == "Error. bob is offline")
+        #expect(ErrorCode.blockedByUser.text(subject: "bob") == "Error. bob has blocked you")
+        #expect(
+            ErrorCode.privateAlreadyActive.text(subject: "bob") == "Error. Private messaging with bob is already active"
+        )
+        #expect(ErrorCode.privateNotEnabled.text(subject: "bob") == "Error. Private messaging to bob not enabled")
+    }
+
+    @Test func everyCodeHasAText() {
+        for code in ErrorCode.allCases {
+            #expect(!code.text().isEmpty)
+        }
+        #expect(Set(ErrorCode.allCases.map(\.rawValue)).count == ErrorCode.allCases.count)
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+import ParleyCore
+import ParleyProtocol
+import ParleyServer
+import ParleyStore
+import Synchronization
+import Testing
+
+/// A store that counts its transactions and can be made to fail, around a real SQLite store.
+final class WatchedStore: ChatStore {
+    let inner: SQLiteStore
+    let transactions = Atomic<Int>(0)
+    let failing = Atomic<Bool>(false)
+
+    init(path: String) throws { inner = try SQLiteStore(path: path) }
+
+    func loadSnapshot(now: Date) throws -> CoreSnapshot { try inner.loadSnapshot(now: now) }
+    func accountNames() throws -> Set<String> { try inner.accountNames() }
+    func apply(_ writes: [StoreWrite]) throws {
+        struct DiskFull: Error {}
+        if failing.load(ordering: .relaxed) { throw DiskFull() }
+        transactions.add(1, ordering: .relaxed)
+        try inner.apply(writes)
+    }
+}
+
+@Suite struct GroupCommitTests {
+    private func start(_ store: WatchedStore) async throws -> TestServer {
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.passwordHasher = PasswordHasher(rounds: 1 << 10, blockSize: 8, parallelism: 1)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let server = try await ParleyServer.start(configuration: configuration, store: store, logger: logger)
+        return TestServer(server: server, databasePath: "")
+    }
+
+    @Test func manyOfflineMessagesAtOnceShareTransactions() async throws {
+        let store = try WatchedStore(path: TemporaryFiles.path("group.db"))
+        let server = try await start(store)
+        let bob = try await server.login("bob")
+        try await bob.ok(.logout)
+        let senders = try await withThrowingTaskGroup(of: WireClient.self) { group in
+            for index in 0..<10 { group.addTask { try await server.login("sender\(index)") } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let before = store.transactions.load(ordering: .relaxed)
+        let perSender = 50
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for sender in senders {
+                group.addTask {
+                    // Pipelined: all requests go out before the replies are read.
+                    for index in 0..<perSender {
+                        try await sender.sendLine(#"{"id":\#(index),"op":"message","to":"bob","text":"m\#(index)"}"#)
+                    }
+                    for index in 0..<perSender {
+                        let reply = try await sender.reply(id: .number(index))
+                        #expect(reply.stored == true)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let used = store.transactions.load(ordering: .relaxed) - before
+        #expect(used < senders.count * perSender / 2, "500 messages took \(used) transactions")
+        let snapshot = try store.loadSnapshot(now: Date())
+        #expect(snapshot.waitingMessages.count == senders.count * perSender)
+        try await server.stop()
+    }
+
+    @Test func aFailedCommitTurnsTheAcknowledgementIntoAnErrorAndLosesNothingElse() async throws {
+        let store = try WatchedStore(path: TemporaryFiles.path("failing.db"))
+        let server = try await start(store)
+        let bob = try await server.login("bob")
+        try await bob.ok(.logout)
+        let alice = try await server.login("alice")
+        store.failing.store(true, ordering: .relaxed)
+        let refused = try await alice.request(.message(to: "bob", text: "lost?"))
+        #expect(refused.error?.code == .storeFailure)
+        store.failing.store(false, ordering: .relaxed)
+        #expect(try await alice.ok(.message(to: "bob", text: "kept")).stored == true)
+        let again = try await server.connect()
+        try await again.hello()
+        #expect(try await again.ok(.login(username: "bob", password: "secret")).waiting == 1)
+        guard case .message(let message) = try await again.nextEvent() else {
+            Issue.record("expected the stored message")
+            return
+        }
+        #expect(message.text == "kept")
+        try await server.stop()
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import ParleyProtocol
+import Testing
+
+@Suite struct MisbehavingClientTests {
+    @Test func malformedLinesGetAnErrorAndTheConnectionStays() async throws {
+        try await withServer { server in
+            let client = try await server.connect()
+            try await client.sendLine("this is not json")
+            let reply = try await client.reply(id: nil)
+            #expect(reply.error?.code == .malformedRequest)
+            try await client.sendLine(#"{"id": 9, "op": "message"}"#)
+            #expect(try await client.reply(id: .number(9)).error?.code == .malformedRequest)
+            try await client.sendLine(#"{"id": "x", "op": "dance"}"#)
+            #expect(try await client.reply(id: .string("x")).error?.code == .invalidCommand)
+            try await client.hello()
+        }
+    }
+
+    @Test func anOversizedLineIsRefusedAndClosedWithoutDisturbingOthers() async throws {
+        try await withServer(maxLineBytes: 1024) { server in
+            let alice = try await server.login("alice")
+            let bob = try await server.login("bob")
+            try await bob.sendRaw(Array(repeating: UInt8(ascii: "x"), count: 4000))
+            let reply = try await bob.reply(id: nil)
+            #expect(reply.error?.code == .lineTooLong)
+            _ = try await bob.waitForClose()
+            _ = try await alice.waitForEvent { $0 == .presence(user: "bob", online: false) }
+            #expect(try await alice.ok(.whoelse).users == [])
+        }
+    }
+
+    @Test func aClientThatNeverReadsIsDisconnectedWhileOthersCarryOn() async throws {
+        try await withServer(maxOutboundBytes: 64 * 1024) { server in
+            let sender = try await server.login("sender")
+            let reader = try await server.login("reader")
+            // The sloth connects with a raw socket and never reads, so its kernel buffers fill up.
+            let sloth = try RawSocket(port: server.port)
+            try sloth.send(#"{"id":1,"op":"hello","version":1}"# + "\n")
+            try sloth.send(#"{"id":2,"op":"register","username":"sloth","password":"pw","confirmation":"pw"}"# + "\n")
+            _ = try await sender.waitForEvent { $0 == .presence(user: "sloth", online: true) }
+            let text = String(repeating: "z", count: 4000)
+            var slothGone = false
+            for round in 0..<2000 where !slothGone {
+                try await sender.ok(.broadcast(text: text))
+                if round % 50 == 0 {
+                    slothGone = try await sender.ok(.whoelse).users?.contains("sloth") == false
+                }
+            }
+            #expect(slothGone)
+            try await sender.ok(.message(to: "reader", text: "still here"))
+            _ = try await reader.waitForEvent {
+                $0 == .message(DeliveredMessage(from: "sender", text: "still here", kind: .direct))
+            }
+            sloth.close()
+        }
+    }
+}
+
+/// A blocking socket that only writes: a client that never reads.
+final class RawSocket: @unchecked Sendable {
+    private let descriptor: Int32
+
+    init(port: Int) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var small: Int32 = 4096
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard result == 0 else { throw WireClient.Failure.unexpected("connect failed: \(errno)") }
+    }
+
+    func send(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        guard Glibc.send(descriptor, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else {
+            throw WireClient.Failure.unexpected("send failed: \(errno)")
+        }
+    }
+
+    func close() {
+        Glibc.close(descriptor)
+    }
+}
