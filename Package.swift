@@ -87,6 +87,18 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: ["parleyd", "ParleyProtocol"]
         ),
+        // The client library alone, against an in-process server, and the built binaries under a terminal.
+        .testTarget(
+            name: "ParleyClientTests",
+            dependencies: [
+                "ParleyClient", "ParleyProtocol", "ParleyServer", "ParleyStore", "ParleyCore", "parley", "parleyd",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "ParleyTerminalTests", dependencies: ["ParleyTerminal"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,8 +5,8 @@
 #endif
 
 /// A terminal switched to raw mode: keys arrive one by one, unechoed, with Ctrl-C and Ctrl-D as plain bytes,
-/// so the line editor decides what they mean. Output processing stays on. `restore()` puts back the
-/// settings found at `enable`.
+/// so the line editor decides what they mean. Output is written as is (the editor sends its own CR LF).
+/// `restore()` puts back the settings found at `enable`.
 public struct RawMode: Sendable {
     public struct Failure: Error, Sendable {
         public let errno: Int32
@@ -21,18 +21,19 @@ public struct RawMode: Sendable {
         let original = settings
         settings.c_lflag &= ~tcflag_t(ECHO | ICANON | ISIG | IEXTEN)
         settings.c_iflag &= ~tcflag_t(IXON | ICRNL | INLCR | IGNCR | BRKINT | ISTRIP)
+        settings.c_oflag &= ~tcflag_t(OPOST)
         withUnsafeMutableBytes(of: &settings.c_cc) { cc in
             cc[Int(VMIN)] = 1
             cc[Int(VTIME)] = 0
         }
-        guard tcsetattr(descriptor, TCSAFLUSH, &settings) == 0 else { throw Failure(errno: errno) }
+        guard tcsetattr(descriptor, TCSADRAIN, &settings) == 0 else { throw Failure(errno: errno) }
         return RawMode(descriptor: descriptor, original: original)
     }
 
     public func restore() {
         var settings = original
         // If the terminal is gone there is nothing left to restore, so the result is not checked.
-        _ = tcsetattr(descriptor, TCSAFLUSH, &settings)
+        _ = tcsetattr(descriptor, TCSADRAIN, &settings)
     }
 
     /// The terminal's width in columns (80 if it cannot be asked).

@@ -1,0 +1,92 @@
+import ParleyTerminal
+import Testing
+
+@Suite("Key decoding from raw terminal bytes")
+struct KeyDecoderTests {
+    private func keys(_ bytes: [UInt8]) -> [Key] {
+        var decoder = KeyDecoder()
+        return decoder.decode(bytes)
+    }
+
+    private func keys(_ text: String) -> [Key] { keys(Array(text.utf8)) }
+
+    @Test func printableCharacters() {
+        #expect(keys("hi!") == [.character("h"), .character("i"), .character("!")])
+    }
+
+    @Test func multiByteUTF8() {
+        #expect(keys("é€😀") == [.character("é"), .character("€"), .character("😀")])
+    }
+
+    @Test func utf8SplitAcrossReads() {
+        var decoder = KeyDecoder()
+        let euro = Array("€".utf8)
+        #expect(decoder.decode(euro[0..<1]) == [])
+        #expect(decoder.decode(euro[1..<2]) == [])
+        #expect(decoder.decode(euro[2..<3]) == [.character("€")])
+    }
+
+    @Test func invalidUTF8IsDropped() {
+        #expect(keys([0xFF, 0x61]) == [.character("a")])
+        #expect(keys([0xC3, 0x28]) == [.character("(")])
+    }
+
+    @Test func enterFromCarriageReturnOrLineFeedOnce() {
+        #expect(keys("\r") == [.enter])
+        #expect(keys("\n") == [.enter])
+        #expect(keys("\r\n") == [.enter])
+        #expect(keys("a\r\nb\n\n") == [.character("a"), .enter, .character("b"), .enter, .enter])
+    }
+
+    @Test func controlKeys() {
+        #expect(keys([0x01]) == [.home])
+        #expect(keys([0x05]) == [.end])
+        #expect(keys([0x15]) == [.killToStart])
+        #expect(keys([0x0B]) == [.killToEnd])
+        #expect(keys([0x17]) == [.deleteWord])
+        #expect(keys([0x03]) == [.interrupt])
+        #expect(keys([0x04]) == [.endOfInput])
+        #expect(keys([0x7F]) == [.backspace])
+        #expect(keys([0x08]) == [.backspace])
+        #expect(keys([0x02, 0x06, 0x10, 0x0E]) == [.left, .right, .up, .down])
+    }
+
+    @Test func otherControlBytesAreIgnored() {
+        #expect(keys([0x07, 0x0C, 0x00, 0x61]) == [.character("a")])
+    }
+
+    @Test func arrowEscapeSequences() {
+        #expect(keys("\u{1B}[A\u{1B}[B\u{1B}[C\u{1B}[D") == [.up, .down, .right, .left])
+        #expect(keys("\u{1B}OA\u{1B}OB\u{1B}OC\u{1B}OD") == [.up, .down, .right, .left])
+    }
+
+    @Test func homeEndDeleteSequences() {
+        #expect(keys("\u{1B}[H\u{1B}[F\u{1B}OH\u{1B}OF") == [.home, .end, .home, .end])
+        #expect(keys("\u{1B}[1~\u{1B}[7~\u{1B}[4~\u{1B}[8~") == [.home, .home, .end, .end])
+        #expect(keys("\u{1B}[3~") == [.delete])
+    }
+
+    @Test func modifiedArrowsStillMove() {
+        #expect(keys("\u{1B}[1;5C") == [.right])
+    }
+
+    @Test func unknownSequencesAreSwallowedWhole() {
+        #expect(keys("\u{1B}[15~x") == [.character("x")])
+        #expect(keys("\u{1B}[Zx") == [.character("x")])
+    }
+
+    @Test func escapeSequenceSplitAcrossReads() {
+        var decoder = KeyDecoder()
+        #expect(decoder.decode([0x1B]) == [])
+        #expect(decoder.decode(Array("[".utf8)) == [])
+        #expect(decoder.decode(Array("D".utf8)) == [.left])
+    }
+
+    @Test func escapeBeforeAnOrdinaryKeyIsDropped() {
+        #expect(keys("\u{1B}x") == [.character("x")])
+    }
+
+    @Test func tabTypesASpace() {
+        #expect(keys("a\tb") == [.character("a"), .character(" "), .character("b")])
+    }
+}

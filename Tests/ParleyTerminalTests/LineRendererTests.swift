@@ -1,0 +1,44 @@
+import ParleyTerminal
+import Testing
+
+@Suite("Redrawing the prompt and printing above it")
+struct LineRendererTests {
+    @Test func drawsPromptAndLineWithCursorAtTheEnd() {
+        let output = LineRenderer.refresh(
+            prompt: "> ", characters: Array("hello"), cursor: 5, secret: false, columns: 80)
+        #expect(output == "\r> hello\u{1B}[K\r\u{1B}[7C")
+    }
+
+    @Test func placesTheCursorInsideTheLine() {
+        let output = LineRenderer.refresh(prompt: "> ", characters: Array("hello"), cursor: 1, secret: false, columns: 80)
+        #expect(output == "\r> hello\u{1B}[K\r\u{1B}[3C")
+    }
+
+    @Test func cursorAtColumnZeroNeedsNoMove() {
+        let output = LineRenderer.refresh(prompt: "", characters: [], cursor: 0, secret: false, columns: 80)
+        #expect(output == "\r\u{1B}[K\r")
+    }
+
+    @Test func secretLinesShowOnlyThePrompt() {
+        let output = LineRenderer.refresh(
+            prompt: "Password: ", characters: Array("hunter2"), cursor: 7, secret: true, columns: 80)
+        #expect(output == "\rPassword: \u{1B}[K\r\u{1B}[10C")
+        #expect(!output.contains("hunter2"))
+    }
+
+    @Test func longLinesScrollToKeepTheCursorVisible() {
+        // 12 columns, prompt of 2: room for 9 characters.
+        let line = Array("abcdefghijklmnop")
+        let atEnd = LineRenderer.refresh(prompt: "> ", characters: line, cursor: 16, secret: false, columns: 12)
+        #expect(atEnd == "\r> hijklmnop\u{1B}[K\r\u{1B}[11C")
+        let atStart = LineRenderer.refresh(prompt: "> ", characters: line, cursor: 0, secret: false, columns: 12)
+        #expect(atStart == "\r> abcdefghi\u{1B}[K\r\u{1B}[2C")
+    }
+
+    @Test func printAboveClearsTheRowPrintsAndRedraws() {
+        let redraw = LineRenderer.refresh(
+            prompt: "> ", characters: Array("message bob hel"), cursor: 15, secret: false, columns: 80)
+        let output = LineRenderer.printAbove("bob: hi", thenRedraw: redraw)
+        #expect(output == "\r\u{1B}[Kbob: hi\r\n\r> message bob hel\u{1B}[K\r\u{1B}[17C")
+    }
+}
