@@ -56,6 +56,9 @@ actor GrantBook {
         }
     }
 
+    /// How many claims are waiting for their grant (tests use it to order events).
+    var waitingClaims: Int { waiters.count }
+
     private func giveUp(_ id: UInt64) {
         waiters.removeValue(forKey: id)?.continuation.resume(returning: nil)
     }

@@ -45,6 +45,9 @@ public actor ClientSession {
         let reason: String
     }
 
+    /// The port peers of private sessions connect to, once `run` has opened it.
+    public var privateListenPort: Int? { try? peerPort.get() }
+
     public init(configuration: ClientConfiguration, console: any ClientConsole) {
         self.configuration = configuration
         self.console = console

@@ -44,3 +44,15 @@ struct ChangeSignal {
         for waiter in all { waiter.resume() }
     }
 }
+
+/// Checks `condition` until it holds, for at most `seconds`; for state that changes without notice (bytes a
+/// proxy saw). The pause between checks only spaces them out; the limit is what bounds the wait.
+func eventually(
+    within seconds: Double = 10, _ what: String, _ condition: @Sendable () async -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while await !condition() {
+        guard ContinuousClock.now < deadline else { throw TimedOut("\(what) within \(seconds) s") }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
