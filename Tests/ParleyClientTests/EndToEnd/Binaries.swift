@@ -1,0 +1,85 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Where `swift build` put `parley` and `parleyd` for this test run: beside the test bundle.
+enum Binaries {
+    static let directory: URL = {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("parley").path), url.path != "/" {
+            url.deleteLastPathComponent()
+        }
+        return url
+    }()
+
+    static var parley: URL { directory.appendingPathComponent("parley") }
+    static var parleyd: URL { directory.appendingPathComponent("parleyd") }
+}
+
+/// A child process with its exit awaited by a bounded wait.
+final class Child: @unchecked Sendable {
+    // `process` is only touched by the test's own thread after `run`.
+    let process = Process()
+    private let exited = DispatchSemaphore(value: 0)
+
+    init(_ executable: URL, _ arguments: [String], configure: (Process) -> Void) throws {
+        process.executableURL = executable
+        process.arguments = arguments
+        configure(process)
+        process.terminationHandler = { [exited] _ in exited.signal() }
+        try process.run()
+    }
+
+    func waitForExit(within seconds: Double = 15) throws -> Int32 {
+        guard exited.wait(timeout: .now() + seconds) == .success else {
+            process.terminate()
+            throw TimedOut("\(process.executableURL?.lastPathComponent ?? "child") did not exit within \(seconds) s")
+        }
+        exited.signal()  // Later waits return at once.
+        return process.terminationStatus
+    }
+
+    func signal(_ number: Int32) {
+        kill(process.processIdentifier, number)
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+}
+
+/// The real `parleyd`, on a free port with a fresh database in a temporary directory.
+final class ServerBinary: Sendable {
+    let child: Child
+    let port: Int
+    let output: Transcript
+
+    init(extraArguments: [String] = []) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let stdout = Pipe()
+        child = try Child(
+            Binaries.parleyd,
+            ["0", "--database", directory.appendingPathComponent("parley.db").path, "--password-cost", "10"]
+                + extraArguments
+        ) { process in
+            process.standardOutput = stdout
+            process.standardError = FileHandle.nullDevice
+        }
+        output = Transcript(reading: stdout.fileHandleForReading.fileDescriptor)
+        try output.expect("parleyd listening on 127.0.0.1:")
+        try output.expect("\n")
+        let line = output.text.split(separator: "\n").first { $0.hasPrefix("parleyd listening on ") } ?? ""
+        guard let port = line.split(separator: ":").last.flatMap({ Int($0) }) else {
+            throw TimedOut("no port in \(line)")
+        }
+        self.port = port
+    }
+
+    func stop() throws {
+        child.signal(SIGTERM)
+        _ = try child.waitForExit()
+    }
+}

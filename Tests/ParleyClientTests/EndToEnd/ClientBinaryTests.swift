@@ -1,0 +1,161 @@
+import Foundation
+import ParleyProtocol
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Keys as a terminal sends them.
+private enum Keys {
+    static let enter = "\r"
+    static let controlA = "\u{01}"
+    static let controlC = "\u{03}"
+    static let controlD = "\u{04}"
+    static let controlE = "\u{05}"
+    static let controlU = "\u{15}"
+    static let up = "\u{1B}[A"
+    static let right = "\u{1B}[C"
+    static let left = "\u{1B}[D"
+    static let backspace = "\u{7F}"
+}
+
+/// The built `parley` and `parleyd` binaries, used as a person (on a terminal) and a script (on pipes) would.
+@Suite("parley and parleyd binaries end to end", .serialized)
+struct ClientBinaryTests {
+    /// Registers `name` on a terminal client and waits for the command prompt.
+    private func register(_ name: String, password: String, on client: TerminalClient) throws {
+        try client.expect("Username: ")
+        client.type(name + Keys.enter)
+        try client.expect("Password: ")
+        client.type(password + Keys.enter)
+        try client.expect("This is a new user. Please confirm your password: ")
+        client.type(password + Keys.enter)
+        try client.expect(Texts.welcome + "\r\n")
+        try client.expect("> ")
+    }
+
+    @Test func twoPeopleAtTerminals() throws {
+        let server = try ServerBinary()
+        defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
+        let alice = try TerminalClient(port: server.port)
+        try register("alice", password: "s3cret-a", on: alice)
+        let bob = try TerminalClient(port: server.port)
+        try register("bob", password: "s3cret-b", on: bob)
+        try alice.expect("bob logged in")
+
+        // Passwords were never echoed.
+        #expect(!alice.screen.text.contains("s3cret-a"))
+        #expect(!bob.screen.text.contains("s3cret-b"))
+
+        // A message arrives while alice is half-way through a line: it is printed above, and her line is
+        // drawn again as it was, so she can finish it.
+        alice.type("message bob hel")
+        try alice.expect("> message bob hel")
+        bob.type("message alice ping" + Keys.enter)
+        try alice.expect("bob: ping\r\n\r> message bob hel\u{1B}[K")
+        alice.type("lo" + Keys.enter)
+        try bob.expect("alice: hello\r\n")
+
+        // Editing keys: Ctrl-A, arrows, insert, Ctrl-E.
+        alice.type("mesage bob hi" + Keys.controlA + Keys.right + Keys.right + "s" + Keys.controlE + "!" + Keys.enter)
+        try bob.expect("alice: hi!\r\n")
+        // Ctrl-U throws away the start of the line, backspace the character before the cursor.
+        alice.type("message bob oops" + Keys.left + Keys.left + Keys.left + Keys.left + Keys.controlU)
+        try alice.expect("\r> oops\u{1B}[K")
+        alice.type(Keys.controlE + Keys.controlU + "whoelsee" + Keys.backspace + Keys.enter)
+        try alice.expect("\r\nbob\r\n")
+        // History: up recalls the last command.
+        alice.type(Keys.up + Keys.enter)
+        try alice.expect("\r\nbob\r\n")
+        #expect(!alice.screen.text.contains("Error. Invalid command"))
+
+        // A private session answered with one y.
+        alice.type("startprivate bob" + Keys.enter)
+        try alice.expect("Waiting for bob to accept private messaging")
+        try bob.expect("alice would like to private message, enter y or n: ")
+        bob.type("y" + Keys.enter)
+        try bob.expect("Start private messaging with alice")
+        try alice.expect("Start private messaging with bob")
+        alice.type("private bob just us" + Keys.enter)
+        try bob.expect("alice (private): just us")
+        #expect(!bob.screen.text.contains("Error. Invalid command"))
+
+        // Ctrl-D logs out cleanly and gives the terminal back as it was.
+        alice.type(Keys.controlD)
+        try alice.expect("Goodbye\r\n")
+        #expect(try alice.child.waitForExit() == 0)
+        #expect(alice.settings.c_lflag & tcflag_t(ECHO | ICANON) == tcflag_t(ECHO | ICANON))
+        try bob.expect("alice logged out, private messaging ended")
+
+        // Ctrl-C does the same.
+        bob.type("message alice half typed" + Keys.controlC)
+        try bob.expect("Goodbye\r\n")
+        #expect(try bob.child.waitForExit() == 0)
+        #expect(bob.settings.c_lflag & tcflag_t(ECHO | ICANON) == tcflag_t(ECHO | ICANON))
+        try server.stop()
+    }
+
+    @Test func aScriptFromLoginToLogout() throws {
+        let server = try ServerBinary()
+        defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
+        let carol = try PipedClient(port: server.port)
+        carol.send("carol", "secret", "secret")
+        try carol.expectLine("Username:")
+        try carol.expectLine("Password:")
+        try carol.expectLine("This is a new user. Please confirm your password:")
+        try carol.expectLine(Texts.welcome)
+        carol.send("whoelse")
+        try carol.expectLine("No other users are online")
+        carol.send("message dave hi")
+        try carol.expectLine("Error. Invalid user")
+        carol.send("message carol")
+        try carol.expectLine("Error. Invalid command")
+        try carol.expectLine("Usage: message USER TEXT")
+        carol.endInput()
+        try carol.expectLine("Goodbye")
+        #expect(try carol.child.waitForExit() == 0)
+        #expect(!carol.output.text.contains("\u{1B}"))
+
+        // Commands given all at once are answered in order.
+        let again = try PipedClient(port: server.port)
+        again.send("carol", "secret", "whoelsesince 60", "broadcast anyone?", "logout")
+        try again.expectLine(Texts.welcome)
+        try again.expectLine("No other users were online in the last 60 seconds")
+        try again.expectLine("Goodbye")
+        #expect(try again.child.waitForExit() == 0)
+        try server.stop()
+    }
+
+    @Test func aSignalLogsOutCleanly() throws {
+        let server = try ServerBinary()
+        defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
+        let dave = try PipedClient(port: server.port)
+        dave.send("dave", "secret", "secret")
+        try dave.expectLine(Texts.welcome)
+        dave.child.signal(SIGTERM)
+        try dave.expectLine("Goodbye")
+        #expect(try dave.child.waitForExit() == 0)
+        try server.stop()
+    }
+
+    @Test func theServerGoingAwayEndsTheClient() throws {
+        let server = try ServerBinary()
+        let erin = try PipedClient(port: server.port)
+        erin.send("erin", "secret", "secret")
+        try erin.expectLine(Texts.welcome)
+        try server.stop()
+        try erin.expectLine("The server is shutting down")
+        #expect(try erin.child.waitForExit() == 0)
+    }
+
+    @Test func noServerToConnectTo() throws {
+        let server = try ServerBinary()
+        let port = server.port
+        try server.stop()
+        let client = try PipedClient(port: port)
+        #expect(try client.child.waitForExit() == 1)
+        try client.errors.expectLine("Cannot connect to 127.0.0.1:\(port): Connection refused")
+        #expect(client.output.text.isEmpty)
+    }
+}
