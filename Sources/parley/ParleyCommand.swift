@@ -34,7 +34,8 @@ struct ParleyCommand: AsyncParsableCommand {
         let exit = await ClientSession(configuration: configuration, console: console).run()
         signals.cancel()
         if case .cannotConnect(let reason) = exit {
-            FileHandle.standardError.write(Data((Texts.cannotConnect(host: host, port: port, reason: reason) + "\n").utf8))
+            FileHandle.standardError.write(
+                Data((Texts.cannotConnect(host: host, port: port, reason: reason) + "\n").utf8))
         }
         throw ExitCode(exit.status)
     }

@@ -10,7 +10,8 @@ struct LineRendererTests {
     }
 
     @Test func placesTheCursorInsideTheLine() {
-        let output = LineRenderer.refresh(prompt: "> ", characters: Array("hello"), cursor: 1, secret: false, columns: 80)
+        let output = LineRenderer.refresh(
+            prompt: "> ", characters: Array("hello"), cursor: 1, secret: false, columns: 80)
         #expect(output == "\r> hello\u{1B}[K\r\u{1B}[3C")
     }
 

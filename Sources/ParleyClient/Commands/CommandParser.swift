@@ -27,8 +27,9 @@ public enum CommandParser {
         return parseArguments(rest, for: spec).map(spec.make)
     }
 
-    static func parseArguments(_ line: Substring, for spec: CommandSpec) -> Result<CommandSpec.Arguments, CommandProblem>
-    {
+    static func parseArguments(_ line: Substring, for spec: CommandSpec) -> Result<
+        CommandSpec.Arguments, CommandProblem
+    > {
         let wrong = CommandProblem.wrongArguments(synopsis: spec.synopsis)
         var rest = line
         var arguments = CommandSpec.Arguments()

@@ -30,7 +30,8 @@ public enum CommandTable {
         CommandSpec("decline", [.user], help: "Decline USER's private messaging request") {
             .answer(user: $0.users[0], accept: false)
         },
-        CommandSpec("y", help: "Accept the oldest waiting private messaging request") { _ in .answerOldest(accept: true) },
+        CommandSpec("y", help: "Accept the oldest waiting private messaging request") { _ in .answerOldest(accept: true)
+        },
         CommandSpec("n", help: "Decline the oldest waiting private messaging request") { _ in
             .answerOldest(accept: false)
         },

@@ -21,7 +21,8 @@ extension PeerFrame: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         switch try c.decode(String.self, forKey: .type) {
         case "hello":
-            self = .hello(token: try c.decode(String.self, forKey: .token), user: try c.decode(String.self, forKey: .user))
+            self = .hello(
+                token: try c.decode(String.self, forKey: .token), user: try c.decode(String.self, forKey: .user))
         case "welcome": self = .welcome(user: try c.decode(String.self, forKey: .user))
         case "text": self = .text(try c.decode(String.self, forKey: .text))
         case "bye": self = .bye(try c.decode(PrivateEndReason.self, forKey: .reason))

@@ -208,7 +208,9 @@ public actor ClientSession {
         assignments?.yield(assignment)
     }
 
-    private static func receive(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>, into sink: AsyncStream<SessionInput>.Continuation) async {
+    private static func receive(
+        _ inbound: NIOAsyncChannelInboundStream<ByteBuffer>, into sink: AsyncStream<SessionInput>.Continuation
+    ) async {
         let codec = WireCodec()
         do {
             for try await line in inbound {

@@ -146,7 +146,9 @@ struct PrivateSessionTests {
             try await bob.expect("alice logged out, private messaging ended")
             await bob.type("private alice hello?")
             try await bob.expect("Error. Private messaging to alice not enabled")
-            #expect(await bob.output.filter { $0.contains("private messaging ended") || $0.contains("has ended") }.count == 1)
+            #expect(
+                await bob.output.filter { $0.contains("private messaging ended") || $0.contains("has ended") }.count
+                    == 1)
             try await bob.logout()
         }
     }
@@ -222,7 +224,9 @@ struct PrivateSessionTests {
             try await startPrivate(("alice", alice), ("bob", bob))
             await bob.type("private alice real bob here")
             try await alice.expect("bob (private): real bob here")
-            #expect(await !alice.output.contains { $0.hasPrefix("bob (private): ") && $0 != "bob (private): real bob here" })
+            #expect(
+                await !alice.output.contains { $0.hasPrefix("bob (private): ") && $0 != "bob (private): real bob here" }
+            )
             try await alice.logout()
             try await bob.logout()
         }

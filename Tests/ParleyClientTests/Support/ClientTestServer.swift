@@ -16,7 +16,8 @@ struct ClientTestServer {
     ) async throws -> ClientTestServer {
         var configuration = ServerConfiguration()
         configuration.port = 0
-        configuration.databasePath = FileManager.default.temporaryDirectory
+        configuration.databasePath =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("parley-client-tests-\(getpid())-\(UUID().uuidString).db").path
         configuration.core.inactivityTimeout = timeout
         configuration.core.blockDuration = blockDuration

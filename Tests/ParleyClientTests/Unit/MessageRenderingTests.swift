@@ -35,7 +35,8 @@ struct MessageRenderingTests {
     @Test func offlineFromAnotherDayShowsDateAndTime() {
         let sent = now.addingTimeInterval(-15 * 3600)
         let message = DeliveredMessage(from: "bob", text: "old", kind: .offline, sent: sent)
-        #expect(MessageRendering.line(for: message, now: now, calendar: calendar) == "bob (offline, 2026-11-19 23:30): old")
+        #expect(
+            MessageRendering.line(for: message, now: now, calendar: calendar) == "bob (offline, 2026-11-19 23:30): old")
     }
 
     @Test func offlineTimeIsInTheCalendarsTimeZone() {

@@ -204,7 +204,9 @@ struct PeerEndpointTests {
         await alice.grants.expect(token: "t", peer: "bob", me: "alice")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await alice.endpoint.serve(listener) }
-            group.addTask { await bob.endpoint.connect(PeerAssignment(grant: grant(port: port, token: "t"), me: "bob")) }
+            group.addTask {
+                await bob.endpoint.connect(PeerAssignment(grant: grant(port: port, token: "t"), me: "bob"))
+            }
             _ = try await alice.established()
             let bobLink = try await bob.established()
             bobLink.close(saying: nil)

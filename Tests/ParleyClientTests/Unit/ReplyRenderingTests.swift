@@ -44,7 +44,8 @@ struct ReplyRenderingTests {
     }
 
     @Test func privateRequestsAndEnd() {
-        #expect(lines(.startPrivate(user: "bob"), Reply(id: .number(1))) == ["Waiting for bob to accept private messaging"])
+        #expect(
+            lines(.startPrivate(user: "bob"), Reply(id: .number(1))) == ["Waiting for bob to accept private messaging"])
         #expect(lines(.stopPrivate(user: "bob"), Reply(id: .number(1))) == ["Private messaging with bob has ended"])
         #expect(lines(.answerPrivate(user: "bob", accept: true), Reply(id: .number(1))) == [])
     }
@@ -56,7 +57,10 @@ struct ReplyRenderingTests {
     @Test(arguments: [
         (PendingRequest.message(to: "bob"), ErrorCode.invalidUser, "Error. Invalid user"),
         (.message(to: "me"), .cannotMessageSelf, "Error. Cannot message yourself"),
-        (.message(to: "bob"), .blockedByRecipient, "Your message could not be delivered as the recipient has blocked you"),
+        (
+            .message(to: "bob"), .blockedByRecipient,
+            "Your message could not be delivered as the recipient has blocked you"
+        ),
         (.message(to: "bob"), .messageTooLong, "Error. Message too long (max 4096 characters)"),
         (.block(user: "me"), .cannotBlockSelf, "Error. Cannot block self"),
         (.unblock(user: "me"), .cannotUnblockSelf, "Error. Cannot unblock self"),
