@@ -3,16 +3,23 @@ import ParleyProtocol
 
 /// How arriving messages, presence and the end of a private session are shown (SPEC sections 3 and 5).
 /// Pure functions of their inputs (the clock and calendar are passed in) so every format is unit-tested.
+/// Text from other people passes through `DisplayText.safe` on its way to the screen.
 public enum MessageRendering {
     public static func line(for message: DeliveredMessage, now: Date, calendar: Calendar) -> String {
+        let from = DisplayText.safe(message.from)
+        let text = DisplayText.safe(message.text)
         switch message.kind {
-        case .direct: Texts.directMessage(from: message.from, text: message.text)
-        case .broadcast: Texts.broadcastMessage(from: message.from, text: message.text)
+        case .direct: return Texts.directMessage(from: from, text: text)
+        case .broadcast: return Texts.broadcastMessage(from: from, text: text)
         case .offline:
-            Texts.offlineMessage(
-                from: message.from, time: sentTime(message.sent ?? now, now: now, calendar: calendar),
-                text: message.text)
+            let time = sentTime(message.sent ?? now, now: now, calendar: calendar)
+            return Texts.offlineMessage(from: from, time: time, text: text)
         }
+    }
+
+    /// Text that came over a direct session.
+    public static func privateLine(from peer: String, text: String) -> String {
+        Texts.privateMessage(from: DisplayText.safe(peer), text: DisplayText.safe(text))
     }
 
     /// Local `HH:MM` for a message sent today, `YYYY-MM-DD HH:MM` otherwise.

@@ -27,7 +27,7 @@ extension ClientSession {
             await send(.stopPrivate(user: peer), as: .background)
         case .text(let peer, let token, let text):
             guard case .active(let link)? = peers[peer], link.token == token else { return }
-            await show(Texts.privateMessage(from: peer, text: text))
+            await show(MessageRendering.privateLine(from: peer, text: text))
         case .closed(let peer, let token, let reason):
             guard case .active(let link)? = peers[peer], link.token == token else { return }
             peers[peer] = nil

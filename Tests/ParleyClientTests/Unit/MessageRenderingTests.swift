@@ -52,7 +52,17 @@ struct MessageRenderingTests {
     }
 
     @Test func privateMessage() {
-        #expect(Texts.privateMessage(from: "bob", text: "psst") == "bob (private): psst")
+        #expect(MessageRendering.privateLine(from: "bob", text: "psst") == "bob (private): psst")
+    }
+
+    @Test func controlCharactersFromOthersCannotReachTheTerminal() {
+        let hostile = DeliveredMessage(from: "eve", text: "hi\u{1B}[2J\u{07}\r there é", kind: .direct)
+        #expect(
+            MessageRendering.line(for: hostile, now: now, calendar: calendar)
+                == "eve: hi\u{FFFD}[2J\u{FFFD}\u{FFFD} there é")
+        #expect(
+            MessageRendering.privateLine(from: "eve", text: "\u{1B}]0;owned\u{07}")
+                == "eve (private): \u{FFFD}]0;owned\u{FFFD}")
     }
 
     @Test(arguments: [PrivateEndReason.logout, .timeout, .disconnect])
