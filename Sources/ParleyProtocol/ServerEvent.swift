@@ -67,6 +67,10 @@ public enum PrivateEndReason: String, Codable, Sendable, Hashable {
 /// Why the server logged a session out on its own.
 public enum LogoutReason: String, Codable, Sendable, Hashable {
     case inactivity, shutdown
+    /// The connection did not log in within the server's deadline.
+    case loginTimeout = "login_timeout"
+    /// Too many connections are waiting to log in; try again later.
+    case serverFull = "server_full"
 }
 
 extension ServerEvent: Codable {

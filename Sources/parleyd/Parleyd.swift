@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ParleyCore
 import ParleyServer
 import ParleyStore
 import ServiceLifecycle
@@ -27,6 +28,12 @@ struct Parleyd: AsyncParsableCommand {
         String?
     @Flag(help: "Refuse unknown usernames instead of registering them.") var noRegistration = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
+    @Option(help: "Failed or pending logins allowed per client address per minute; 0 turns the limit off.")
+    var loginAttemptsPerMinute = 10
+    @Option(help: "Requests per second one connection may send (bursts of twice that); 0 turns the limit off.")
+    var commandRate = 100
+    @Option(help: "Connections that may wait to log in at once.") var maxPendingLogins = 1000
+    @Option(help: "Seconds a connection may take to log in; 0 turns the limit off.") var loginDeadline = 30
     @Option(help: .hidden) var passwordCost: Int = 14
 
     func validate() throws {
@@ -44,6 +51,9 @@ struct Parleyd: AsyncParsableCommand {
         }
         if let timeout = positionalTimeout ?? timeoutOption, timeout < 0 {
             throw ValidationError("TIMEOUT must not be negative.")
+        }
+        guard loginAttemptsPerMinute >= 0, commandRate >= 0, maxPendingLogins > 0, loginDeadline >= 0 else {
+            throw ValidationError("Limits must not be negative.")
         }
         guard (10...20).contains(passwordCost) else {
             throw ValidationError("--password-cost must be between 10 and 20.")
@@ -68,6 +78,13 @@ struct Parleyd: AsyncParsableCommand {
         let timeout = positionalTimeout ?? timeoutOption ?? 120
         configuration.core.inactivityTimeout = timeout == 0 ? nil : TimeInterval(timeout)
         configuration.core.registrationEnabled = !noRegistration
+        configuration.core.loginAttemptsPerAddress =
+            loginAttemptsPerMinute == 0
+            ? nil : RateLimit(burst: Double(loginAttemptsPerMinute), perSecond: Double(loginAttemptsPerMinute) / 60)
+        configuration.core.commandRate =
+            commandRate == 0 ? nil : RateLimit(burst: Double(2 * commandRate), perSecond: Double(commandRate))
+        configuration.core.maxUnauthenticatedConnections = maxPendingLogins
+        configuration.core.loginDeadline = loginDeadline == 0 ? nil : TimeInterval(loginDeadline)
         configuration.passwordHasher = PasswordHasher(rounds: 1 << passwordCost, blockSize: 8, parallelism: 1)
 
         let server: ParleyServer

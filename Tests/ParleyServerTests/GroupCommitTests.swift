@@ -30,6 +30,8 @@ final class WatchedStore: ChatStore {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.passwordHasher = PasswordHasher(rounds: 1 << 10, blockSize: 8, parallelism: 1)
+        configuration.core.loginAttemptsPerAddress = nil
+        configuration.core.commandRate = nil
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let server = try await ParleyServer.start(configuration: configuration, store: store, logger: logger)

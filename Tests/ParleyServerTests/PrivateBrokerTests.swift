@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func declineAndExpiry() async throws {
-        try await withServer(privateRequestLifetime: 0.5) { server in
+        try await withServer(.init(privateRequestLifetime: 0.5)) { server in
             let alice = try await server.login("alice")
             let bob = try await server.login("bob")
             try await alice.ok(.startPrivate(user: "bob", port: 4001))
@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func timeoutEndsThePrivateSession() async throws {
-        try await withServer(timeout: 1) { server in
+        try await withServer(.init(timeout: 1)) { server in
             let alice = try await server.login("alice")
             let bob = try await server.login("bob")
             try await alice.ok(.startPrivate(user: "bob", port: 4001))

@@ -37,9 +37,13 @@ actor WireClient {
         case closed
     }
 
-    static func connect(port: Int, host: String = "127.0.0.1") async throws -> WireClient {
+    /// Connects to `host:port`, from `source` (another loopback address such as 127.0.0.2) when given.
+    static func connect(port: Int, host: String = "127.0.0.1", from source: String? = nil) async throws -> WireClient {
         let (stream, continuation) = AsyncStream.makeStream(of: Incoming.self)
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+        let channel =
+            try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(LineCollector(continuation: continuation))
