@@ -72,6 +72,8 @@ extension ChatCore {
         if let request = broker.removeRequest(between: user, and: other) {
             effects.append(.cancel(.privateRequest(from: request.from, to: request.to)))
             send(.privateRequestClosed(from: request.from, reason: reason), to: request.to)
+            // Its timer is gone, so the requester hears now or never.
+            send(.privateEnded(user: request.to, reason: reason), to: request.from)
         }
         guard broker.deactivate(user, other) else { return }
         send(.privateEnded(user: other, reason: reason), to: user)

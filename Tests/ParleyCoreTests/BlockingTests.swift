@@ -114,14 +114,27 @@ import Testing
         #expect(h.send(users[0], .startPrivate(user: "bob", port: 5555))?.code == .blockedByUser)
     }
 
-    @Test func blockingDropsAWaitingPrivateRequest() throws {
+    @Test func theTargetBlockingDropsAWaitingPrivateRequestAndTellsTheRequester() throws {
         let h = CoreHarness(accounts: ["alice", "bob"])
         let users = try h.logInQuietly("alice", "bob")
         h.send(users[0], .startPrivate(user: "bob", port: 5555))
         h.clearOutput()
         h.send(users[1], .block(user: "alice"))
         #expect(h.events(users[1]) == [.privateRequestClosed(from: "alice", reason: .blocked)])
+        // The request's timer is gone, so the requester must hear now or would wait for ever.
+        #expect(h.events(users[0]) == [.privateEnded(user: "bob", reason: .blocked)])
         #expect(h.timers[.privateRequest(from: "alice", to: "bob")] == nil)
         #expect(h.send(users[1], .answerPrivate(user: "alice", accept: true))?.code == .noPrivateRequest)
+    }
+
+    @Test func theRequesterBlockingDropsTheirWaitingPrivateRequest() throws {
+        let h = CoreHarness(accounts: ["alice", "bob"])
+        let users = try h.logInQuietly("alice", "bob")
+        h.send(users[0], .startPrivate(user: "bob", port: 5555))
+        h.clearOutput()
+        h.send(users[0], .block(user: "bob"))
+        #expect(h.events(users[1]) == [.privateRequestClosed(from: "alice", reason: .blocked)])
+        #expect(h.events(users[0]) == [.privateEnded(user: "bob", reason: .blocked)])
+        #expect(h.timers[.privateRequest(from: "alice", to: "bob")] == nil)
     }
 }
