@@ -199,6 +199,45 @@ import Testing
         #expect(h.send(connection, .whoelse)?.code == .notLoggedIn)
     }
 
+    @Test func aLogoutWhileThePasswordIsBeingCheckedLogsNobodyIn() throws {
+        let h = CoreHarness(accounts: ["alice", "bob"])
+        let bob = try h.logIn("bob")
+        h.clearOutput()
+        h.answersPasswordsAtOnce = false
+        let connection = h.connectAndGreet()
+        h.send(connection, .login(username: "alice", password: "pw-alice"))
+        #expect(h.send(connection, .logout)?.ok == true)
+        #expect(h.closed == [connection])
+        // The check comes back before the connection is gone.
+        h.answerPasswordWork()
+        #expect(h.core.onlineUsers == ["bob"])
+        #expect(h.events(bob).isEmpty)
+        #expect(!h.persisted.contains(.recordLogin(name: "alice", at: h.now)))
+    }
+
+    @Test func aWrongPasswordCheckedAfterAnotherConnectionLockedTheAccountGetsTheLockText() {
+        let h = CoreHarness(accounts: ["alice"])
+        let first = h.connectAndGreet()
+        h.send(first, .login(username: "alice", password: "bad"))
+        h.send(first, .login(username: "alice", password: "bad"))
+        h.answersPasswordsAtOnce = false
+        let second = h.connectAndGreet()
+        h.send(first, .login(username: "alice", password: "bad"))
+        h.send(second, .login(username: "alice", password: "bad"))
+        h.answerPasswordWork()
+        #expect(h.replies(first).last?.code == .accountLockedNow)
+        let lockedUntil = h.now + 60
+        h.advance(by: 1)
+        h.answerPasswordWork()
+        #expect(h.replies(second).last?.code == .accountLocked)
+        // The attempt made while locked neither counts nor moves the lock.
+        #expect(h.persisted.last == .setLockState(name: "alice", failedAttempts: 0, lockedUntil: lockedUntil))
+        h.advance(by: 59)
+        h.answersPasswordsAtOnce = true
+        #expect(h.send(second, .login(username: "alice", password: "bad"))?.code == .wrongPassword)
+        #expect(h.persisted.last == .setLockState(name: "alice", failedAttempts: 1, lockedUntil: nil))
+    }
+
     @Test func loggingInTwiceOnOneConnectionIsRefused() throws {
         let h = CoreHarness(accounts: ["alice", "bob"])
         let alice = try h.logIn("alice")
