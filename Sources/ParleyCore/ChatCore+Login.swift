@@ -32,6 +32,11 @@ extension ChatCore {
         let stillWaiting = connections[connection]?.phase == .verifying(username: username)
         if stillWaiting { connections[connection]?.phase = .anonymous }
         guard var account = accounts[username] else { return }
+        // Another connection locked the account while this password was checked: refused, and not counted.
+        if account.lock.isLocked(at: now) {
+            if stillWaiting { fail(connection, id, .accountLocked) }
+            return
+        }
         // A wrong password counts even if the client hung up meanwhile: hanging up must not reset the count.
         guard passwordMatches else {
             let lockedNow = account.lock.recordFailure(
@@ -51,7 +56,6 @@ extension ChatCore {
             return fail(connection, id, lockedNow ? .accountLockedNow : .wrongPassword)
         }
         guard stillWaiting else { return }
-        if account.lock.isLocked(at: now) { return fail(connection, id, .accountLocked) }
         guard online[username] == nil else { return fail(connection, id, .alreadyLoggedIn) }
         refundLoginAttempt(on: connection, username: username)
         if account.lock.recordSuccess() {

@@ -56,8 +56,12 @@ extension ChatCore {
     }
 
     mutating func privateRequestTimerFired(from: String, to: String, at now: Date) {
-        guard let request = broker.pendingRequest(between: from, and: to), request.from == from, now >= request.expires
-        else { return }
+        guard let request = broker.pendingRequest(between: from, and: to), request.from == from else { return }
+        // A timer that fires early (the wall clock stepped back) is set again, or the request would never expire.
+        guard now >= request.expires else {
+            effects.append(.schedule(.privateRequest(from: from, to: to), at: request.expires))
+            return
+        }
         broker.removeRequest(between: from, and: to)
         send(.privateExpired(user: to), to: from)
         send(.privateRequestClosed(from: from, reason: .expired), to: to)
@@ -68,6 +72,8 @@ extension ChatCore {
         if let request = broker.removeRequest(between: user, and: other) {
             effects.append(.cancel(.privateRequest(from: request.from, to: request.to)))
             send(.privateRequestClosed(from: request.from, reason: reason), to: request.to)
+            // Its timer is gone, so the requester hears now or never.
+            send(.privateEnded(user: request.to, reason: reason), to: request.from)
         }
         guard broker.deactivate(user, other) else { return }
         send(.privateEnded(user: other, reason: reason), to: user)

@@ -110,6 +110,8 @@ public struct ChatCore {
         case (.loggedIn, .login), (.loggedIn, .register):
             fail(connection, id, .alreadyAuthenticated)
         case (.anonymous, .logout), (.verifying, .logout):
+            // A password check still running must not log the user in on a connection that is closing.
+            connections[connection]?.phase = .anonymous
             reply(connection, Reply(id: id))
             close(connection)
         case (.anonymous, _), (.verifying, _):
