@@ -22,7 +22,12 @@ struct Parleyd: AsyncParsableCommand {
     @Option(name: .customLong("block-duration"), help: "Lockout in seconds; default 60.") var blockDurationOption: Int?
     @Option(name: .customLong("timeout"), help: "Inactivity timeout in seconds; default 120, 0 disables.")
     var timeoutOption: Int?
-    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Address to listen on.") var host = "0.0.0.0"
+    @Option(help: "TLS certificate chain (PEM). Without it parleyd makes a self-signed one beside the database.")
+    var tlsCert: String?
+    @Option(help: "TLS private key (PEM) for --tls-cert.") var tlsKey: String?
+    @Flag(help: "Serve without TLS: passwords and messages cross the network readable. For local experiments only.")
+    var insecurePlaintext = false
     @Option(help: "SQLite database file (created and migrated on first start).") var database = "parley.db"
     @Option(help: "Import accounts from a prototype credentials.txt (`username password` per line).") var credentials:
         String?
@@ -52,6 +57,8 @@ struct Parleyd: AsyncParsableCommand {
         if let timeout = positionalTimeout ?? timeoutOption, timeout < 0 {
             throw ValidationError("TIMEOUT must not be negative.")
         }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
+        if insecurePlaintext, tlsCert != nil { throw ValidationError("--insecure-plaintext and --tls-cert exclude each other.") }
         guard loginAttemptsPerMinute >= 0, commandRate >= 0, maxPendingLogins > 0, loginDeadline >= 0 else {
             throw ValidationError("Limits must not be negative.")
         }
@@ -73,6 +80,11 @@ struct Parleyd: AsyncParsableCommand {
         configuration.host = host
         configuration.port = positionalPort ?? portOption ?? 4000
         configuration.databasePath = database
+        if insecurePlaintext {
+            configuration.transport = .plaintext
+        } else if let tlsCert, let tlsKey {
+            configuration.transport = .tls(certificatePath: tlsCert, keyPath: tlsKey)
+        }
         configuration.credentialsFile = credentials
         configuration.core.blockDuration = TimeInterval(positionalBlockDuration ?? blockDurationOption ?? 60)
         let timeout = positionalTimeout ?? timeoutOption ?? 120
@@ -94,7 +106,13 @@ struct Parleyd: AsyncParsableCommand {
             FileHandle.standardError.write(Data("parleyd: cannot start: \(error)\n".utf8))
             throw ExitCode.failure
         }
-        FileHandle.standardOutput.write(Data("parleyd listening on \(host):\(server.port)\n".utf8))
+        var ready = "parleyd listening on \(host):\(server.port)\n"
+        if let fingerprint = server.tlsFingerprint {
+            ready += "TLS certificate SHA-256 fingerprint: \(fingerprint)\n"
+        } else {
+            ready += "TLS is off (--insecure-plaintext): do not use this on a network you do not control\n"
+        }
+        FileHandle.standardOutput.write(Data(ready.utf8))
 
         let group = ServiceGroup(
             services: [ParleyService(server: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -29,6 +29,7 @@ final class WatchedStore: ChatStore {
     private func start(_ store: WatchedStore) async throws -> TestServer {
         var configuration = ServerConfiguration()
         configuration.port = 0
+        configuration.transport = .plaintext
         configuration.passwordHasher = PasswordHasher(rounds: 1 << 10, blockSize: 8, parallelism: 1)
         configuration.core.loginAttemptsPerAddress = nil
         configuration.core.commandRate = nil

@@ -14,6 +14,8 @@ struct TestServer {
     static func start(_ options: ServerOptions = ServerOptions()) async throws -> TestServer {
         var configuration = ServerConfiguration()
         configuration.port = 0
+        configuration.host = "127.0.0.1"
+        configuration.transport = options.transport
         configuration.databasePath = options.databasePath ?? TemporaryFiles.path("parley.db")
         configuration.core.blockDuration = options.blockDuration
         configuration.core.inactivityTimeout = options.timeout
@@ -77,6 +79,7 @@ struct ServerOptions {
     var commandRate: RateLimit? = CoreConfiguration().commandRate
     var maxUnauthenticated = 1000
     var loginDeadline: TimeInterval? = 30
+    var transport = ServerConfiguration.Transport.plaintext
 }
 
 /// Runs `body` with a server and always stops it.
