@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(
             name: "ParleyServerTests",
             dependencies: [
-                "ParleyServer", "ParleyStore", "ParleyProtocol", "ParleyCore",
+                "ParleyServer", "ParleyStore", "ParleyProtocol", "ParleyCore", "ParleyTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -2,10 +2,10 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ParleyCore
 import ParleyStore
 import ParleyTLS
-import NIOSSL
 import ServiceLifecycle
 
 /// A running Parley server: the store, the core, the event loop and the listening socket.
@@ -67,7 +67,8 @@ public final class ParleyServer: Sendable {
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if let identity {
-                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: identity.context))
+                            try channel.pipeline.syncOperations.addHandler(
+                                NIOSSLServerHandler(context: identity.context))
                         }
                         try channel.pipeline.syncOperations.addHandler(
                             ByteToMessageHandler(LineFrameDecoder(maxLength: maxLine)))

@@ -25,7 +25,8 @@ public enum ClientTLS {
             let context = try NIOSSLContext(configuration: configuration)
             return try NIOSSLClientHandler(context: context, serverHostname: serverName) { chain, promise in
                 let matches = chain.first.flatMap { try? CertificateFingerprint($0) } == expected
-                promise.succeed(matches ? NIOSSLVerificationResult.certificateVerified : NIOSSLVerificationResult.failed)
+                promise.succeed(
+                    matches ? NIOSSLVerificationResult.certificateVerified : NIOSSLVerificationResult.failed)
             }
         case .report(let report):
             let context = try NIOSSLContext(configuration: configuration)

@@ -37,7 +37,9 @@ public struct KnownHosts: Sendable {
         var result: [String: CertificateFingerprint] = [:]
         for line in text.split(whereSeparator: \.isNewline) {
             let fields = line.split(separator: " ")
-            guard fields.count == 2, let fingerprint = CertificateFingerprint(parsing: String(fields[1])) else { continue }
+            guard fields.count == 2, let fingerprint = CertificateFingerprint(parsing: String(fields[1])) else {
+                continue
+            }
             result[String(fields[0])] = fingerprint
         }
         return result

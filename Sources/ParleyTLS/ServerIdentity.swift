@@ -16,7 +16,8 @@ public struct ServerIdentity: Sendable {
         let chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
         guard let leaf = chain.first else { throw TLSSetupError.noCertificate(certificatePath) }
         let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
-        return try ServerIdentity(chain: chain, key: key, fingerprint: CertificateFingerprint(leaf), isSelfSigned: false)
+        return try ServerIdentity(
+            chain: chain, key: key, fingerprint: CertificateFingerprint(leaf), isSelfSigned: false)
     }
 
     /// Uses the self-signed certificate kept in `directory`, creating it on first start.
@@ -27,7 +28,10 @@ public struct ServerIdentity: Sendable {
         let files = FileManager.default
         if !files.fileExists(atPath: certificateURL.path) || !files.fileExists(atPath: keyURL.path) {
             let (certificatePEM, keyPEM) = try makeSelfSigned(hostnames: hostnames)
-            guard files.createFile(atPath: keyURL.path, contents: Data(keyPEM.utf8), attributes: [.posixPermissions: 0o600]) else {
+            guard
+                files.createFile(
+                    atPath: keyURL.path, contents: Data(keyPEM.utf8), attributes: [.posixPermissions: 0o600])
+            else {
                 throw TLSSetupError.cannotWrite(keyURL.path)
             }
             try Data(certificatePEM.utf8).write(to: certificateURL, options: .atomic)
@@ -42,11 +46,15 @@ public struct ServerIdentity: Sendable {
         self.isSelfSigned = isSelfSigned
     }
 
-    private init(chain: [NIOSSLCertificate], key: NIOSSLPrivateKey, fingerprint: CertificateFingerprint, isSelfSigned: Bool) throws {
+    private init(
+        chain: [NIOSSLCertificate], key: NIOSSLPrivateKey, fingerprint: CertificateFingerprint, isSelfSigned: Bool
+    ) throws {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv12
-        self.init(context: try NIOSSLContext(configuration: configuration), fingerprint: fingerprint, isSelfSigned: isSelfSigned)
+        self.init(
+            context: try NIOSSLContext(configuration: configuration), fingerprint: fingerprint,
+            isSelfSigned: isSelfSigned)
     }
 
     /// A P-256 certificate valid for ten years for `hostnames` (names or IP addresses).
@@ -56,7 +64,9 @@ public struct ServerIdentity: Sendable {
         let name = try DistinguishedName { CommonName("parleyd") }
         let now = Date()
         let alternativeNames = hostnames.map { host -> GeneralName in
-            if let address = IPAddressBytes(host) { return .ipAddress(ASN1OctetString(contentBytes: address.bytes[...])) }
+            if let address = IPAddressBytes(host) {
+                return .ipAddress(ASN1OctetString(contentBytes: address.bytes[...]))
+            }
             return .dnsName(host)
         }
         let extensions = try Certificate.Extensions {

@@ -58,7 +58,9 @@ struct Parleyd: AsyncParsableCommand {
             throw ValidationError("TIMEOUT must not be negative.")
         }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
-        if insecurePlaintext, tlsCert != nil { throw ValidationError("--insecure-plaintext and --tls-cert exclude each other.") }
+        if insecurePlaintext, tlsCert != nil {
+            throw ValidationError("--insecure-plaintext and --tls-cert exclude each other.")
+        }
         guard loginAttemptsPerMinute >= 0, commandRate >= 0, maxPendingLogins > 0, loginDeadline >= 0 else {
             throw ValidationError("Limits must not be negative.")
         }

@@ -23,7 +23,8 @@ final class ServerProcess: @unchecked Sendable {
     /// Starts `parleyd 0 ARGUMENTS...` and waits (bounded) for its ready line.
     init(arguments: [String], workingDirectory: URL, plaintext: Bool = true) throws {
         process.executableURL = Self.binaries.appendingPathComponent("parleyd")
-        process.arguments = ["0"] + arguments + ["--password-cost", "10", "--host", "127.0.0.1"]
+        process.arguments =
+            ["0"] + arguments + ["--password-cost", "10", "--host", "127.0.0.1"]
             + (plaintext ? ["--insecure-plaintext"] : [])
         process.currentDirectoryURL = workingDirectory
         process.standardOutput = stdout
