@@ -132,10 +132,11 @@ public struct ChatCore {
         case .whoelsesince(let seconds): whoElse(id, user: user, on: connection, since: seconds, at: now)
         case .block(let target): block(id, user: user, on: connection, target: target, at: now)
         case .unblock(let target): unblock(id, user: user, on: connection, target: target)
-        case .startPrivate(let target, let port):
-            startPrivate(id, user: user, on: connection, target: target, port: port, at: now)
-        case .answerPrivate(let requester, let accept):
-            answerPrivate(id, user: user, on: connection, requester: requester, accept: accept)
+        case .startPrivate(let target, let port, let key):
+            startPrivate(id, user: user, on: connection, target: target, port: port, key: key, at: now)
+        case .answerPrivate(let requester, let accept, let key):
+            answerPrivate(id, user: user, on: connection, requester: requester, accept: accept, key: key)
+        case .relay(let peer, let data): relay(id, user: user, on: connection, to: peer, data: data)
         case .stopPrivate(let peer): stopPrivate(id, user: user, on: connection, peer: peer)
         case .activity: reply(connection, Reply(id: id))
         case .logout:

@@ -8,7 +8,8 @@ import Testing
 
 @Suite struct TLSTests {
     private func withTLSServer(databasePath: String? = nil, _ body: (TestServer) async throws -> Void) async throws {
-        try await withServer(.init(databasePath: databasePath, transport: .selfSignedTLS), body)
+        let path = databasePath ?? TemporaryFiles.freshDirectory().appendingPathComponent("tls.db").path
+        try await withServer(.init(databasePath: path, transport: .selfSignedTLS), body)
     }
 
     @Test func aPinnedFingerprintConnectsAndTheProtocolRunsInside() async throws {
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func theSelfSignedCertificateIsKeptAcrossRestarts() async throws {
-        let database = TemporaryFiles.path("tls.db")
+        let database = TemporaryFiles.freshDirectory().appendingPathComponent("tls.db").path
         var first: CertificateFingerprint?
         try await withTLSServer(databasePath: database) { first = $0.server.tlsFingerprint }
         try await withTLSServer(databasePath: database) { server in

@@ -60,6 +60,13 @@ enum TemporaryFiles {
         return url
     }()
 
+    /// A fresh directory, for files a server keeps beside its database (such as its TLS certificate).
+    static func freshDirectory() -> URL {
+        let url = directory.appendingPathComponent(UUID().uuidString)
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)  // a failure shows up on use
+        return url
+    }
+
     static func path(_ name: String) -> String {
         directory.appendingPathComponent("\(UUID().uuidString)-\(name)").path
     }
