@@ -12,6 +12,8 @@ extension ChatCore {
             inactivityTimerFired(connection, at: now)
         case .privateRequest(let from, let to):
             privateRequestTimerFired(from: from, to: to, at: now)
+        case .login(let connection):
+            loginDeadlinePassed(connection)
         }
     }
 

@@ -18,6 +18,9 @@ extension ChatCore {
             return fail(connection, id, .accountLocked)
         }
         guard online[username] == nil else { return fail(connection, id, .alreadyLoggedIn) }
+        guard allowLoginAttempt(on: connection, username: username, at: now) else {
+            return fail(connection, id, .tooManyLoginAttempts)
+        }
         connections[connection]?.phase = .verifying(username: username)
         effects.append(
             .verifyPassword(connection, id, username: username, password: password, hash: account.passwordHash))
@@ -29,6 +32,11 @@ extension ChatCore {
         let stillWaiting = connections[connection]?.phase == .verifying(username: username)
         if stillWaiting { connections[connection]?.phase = .anonymous }
         guard var account = accounts[username] else { return }
+        // Another connection locked the account while this password was checked: refused, and not counted.
+        if account.lock.isLocked(at: now) {
+            if stillWaiting { fail(connection, id, .accountLocked) }
+            return
+        }
         // A wrong password counts even if the client hung up meanwhile: hanging up must not reset the count.
         guard passwordMatches else {
             let lockedNow = account.lock.recordFailure(
@@ -48,8 +56,8 @@ extension ChatCore {
             return fail(connection, id, lockedNow ? .accountLockedNow : .wrongPassword)
         }
         guard stillWaiting else { return }
-        if account.lock.isLocked(at: now) { return fail(connection, id, .accountLocked) }
         guard online[username] == nil else { return fail(connection, id, .alreadyLoggedIn) }
+        refundLoginAttempt(on: connection, username: username)
         if account.lock.recordSuccess() {
             accounts[username] = account
             persist(.setLockState(name: username, failedAttempts: 0, lockedUntil: nil))
@@ -58,7 +66,8 @@ extension ChatCore {
     }
 
     mutating func startRegistration(
-        _ connection: ConnectionID, _ id: RequestID, username: String, password: String, confirmation: String
+        _ connection: ConnectionID, _ id: RequestID, username: String, password: String, confirmation: String,
+        at now: Date
     ) {
         guard configuration.registrationEnabled else { return fail(connection, id, .invalidUser) }
         guard CredentialRules.isValidUsername(username) else { return fail(connection, id, .invalidUsername) }
@@ -67,6 +76,9 @@ extension ChatCore {
             return fail(connection, id, .usernameTaken)
         }
         guard password == confirmation else { return fail(connection, id, .passwordMismatch) }
+        guard allowLoginAttempt(on: connection, username: username, at: now) else {
+            return fail(connection, id, .tooManyLoginAttempts)
+        }
         registering.insert(username)
         connections[connection]?.phase = .verifying(username: username)
         effects.append(.hashPassword(connection, id, username: username, password: password))
@@ -80,6 +92,7 @@ extension ChatCore {
         if stillWaiting { connections[connection]?.phase = .anonymous }
         // The client may have gone; the account is created only for a client still waiting for it.
         guard stillWaiting, accounts[username] == nil else { return }
+        refundLoginAttempt(on: connection, username: username)
         accounts[username] = Account(record: AccountRecord(name: username, passwordHash: hash))
         persist(.createAccount(name: username, passwordHash: hash, at: now))
         effects.append(.log(LogEntry(.notice, "account registered", user: username, connection: connection)))

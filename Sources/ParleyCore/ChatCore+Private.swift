@@ -5,7 +5,8 @@ import ParleyProtocol
 /// one-time token, expiry of unanswered requests, and telling a peer when the other side goes.
 extension ChatCore {
     mutating func startPrivate(
-        _ id: RequestID, user: String, on connection: ConnectionID, target: String, port: Int, at now: Date
+        _ id: RequestID, user: String, on connection: ConnectionID, target: String, port: Int, key: String?,
+        at now: Date
     ) {
         guard accounts[target] != nil else { return fail(connection, id, .invalidUser) }
         guard target != user else { return fail(connection, id, .cannotPrivateSelf) }
@@ -21,14 +22,15 @@ extension ChatCore {
             return fail(connection, id, .invalidArguments)
         }
         let expires = now.addingTimeInterval(configuration.privateRequestLifetime)
-        broker.addRequest(.init(from: user, to: target, address: address, port: port, expires: expires))
+        broker.addRequest(.init(from: user, to: target, address: address, port: port, key: key, expires: expires))
         effects.append(.schedule(.privateRequest(from: user, to: target), at: expires))
         reply(connection, Reply(id: id))
         send(.privateRequest(from: user), to: target)
     }
 
     mutating func answerPrivate(
-        _ id: RequestID, user: String, on connection: ConnectionID, requester: String, accept: Bool
+        _ id: RequestID, user: String, on connection: ConnectionID, requester: String, accept: Bool,
+        key: String?
     ) {
         guard let request = broker.pendingRequest(between: user, and: requester), request.to == user else {
             return fail(connection, id, .noPrivateRequest, subject: requester)
@@ -41,12 +43,22 @@ extension ChatCore {
         broker.activate(user, requester)
         send(
             .privateReady(
-                PrivateGrant(user: user, host: request.address, port: request.port, token: token, role: .listen)),
+                PrivateGrant(
+                    user: user, host: request.address, port: request.port, token: token, role: .listen, key: key)),
             to: requester)
         send(
             .privateReady(
-                PrivateGrant(user: requester, host: request.address, port: request.port, token: token, role: .connect)),
+                PrivateGrant(
+                    user: requester, host: request.address, port: request.port, token: token, role: .connect,
+                    key: request.key)),
             to: user)
+    }
+
+    /// Passes sealed bytes to the peer of an active session; the server cannot read them.
+    mutating func relay(_ id: RequestID, user: String, on connection: ConnectionID, to peer: String, data: String) {
+        guard broker.isActive(user, peer) else { return fail(connection, id, .privateNotEnabled, subject: peer) }
+        reply(connection, Reply(id: id))
+        send(.relay(from: user, data: data), to: peer)
     }
 
     mutating func stopPrivate(_ id: RequestID, user: String, on connection: ConnectionID, peer: String) {
@@ -56,8 +68,12 @@ extension ChatCore {
     }
 
     mutating func privateRequestTimerFired(from: String, to: String, at now: Date) {
-        guard let request = broker.pendingRequest(between: from, and: to), request.from == from, now >= request.expires
-        else { return }
+        guard let request = broker.pendingRequest(between: from, and: to), request.from == from else { return }
+        // A timer that fires early (the wall clock stepped back) is set again, or the request would never expire.
+        guard now >= request.expires else {
+            effects.append(.schedule(.privateRequest(from: from, to: to), at: request.expires))
+            return
+        }
         broker.removeRequest(between: from, and: to)
         send(.privateExpired(user: to), to: from)
         send(.privateRequestClosed(from: from, reason: .expired), to: to)
@@ -68,6 +84,8 @@ extension ChatCore {
         if let request = broker.removeRequest(between: user, and: other) {
             effects.append(.cancel(.privateRequest(from: request.from, to: request.to)))
             send(.privateRequestClosed(from: request.from, reason: reason), to: request.to)
+            // Its timer is gone, so the requester hears now or never.
+            send(.privateEnded(user: request.to, reason: reason), to: request.from)
         }
         guard broker.deactivate(user, other) else { return }
         send(.privateEnded(user: other, reason: reason), to: user)

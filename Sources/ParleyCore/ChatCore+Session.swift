@@ -21,6 +21,8 @@ extension ChatCore {
         connections[connection]?.phase = .loggedIn(user)
         connections[connection]?.lastActivity = now
         online[user] = connection
+        unauthenticated.remove(connection)
+        if configuration.loginDeadline != nil { effects.append(.cancel(.login(connection))) }
         persist(.recordLogin(name: user, at: now))
         let waiting = mailbox.takeAll(for: user)
         reply(connection, Reply(id: id, username: user, waiting: waiting.count))

@@ -18,6 +18,10 @@ public struct ChatCore {
     var registering: Set<String> = []
     var mailbox = Mailbox()
     var broker = PrivateBroker()
+    /// Connections that have not logged in, for the limit on how many may wait at once.
+    var unauthenticated: Set<ConnectionID> = []
+    var loginsByAddress: RateLimiter<String>?
+    var loginsByAccount: RateLimiter<String>?
     let makeToken: @Sendable () -> String
 
     /// Effects produced by the input being handled.
@@ -26,6 +30,8 @@ public struct ChatCore {
     public init(configuration: CoreConfiguration, snapshot: CoreSnapshot, makeToken: @escaping @Sendable () -> String) {
         self.configuration = configuration
         self.makeToken = makeToken
+        loginsByAddress = configuration.loginAttemptsPerAddress.map { RateLimiter(limit: $0) }
+        loginsByAccount = configuration.loginAttemptsPerAccount.map { RateLimiter(limit: $0) }
         for record in snapshot.accounts {
             accounts[record.name] = Account(record: record)
         }
@@ -40,12 +46,17 @@ public struct ChatCore {
         effects = []
         switch input {
         case .connected(let connection, let address):
-            connections[connection] = Connection(address: address)
+            admit(connection, from: address, at: now)
         case .request(let connection, let request):
+            guard allowRequest(on: connection, at: now) else {
+                fail(connection, request.id, .rateLimited)
+                return effects
+            }
             handleRequest(request, on: connection, at: now)
         case .disconnected(let connection):
             endSession(on: connection, reason: .disconnect, at: now)
             connections[connection] = nil
+            unauthenticated.remove(connection)
         case .passwordVerified(let connection, let id, let username, let matches):
             finishLogin(connection, id, username: username, passwordMatches: matches, at: now)
         case .passwordHashed(let connection, let id, let username, let hash):
@@ -92,12 +103,15 @@ public struct ChatCore {
         case (.anonymous, .login(let username, let password)):
             startLogin(connection, id, username: username, password: password, at: now)
         case (.anonymous, .register(let username, let password, let confirmation)):
-            startRegistration(connection, id, username: username, password: password, confirmation: confirmation)
+            startRegistration(
+                connection, id, username: username, password: password, confirmation: confirmation, at: now)
         case (.verifying, .login), (.verifying, .register):
             fail(connection, id, .busy)
         case (.loggedIn, .login), (.loggedIn, .register):
             fail(connection, id, .alreadyAuthenticated)
         case (.anonymous, .logout), (.verifying, .logout):
+            // A password check still running must not log the user in on a connection that is closing.
+            connections[connection]?.phase = .anonymous
             reply(connection, Reply(id: id))
             close(connection)
         case (.anonymous, _), (.verifying, _):
@@ -118,10 +132,11 @@ public struct ChatCore {
         case .whoelsesince(let seconds): whoElse(id, user: user, on: connection, since: seconds, at: now)
         case .block(let target): block(id, user: user, on: connection, target: target, at: now)
         case .unblock(let target): unblock(id, user: user, on: connection, target: target)
-        case .startPrivate(let target, let port):
-            startPrivate(id, user: user, on: connection, target: target, port: port, at: now)
-        case .answerPrivate(let requester, let accept):
-            answerPrivate(id, user: user, on: connection, requester: requester, accept: accept)
+        case .startPrivate(let target, let port, let key):
+            startPrivate(id, user: user, on: connection, target: target, port: port, key: key, at: now)
+        case .answerPrivate(let requester, let accept, let key):
+            answerPrivate(id, user: user, on: connection, requester: requester, accept: accept, key: key)
+        case .relay(let peer, let data): relay(id, user: user, on: connection, to: peer, data: data)
         case .stopPrivate(let peer): stopPrivate(id, user: user, on: connection, peer: peer)
         case .activity: reply(connection, Reply(id: id))
         case .logout:
@@ -193,6 +208,7 @@ struct Connection {
     var address: String
     var phase: Phase = .greeting
     var lastActivity = Date.distantPast
+    var commandBucket: TokenBucket?
 
     var user: String? {
         if case .loggedIn(let user) = phase { return user }

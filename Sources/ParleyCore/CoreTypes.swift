@@ -90,6 +90,8 @@ public enum StoreWrite: Hashable, Sendable {
 public enum TimerKey: Hashable, Sendable {
     case inactivity(ConnectionID)
     case privateRequest(from: String, to: String)
+    /// The deadline for a new connection to log in.
+    case login(ConnectionID)
 }
 
 /// Settings of the chat rules. The command line fills these in.
@@ -102,6 +104,15 @@ public struct CoreConfiguration: Sendable {
     public var maxFailedAttempts: Int
     public var privateRequestLifetime: TimeInterval
     public var serverName: String
+    /// Login and registration attempts per client address, and per account, on top of the lockout.
+    public var loginAttemptsPerAddress: RateLimit? = RateLimit(burst: 10, perSecond: 10.0 / 60)
+    public var loginAttemptsPerAccount: RateLimit? = RateLimit(burst: 20, perSecond: 20.0 / 60)
+    /// Requests per connection; beyond it requests get `rate_limited`.
+    public var commandRate: RateLimit? = RateLimit(burst: 200, perSecond: 100)
+    /// Connections that have not logged in yet; more are turned away.
+    public var maxUnauthenticatedConnections = 1000
+    /// Seconds a connection may stay without logging in; `nil` for no limit.
+    public var loginDeadline: TimeInterval? = 30
 
     public init(
         blockDuration: TimeInterval = 60, inactivityTimeout: TimeInterval? = 120, registrationEnabled: Bool = true,

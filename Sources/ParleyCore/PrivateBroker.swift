@@ -9,6 +9,8 @@ struct PrivateBroker {
         /// Where the requester listens for the peer, as the server sees it.
         var address: String
         var port: Int
+        /// The requester's public key for the end-to-end encrypted session, passed on to the answerer.
+        var key: String?
         var expires: Date
     }
 

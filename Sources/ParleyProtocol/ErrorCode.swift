@@ -12,6 +12,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case invalidArguments = "invalid_arguments"
     case storeFailure = "store_failure"
     case busy = "busy"
+    case rateLimited = "rate_limited"
+    case tooManyLoginAttempts = "too_many_login_attempts"
 
     // Logging in and registering.
     case invalidUsername = "invalid_username"
@@ -56,6 +58,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         case .invalidCommand, .invalidArguments: "Error. Invalid command"
         case .storeFailure: "Error. The server could not store that; please try again"
         case .busy: "Error. The server is busy with this account; please try again"
+        case .rateLimited: "Error. Too many requests; please slow down"
+        case .tooManyLoginAttempts: "Error. Too many login attempts; please wait a minute and try again"
         case .invalidUsername: "Error. Usernames are 1-32 characters of A-Z a-z 0-9 . _ -"
         case .invalidPassword: "Error. Passwords are 1-128 characters without spaces"
         case .wrongPassword: "Invalid Password. Please try again"

@@ -25,10 +25,15 @@ public enum Command: Sendable, Hashable {
     case block(user: String)
     case unblock(user: String)
     /// Asks `user` for consent to a direct session; `port` is where the requester listens for the peer.
-    case startPrivate(user: String, port: Int)
+    /// `key` is the requester's ephemeral X25519 public key (base64) for the end-to-end encrypted session.
+    case startPrivate(user: String, port: Int, key: String? = nil)
     /// The target's answer to a consent request from `user`.
-    case answerPrivate(user: String, accept: Bool)
+    /// `key` is the answerer's ephemeral X25519 public key (base64), when accepting.
+    case answerPrivate(user: String, accept: Bool, key: String? = nil)
     case stopPrivate(user: String)
+    /// Opaque, end-to-end sealed bytes (base64) for the peer of an active private session, when no direct
+    /// connection could be made. The server passes them on and can read nothing.
+    case relay(to: String, data: String)
     /// Tells the server the user did something it otherwise never sees (such as `private`), without any text.
     case activity
     /// Keep-alive; does not count as user activity.
@@ -50,6 +55,7 @@ public enum Command: Sendable, Hashable {
         case .startPrivate: "startprivate"
         case .answerPrivate: "answerprivate"
         case .stopPrivate: "stopprivate"
+        case .relay: "relay"
         case .activity: "activity"
         case .ping: "ping"
         case .logout: "logout"
@@ -59,7 +65,7 @@ public enum Command: Sendable, Hashable {
     /// Whether the request counts as the user doing something (resets the inactivity timer).
     public var countsAsActivity: Bool {
         switch self {
-        case .ping, .hello, .login, .register: false
+        case .ping, .hello, .login, .register, .relay: false
         default: true
         }
     }
@@ -67,7 +73,7 @@ public enum Command: Sendable, Hashable {
 
 extension Request: Codable {
     enum CodingKeys: String, CodingKey {
-        case id, op, version, client, username, password, confirmation, to, text, seconds, user, port, accept
+        case id, op, version, client, username, password, confirmation, to, text, seconds, user, port, accept, key, data
     }
 
     public init(from decoder: any Decoder) throws {
@@ -98,10 +104,14 @@ extension Request: Codable {
         case "unblock": command = .unblock(user: try c.decode(String.self, forKey: .user))
         case "startprivate":
             command = .startPrivate(
-                user: try c.decode(String.self, forKey: .user), port: try c.decode(Int.self, forKey: .port))
+                user: try c.decode(String.self, forKey: .user), port: try c.decode(Int.self, forKey: .port),
+                key: try c.decodeIfPresent(String.self, forKey: .key))
         case "answerprivate":
             command = .answerPrivate(
-                user: try c.decode(String.self, forKey: .user), accept: try c.decode(Bool.self, forKey: .accept))
+                user: try c.decode(String.self, forKey: .user), accept: try c.decode(Bool.self, forKey: .accept),
+                key: try c.decodeIfPresent(String.self, forKey: .key))
+        case "relay":
+            command = .relay(to: try c.decode(String.self, forKey: .to), data: try c.decode(String.self, forKey: .data))
         case "stopprivate": command = .stopPrivate(user: try c.decode(String.self, forKey: .user))
         case "activity": command = .activity
         case "ping": command = .ping
@@ -133,12 +143,17 @@ extension Request: Codable {
         case .whoelsesince(let seconds): try c.encode(seconds, forKey: .seconds)
         case .block(let user), .unblock(let user), .stopPrivate(let user):
             try c.encode(user, forKey: .user)
-        case .startPrivate(let user, let port):
+        case .startPrivate(let user, let port, let key):
             try c.encode(user, forKey: .user)
             try c.encode(port, forKey: .port)
-        case .answerPrivate(let user, let accept):
+            try c.encodeIfPresent(key, forKey: .key)
+        case .answerPrivate(let user, let accept, let key):
             try c.encode(user, forKey: .user)
             try c.encode(accept, forKey: .accept)
+            try c.encodeIfPresent(key, forKey: .key)
+        case .relay(let to, let data):
+            try c.encode(to, forKey: .to)
+            try c.encode(data, forKey: .data)
         case .whoelse, .activity, .ping, .logout: break
         }
     }

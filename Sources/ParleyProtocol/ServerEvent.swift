@@ -15,6 +15,8 @@ public enum ServerEvent: Sendable, Hashable {
     /// Consent was given: connect (or wait for the connection) and prove `token`.
     case privateReady(PrivateGrant)
     case privateEnded(user: String, reason: PrivateEndReason)
+    /// Sealed bytes from the peer of a relayed private session (see `Command.relay`).
+    case relay(from: String, data: String)
     /// The server ended this session; the connection closes after this event.
     case loggedOut(reason: LogoutReason)
 }
@@ -49,13 +51,16 @@ public struct PrivateGrant: Codable, Sendable, Hashable {
     public var port: Int
     public var token: String
     public var role: Role
+    /// The peer's ephemeral X25519 public key (base64), for the end-to-end encrypted session.
+    public var key: String?
 
-    public init(user: String, host: String, port: Int, token: String, role: Role) {
+    public init(user: String, host: String, port: Int, token: String, role: Role, key: String? = nil) {
         self.user = user
         self.host = host
         self.port = port
         self.token = token
         self.role = role
+        self.key = key
     }
 }
 
@@ -67,11 +72,15 @@ public enum PrivateEndReason: String, Codable, Sendable, Hashable {
 /// Why the server logged a session out on its own.
 public enum LogoutReason: String, Codable, Sendable, Hashable {
     case inactivity, shutdown
+    /// The connection did not log in within the server's deadline.
+    case loginTimeout = "login_timeout"
+    /// Too many connections are waiting to log in; try again later.
+    case serverFull = "server_full"
 }
 
 extension ServerEvent: Codable {
     enum CodingKeys: String, CodingKey {
-        case event, from, text, kind, sent, user, online, reason, host, port, token, role
+        case event, from, text, kind, sent, user, online, reason, host, port, token, role, data
     }
 
     public init(from decoder: any Decoder) throws {
@@ -95,6 +104,9 @@ extension ServerEvent: Codable {
                 user: try c.decode(String.self, forKey: .user),
                 reason: try c.decode(PrivateEndReason.self, forKey: .reason))
         case "logged_out": self = .loggedOut(reason: try c.decode(LogoutReason.self, forKey: .reason))
+        case "relay":
+            self = .relay(
+                from: try c.decode(String.self, forKey: .from), data: try c.decode(String.self, forKey: .data))
         default:
             throw DecodingError.dataCorruptedError(forKey: .event, in: c, debugDescription: "unknown event \(name)")
         }
@@ -133,6 +145,10 @@ extension ServerEvent: Codable {
         case .loggedOut(let reason):
             try c.encode("logged_out", forKey: .event)
             try c.encode(reason, forKey: .reason)
+        case .relay(let from, let data):
+            try c.encode("relay", forKey: .event)
+            try c.encode(from, forKey: .from)
+            try c.encode(data, forKey: .data)
         }
     }
 }

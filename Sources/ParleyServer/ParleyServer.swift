@@ -2,8 +2,10 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ParleyCore
 import ParleyStore
+import ParleyTLS
 import ServiceLifecycle
 
 /// A running Parley server: the store, the core, the event loop and the listening socket.
@@ -15,6 +17,8 @@ public final class ParleyServer: Sendable {
     /// Where the server listens (with the real port when 0 was asked for).
     public let localAddress: SocketAddress
     public var port: Int { localAddress.port ?? 0 }
+    /// The TLS certificate's fingerprint, or `nil` when serving plaintext.
+    public let tlsFingerprint: CertificateFingerprint?
 
     private let group: MultiThreadedEventLoopGroup
     private let storeThread: NIOThreadPool
@@ -42,6 +46,7 @@ public final class ParleyServer: Sendable {
                 "database": "\(configuration.databasePath)",
             ])
 
+        let identity = try tlsIdentity(for: configuration)
         // One event loop for every connection and the core: see ChatHub.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let storeThread = NIOThreadPool(numberOfThreads: 1)
@@ -61,6 +66,10 @@ public final class ParleyServer: Sendable {
                 .childChannelOption(.writeBufferWaterMark, value: .init(low: 64 * 1024, high: 256 * 1024))
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let identity {
+                            try channel.pipeline.syncOperations.addHandler(
+                                NIOSSLServerHandler(context: identity.context))
+                        }
                         try channel.pipeline.syncOperations.addHandler(
                             ByteToMessageHandler(LineFrameDecoder(maxLength: maxLine)))
                         try channel.pipeline.syncOperations.addHandler(ConnectionHandler(hub: hub))
@@ -69,7 +78,8 @@ public final class ParleyServer: Sendable {
                 .bind(host: configuration.host, port: configuration.port)
                 .get()
             return ParleyServer(
-                group: group, storeThread: storeThread, hashPool: hashPool, channel: channel, hub: hub, logger: logger)
+                group: group, storeThread: storeThread, hashPool: hashPool, channel: channel, hub: hub,
+                fingerprint: identity?.fingerprint, logger: logger)
         } catch {
             try? await group.shutdownGracefully()  // the bind error is the one worth reporting
             try? await storeThread.shutdownGracefully()
@@ -80,8 +90,9 @@ public final class ParleyServer: Sendable {
 
     private init(
         group: MultiThreadedEventLoopGroup, storeThread: NIOThreadPool, hashPool: NIOThreadPool, channel: any Channel,
-        hub: ChatHub, logger: Logger
+        hub: ChatHub, fingerprint: CertificateFingerprint?, logger: Logger
     ) {
+        self.tlsFingerprint = fingerprint
         self.group = group
         self.storeThread = storeThread
         self.hashPool = hashPool
@@ -101,6 +112,21 @@ public final class ParleyServer: Sendable {
         try await hashPool.shutdownGracefully()
         try await storeThread.shutdownGracefully()
         logger.info("stopped")
+    }
+
+    /// The TLS identity the configuration asks for; the self-signed one lives beside the database.
+    private static func tlsIdentity(for configuration: ServerConfiguration) throws -> ServerIdentity? {
+        switch configuration.transport {
+        case .plaintext:
+            return nil
+        case .tls(let certificatePath, let keyPath):
+            return try ServerIdentity.load(certificatePath: certificatePath, keyPath: keyPath)
+        case .selfSignedTLS:
+            let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
+            var names = ["localhost", "127.0.0.1", ProcessInfo.processInfo.hostName]
+            if configuration.host != "0.0.0.0", configuration.host != "::" { names.append(configuration.host) }
+            return try ServerIdentity.selfSigned(in: directory, hostnames: Array(Set(names)).sorted())
+        }
     }
 
     private static func importCredentials(

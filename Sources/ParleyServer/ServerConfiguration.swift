@@ -5,7 +5,18 @@ import ParleyStore
 
 /// Everything `parleyd` can be told, with the SPEC's defaults. The command line only fills this in.
 public struct ServerConfiguration: Sendable {
-    public var host = "127.0.0.1"
+    /// How clients reach the server: TLS by default.
+    public enum Transport: Sendable {
+        /// TLS with a self-signed certificate kept beside the database, made on first start.
+        case selfSignedTLS
+        /// TLS with the given PEM files.
+        case tls(certificatePath: String, keyPath: String)
+        /// No encryption (`--insecure-plaintext`): for local experiments and tests only.
+        case plaintext
+    }
+
+    public var host = "0.0.0.0"
+    public var transport = Transport.selfSignedTLS
     /// 0 picks a free port.
     public var port = 4000
     public var databasePath = "parley.db"

@@ -16,7 +16,9 @@ public struct CredentialsImport {
     {
         var result = Result(writes: [], skippedExisting: 0, rejectedLines: [])
         var seen = existing
-        for (index, line) in contents.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Any line break, CRLF included: "\r\n" is one Character, so splitting on "\n" would not see it.
+        let lines = contents.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        for (index, line) in lines.enumerated() {
             let fields = line.split(whereSeparator: \.isWhitespace).map(String.init)
             if fields.isEmpty { continue }
             guard fields.count == 2, CredentialRules.isValidUsername(fields[0]),

@@ -36,11 +36,19 @@ public struct PasswordHasher: Sendable {
         let parts = encoded.split(separator: "$", omittingEmptySubsequences: false)
         guard parts.count == 6, parts[0] == "scrypt",
             let rounds = Int(parts[1]), let blockSize = Int(parts[2]), let parallelism = Int(parts[3]),
+            Self.acceptable(rounds: rounds, blockSize: blockSize, parallelism: parallelism),
             let salt = Data(base64Encoded: String(parts[4])), let expected = Data(base64Encoded: String(parts[5])),
             let derived = try? derive(
                 password, salt: salt, rounds: rounds, blockSize: blockSize, parallelism: parallelism)
         else { return false }
         return Self.constantTimeEquals(derived, expected)
+    }
+
+    /// Whether stored parameters are safe to run: scrypt traps (rather than throws) on negative or overflowing
+    /// ones, and a corrupt hash must not ask for unbounded memory. `parleyd` hashes with at most N = 2^20, r = 8.
+    private static func acceptable(rounds: Int, blockSize: Int, parallelism: Int) -> Bool {
+        (2...(1 << 20)).contains(rounds) && rounds & (rounds - 1) == 0 && (1...16).contains(blockSize)
+            && (1...16).contains(parallelism)
     }
 
     private func derive<Salt: DataProtocol>(

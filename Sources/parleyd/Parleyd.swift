@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ParleyCore
 import ParleyServer
 import ParleyStore
 import ServiceLifecycle
@@ -21,12 +22,23 @@ struct Parleyd: AsyncParsableCommand {
     @Option(name: .customLong("block-duration"), help: "Lockout in seconds; default 60.") var blockDurationOption: Int?
     @Option(name: .customLong("timeout"), help: "Inactivity timeout in seconds; default 120, 0 disables.")
     var timeoutOption: Int?
-    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Address to listen on.") var host = "0.0.0.0"
+    @Option(help: "TLS certificate chain (PEM). Without it parleyd makes a self-signed one beside the database.")
+    var tlsCert: String?
+    @Option(help: "TLS private key (PEM) for --tls-cert.") var tlsKey: String?
+    @Flag(help: "Serve without TLS: passwords and messages cross the network readable. For local experiments only.")
+    var insecurePlaintext = false
     @Option(help: "SQLite database file (created and migrated on first start).") var database = "parley.db"
     @Option(help: "Import accounts from a prototype credentials.txt (`username password` per line).") var credentials:
         String?
     @Flag(help: "Refuse unknown usernames instead of registering them.") var noRegistration = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
+    @Option(help: "Failed or pending logins allowed per client address per minute; 0 turns the limit off.")
+    var loginAttemptsPerMinute = 10
+    @Option(help: "Requests per second one connection may send (bursts of twice that); 0 turns the limit off.")
+    var commandRate = 100
+    @Option(help: "Connections that may wait to log in at once.") var maxPendingLogins = 1000
+    @Option(help: "Seconds a connection may take to log in; 0 turns the limit off.") var loginDeadline = 30
     @Option(help: .hidden) var passwordCost: Int = 14
 
     func validate() throws {
@@ -44,6 +56,13 @@ struct Parleyd: AsyncParsableCommand {
         }
         if let timeout = positionalTimeout ?? timeoutOption, timeout < 0 {
             throw ValidationError("TIMEOUT must not be negative.")
+        }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
+        if insecurePlaintext, tlsCert != nil {
+            throw ValidationError("--insecure-plaintext and --tls-cert exclude each other.")
+        }
+        guard loginAttemptsPerMinute >= 0, commandRate >= 0, maxPendingLogins > 0, loginDeadline >= 0 else {
+            throw ValidationError("Limits must not be negative.")
         }
         guard (10...20).contains(passwordCost) else {
             throw ValidationError("--password-cost must be between 10 and 20.")
@@ -63,11 +82,23 @@ struct Parleyd: AsyncParsableCommand {
         configuration.host = host
         configuration.port = positionalPort ?? portOption ?? 4000
         configuration.databasePath = database
+        if insecurePlaintext {
+            configuration.transport = .plaintext
+        } else if let tlsCert, let tlsKey {
+            configuration.transport = .tls(certificatePath: tlsCert, keyPath: tlsKey)
+        }
         configuration.credentialsFile = credentials
         configuration.core.blockDuration = TimeInterval(positionalBlockDuration ?? blockDurationOption ?? 60)
         let timeout = positionalTimeout ?? timeoutOption ?? 120
         configuration.core.inactivityTimeout = timeout == 0 ? nil : TimeInterval(timeout)
         configuration.core.registrationEnabled = !noRegistration
+        configuration.core.loginAttemptsPerAddress =
+            loginAttemptsPerMinute == 0
+            ? nil : RateLimit(burst: Double(loginAttemptsPerMinute), perSecond: Double(loginAttemptsPerMinute) / 60)
+        configuration.core.commandRate =
+            commandRate == 0 ? nil : RateLimit(burst: Double(2 * commandRate), perSecond: Double(commandRate))
+        configuration.core.maxUnauthenticatedConnections = maxPendingLogins
+        configuration.core.loginDeadline = loginDeadline == 0 ? nil : TimeInterval(loginDeadline)
         configuration.passwordHasher = PasswordHasher(rounds: 1 << passwordCost, blockSize: 8, parallelism: 1)
 
         let server: ParleyServer
@@ -77,7 +108,13 @@ struct Parleyd: AsyncParsableCommand {
             FileHandle.standardError.write(Data("parleyd: cannot start: \(error)\n".utf8))
             throw ExitCode.failure
         }
-        FileHandle.standardOutput.write(Data("parleyd listening on \(host):\(server.port)\n".utf8))
+        var ready = "parleyd listening on \(host):\(server.port)\n"
+        if let fingerprint = server.tlsFingerprint {
+            ready += "TLS certificate SHA-256 fingerprint: \(fingerprint)\n"
+        } else {
+            ready += "TLS is off (--insecure-plaintext): do not use this on a network you do not control\n"
+        }
+        FileHandle.standardOutput.write(Data(ready.utf8))
 
         let group = ServiceGroup(
             services: [ParleyService(server: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -5,6 +5,8 @@ import Testing
 final class ServerProcess: @unchecked Sendable {
     let process = Process()
     let port: Int
+    /// The second ready line's fingerprint, when serving TLS.
+    let fingerprint: String?
     private let stdout = Pipe()
     private let stderr = Pipe()
 
@@ -19,9 +21,11 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts `parleyd 0 ARGUMENTS...` and waits (bounded) for its ready line.
-    init(arguments: [String], workingDirectory: URL) throws {
+    init(arguments: [String], workingDirectory: URL, plaintext: Bool = true) throws {
         process.executableURL = Self.binaries.appendingPathComponent("parleyd")
-        process.arguments = ["0"] + arguments + ["--password-cost", "10"]
+        process.arguments =
+            ["0"] + arguments + ["--password-cost", "10", "--host", "127.0.0.1"]
+            + (plaintext ? ["--insecure-plaintext"] : [])
         process.currentDirectoryURL = workingDirectory
         process.standardOutput = stdout
         process.standardError = stderr
@@ -33,6 +37,9 @@ final class ServerProcess: @unchecked Sendable {
             throw ProcessFailure("unexpected ready line: \(line)")
         }
         self.port = port
+        let second = try Self.readLine(from: stdout.fileHandleForReading, within: 20)
+        let prefix = "TLS certificate SHA-256 fingerprint: "
+        fingerprint = second.hasPrefix(prefix) ? String(second.dropFirst(prefix.count)) : nil
     }
 
     /// Everything the server wrote to standard error; call after it exited.

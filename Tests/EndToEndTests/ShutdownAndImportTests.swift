@@ -22,7 +22,8 @@ import Testing
 
     @Test func credentialsFromThePrototypeAreImportedHashed() throws {
         let credentials = directory.appendingPathComponent("credentials.txt")
-        try "hans falcon*solo\nyoda wise@!man\nbad line with three\n".write(to: credentials, atomically: true, encoding: .utf8)
+        try "hans falcon*solo\nyoda wise@!man\nbad line with three\n".write(
+            to: credentials, atomically: true, encoding: .utf8)
         let server = try ServerProcess(
             arguments: ["--database", "chat.db", "--credentials", credentials.path, "--no-registration"],
             workingDirectory: directory)
@@ -41,7 +42,8 @@ import Testing
     }
 
     @Test func logsNeverContainPasswordsOrMessageText() throws {
-        let server = try ServerProcess(arguments: ["--database", "chat.db", "--log-level", "info"], workingDirectory: directory)
+        let server = try ServerProcess(
+            arguments: ["--database", "chat.db", "--log-level", "info"], workingDirectory: directory)
         for (name, password) in [("alice", "sesame-alice"), ("bob", "sesame-bob")] {
             let socket = try LineSocket(port: server.port)
             #expect(try socket.request(.hello(version: 1, client: "e2e")).ok)

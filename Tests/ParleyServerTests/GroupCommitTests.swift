@@ -29,7 +29,10 @@ final class WatchedStore: ChatStore {
     private func start(_ store: WatchedStore) async throws -> TestServer {
         var configuration = ServerConfiguration()
         configuration.port = 0
+        configuration.transport = .plaintext
         configuration.passwordHasher = PasswordHasher(rounds: 1 << 10, blockSize: 8, parallelism: 1)
+        configuration.core.loginAttemptsPerAddress = nil
+        configuration.core.commandRate = nil
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let server = try await ParleyServer.start(configuration: configuration, store: store, logger: logger)

@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func noRegistrationRefusesUnknownUsers() async throws {
-        try await withServer(registration: false) { server in
+        try await withServer(.init(registration: false)) { server in
             let client = try await server.connect()
             try await client.hello()
             #expect(try await client.request(.login(username: "dave", password: "pw")).error == ErrorBody(.invalidUser))
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func threeWrongPasswordsLockTheAccountForEveryConnection() async throws {
-        try await withServer(blockDuration: 60) { server in
+        try await withServer(.init(blockDuration: 60)) { server in
             let alice = try await server.login("alice", password: "right")
             try await alice.ok(.logout)
             let client = try await server.connect()
@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test func lockExpiresAfterTheBlockDuration() async throws {
-        try await withServer(blockDuration: 1) { server in
+        try await withServer(.init(blockDuration: 1)) { server in
             let alice = try await server.login("alice", password: "right")
             try await alice.ok(.logout)
             let client = try await server.connect()

@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func inactivityLogsOutAndKeepAlivesDoNotCount() async throws {
-        try await withServer(timeout: 1) { server in
+        try await withServer(.init(timeout: 1)) { server in
             let alice = try await server.login("alice")
             // Keep-alives do not count; the timer still fires about a second after login.
             try await alice.ok(.ping)

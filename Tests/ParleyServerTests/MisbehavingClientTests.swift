@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func anOversizedLineIsRefusedAndClosedWithoutDisturbingOthers() async throws {
-        try await withServer(maxLineBytes: 1024) { server in
+        try await withServer(.init(maxLineBytes: 1024)) { server in
             let alice = try await server.login("alice")
             let bob = try await server.login("bob")
             try await bob.sendRaw(Array(repeating: UInt8(ascii: "x"), count: 4000))
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func aClientThatNeverReadsIsDisconnectedWhileOthersCarryOn() async throws {
-        try await withServer(maxOutboundBytes: 64 * 1024) { server in
+        try await withServer(.init(maxOutboundBytes: 64 * 1024, commandRate: nil)) { server in
             let sender = try await server.login("sender")
             let reader = try await server.login("reader")
             // The sloth connects with a raw socket and never reads, so its kernel buffers fill up.

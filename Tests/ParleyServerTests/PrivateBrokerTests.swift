@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func declineAndExpiry() async throws {
-        try await withServer(privateRequestLifetime: 0.5) { server in
+        try await withServer(.init(privateRequestLifetime: 0.5)) { server in
             let alice = try await server.login("alice")
             let bob = try await server.login("bob")
             try await alice.ok(.startPrivate(user: "bob", port: 4001))
@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func timeoutEndsThePrivateSession() async throws {
-        try await withServer(timeout: 1) { server in
+        try await withServer(.init(timeout: 1)) { server in
             let alice = try await server.login("alice")
             let bob = try await server.login("bob")
             try await alice.ok(.startPrivate(user: "bob", port: 4001))
@@ -108,6 +108,27 @@ import Testing
             }
             #expect(ended)
             #expect(try await alice.waitForClose(within: 5).contains(.loggedOut(reason: .inactivity)))
+        }
+    }
+}
+
+@Suite struct RelayTests {
+    @Test func keysTravelWithConsentAndSealedBytesAreRelayedOnlyWithinASession() async throws {
+        try await withServer { server in
+            let alice = try await server.login("alice")
+            let bob = try await server.login("bob")
+            #expect(try await alice.request(.relay(to: "bob", data: "AAAA")).error?.code == .privateNotEnabled)
+            try await alice.ok(.startPrivate(user: "bob", port: 4001, key: "alice-public"))
+            _ = try await bob.waitForEvent { $0 == .privateRequest(from: "alice") }
+            try await bob.ok(.answerPrivate(user: "alice", accept: true, key: "bob-public"))
+            let aliceGrant = try #require(try await alice.waitForEvent { $0.grant != nil }.grant)
+            let bobGrant = try #require(try await bob.waitForEvent { $0.grant != nil }.grant)
+            #expect(aliceGrant.key == "bob-public")
+            #expect(bobGrant.key == "alice-public")
+            try await bob.ok(.relay(to: "alice", data: "c2VhbGVk"))
+            #expect(try await alice.nextEvent() == .relay(from: "bob", data: "c2VhbGVk"))
+            try await alice.ok(.stopPrivate(user: "bob"))
+            #expect(try await bob.request(.relay(to: "alice", data: "AAAA")).error?.code == .privateNotEnabled)
         }
     }
 }

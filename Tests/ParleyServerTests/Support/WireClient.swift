@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import ParleyProtocol
+import ParleyTLS
 
 /// A raw protocol client for tests: sends JSON lines, reads replies by id and events in order.
 /// Every wait is bounded; nothing sleeps to wait for the server.
@@ -37,11 +38,20 @@ actor WireClient {
         case closed
     }
 
-    static func connect(port: Int, host: String = "127.0.0.1") async throws -> WireClient {
+    /// Connects to `host:port`, from `source` (another loopback address such as 127.0.0.2) when given.
+    static func connect(
+        port: Int, host: String = "127.0.0.1", from source: String? = nil, tls: ServerTrust? = nil
+    ) async throws -> WireClient {
         let (stream, continuation) = AsyncStream.makeStream(of: Incoming.self)
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+        let channel =
+            try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(try ClientTLS.handler(host: host, trust: tls))
+                    }
                     try channel.pipeline.syncOperations.addHandler(LineCollector(continuation: continuation))
                 }
             }

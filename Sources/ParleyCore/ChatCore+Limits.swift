@@ -1,0 +1,67 @@
+import Foundation
+import ParleyProtocol
+
+/// Limits that keep one client from hurting the others: how many connections may wait to log in and for
+/// how long, how fast one connection may send requests, and how fast logins may be tried per address and
+/// per account (on top of the SPEC's lockout, which protects one account from guessing).
+extension ChatCore {
+    /// Accepts a new connection unless too many are already waiting to log in.
+    mutating func admit(_ connection: ConnectionID, from address: String, at now: Date) {
+        var state = Connection(address: address)
+        if let limit = configuration.commandRate { state.commandBucket = TokenBucket(limit: limit, now: now) }
+        connections[connection] = state
+        guard unauthenticated.count < configuration.maxUnauthenticatedConnections else {
+            effects.append(
+                .log(LogEntry(.warning, "too many connections waiting to log in; refusing", connection: connection)))
+            effects.append(.send(connection, .event(.loggedOut(reason: .serverFull))))
+            return close(connection)
+        }
+        unauthenticated.insert(connection)
+        if let deadline = configuration.loginDeadline {
+            effects.append(.schedule(.login(connection), at: now.addingTimeInterval(deadline)))
+        }
+    }
+
+    /// Takes a token from the connection's request bucket, or answers `rate_limited` for it.
+    mutating func allowRequest(on connection: ConnectionID, at now: Date) -> Bool {
+        guard let limit = configuration.commandRate, var bucket = connections[connection]?.commandBucket else {
+            return true
+        }
+        let allowed = bucket.take(limit, at: now)
+        connections[connection]?.commandBucket = bucket
+        return allowed
+    }
+
+    /// Whether a login or registration attempt from this connection for `username` may go ahead. Each attempt
+    /// takes a token from its address and its account; a successful one gives them back
+    /// (`refundLoginAttempt`), so only failures, and attempts abandoned midway, count.
+    mutating func allowLoginAttempt(on connection: ConnectionID, username: String, at now: Date) -> Bool {
+        let address = connections[connection]?.address ?? ""
+        if loginsByAddress?.allow(address, at: now) == false {
+            effects.append(
+                .log(LogEntry(.notice, "login attempts from one address rate-limited", connection: connection)))
+            return false
+        }
+        if accounts[username] != nil, loginsByAccount?.allow(username, at: now) == false {
+            effects.append(
+                .log(
+                    LogEntry(
+                        .notice, "login attempts for one account rate-limited", user: username, connection: connection))
+            )
+            return false
+        }
+        return true
+    }
+
+    mutating func refundLoginAttempt(on connection: ConnectionID, username: String) {
+        if let address = connections[connection]?.address { loginsByAddress?.refund(address) }
+        loginsByAccount?.refund(username)
+    }
+
+    /// A connection that never logged in is closed when its deadline passes.
+    mutating func loginDeadlinePassed(_ connection: ConnectionID) {
+        guard unauthenticated.contains(connection), connections[connection]?.user == nil else { return }
+        effects.append(.send(connection, .event(.loggedOut(reason: .loginTimeout))))
+        close(connection)
+    }
+}

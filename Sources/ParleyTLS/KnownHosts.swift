@@ -1,0 +1,47 @@
+import Foundation
+
+/// The fingerprints a user has trusted, per `host:port`, like SSH's `known_hosts`: one
+/// `HOST:PORT FINGERPRINT` per line in `~/.config/parley/known_hosts` (or under `$XDG_CONFIG_HOME`).
+public struct KnownHosts: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// The default file for the current user.
+    public static var standard: KnownHosts {
+        let environment = ProcessInfo.processInfo.environment
+        let base =
+            environment["XDG_CONFIG_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config")
+        return KnownHosts(path: base.appendingPathComponent("parley/known_hosts").path)
+    }
+
+    public func fingerprint(for endpoint: String) -> CertificateFingerprint? {
+        entries()[endpoint]
+    }
+
+    /// Records (or replaces) the fingerprint for `endpoint`.
+    public func remember(_ fingerprint: CertificateFingerprint, for endpoint: String) throws {
+        var all = entries()
+        all[endpoint] = fingerprint
+        let text = all.keys.sorted().map { "\($0) \(all[$0]!)\n" }.joined()
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url, options: .atomic)
+    }
+
+    private func entries() -> [String: CertificateFingerprint] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }  // no file yet
+        var result: [String: CertificateFingerprint] = [:]
+        for line in text.split(whereSeparator: \.isNewline) {
+            let fields = line.split(separator: " ")
+            guard fields.count == 2, let fingerprint = CertificateFingerprint(parsing: String(fields[1])) else {
+                continue
+            }
+            result[String(fields[0])] = fingerprint
+        }
+        return result
+    }
+}

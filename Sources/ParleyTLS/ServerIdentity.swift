@@ -1,0 +1,112 @@
+import Crypto
+import Foundation
+import NIOSSL
+import SwiftASN1
+import X509
+
+/// The server's TLS certificate and key, ready for NIOSSL, and the fingerprint users compare.
+public struct ServerIdentity: Sendable {
+    public let context: NIOSSLContext
+    public let fingerprint: CertificateFingerprint
+    /// Whether the certificate was made by `parleyd` itself (clients then rely on trust on first use).
+    public let isSelfSigned: Bool
+
+    /// Loads a certificate chain and key from PEM files (for example from Let's Encrypt).
+    public static func load(certificatePath: String, keyPath: String) throws -> ServerIdentity {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
+        guard let leaf = chain.first else { throw TLSSetupError.noCertificate(certificatePath) }
+        let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+        return try ServerIdentity(
+            chain: chain, key: key, fingerprint: CertificateFingerprint(leaf), isSelfSigned: false)
+    }
+
+    /// Uses the self-signed certificate kept in `directory`, creating it on first start.
+    /// The key file is readable by its owner only.
+    public static func selfSigned(in directory: URL, hostnames: [String]) throws -> ServerIdentity {
+        let certificateURL = directory.appendingPathComponent("parleyd-cert.pem")
+        let keyURL = directory.appendingPathComponent("parleyd-key.pem")
+        let files = FileManager.default
+        if !files.fileExists(atPath: certificateURL.path) || !files.fileExists(atPath: keyURL.path) {
+            let (certificatePEM, keyPEM) = try makeSelfSigned(hostnames: hostnames)
+            guard
+                files.createFile(
+                    atPath: keyURL.path, contents: Data(keyPEM.utf8), attributes: [.posixPermissions: 0o600])
+            else {
+                throw TLSSetupError.cannotWrite(keyURL.path)
+            }
+            try Data(certificatePEM.utf8).write(to: certificateURL, options: .atomic)
+        }
+        let identity = try load(certificatePath: certificateURL.path, keyPath: keyURL.path)
+        return ServerIdentity(context: identity.context, fingerprint: identity.fingerprint, isSelfSigned: true)
+    }
+
+    private init(context: NIOSSLContext, fingerprint: CertificateFingerprint, isSelfSigned: Bool) {
+        self.context = context
+        self.fingerprint = fingerprint
+        self.isSelfSigned = isSelfSigned
+    }
+
+    private init(
+        chain: [NIOSSLCertificate], key: NIOSSLPrivateKey, fingerprint: CertificateFingerprint, isSelfSigned: Bool
+    ) throws {
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        configuration.minimumTLSVersion = .tlsv12
+        self.init(
+            context: try NIOSSLContext(configuration: configuration), fingerprint: fingerprint,
+            isSelfSigned: isSelfSigned)
+    }
+
+    /// A P-256 certificate valid for ten years for `hostnames` (names or IP addresses).
+    static func makeSelfSigned(hostnames: [String]) throws -> (certificate: String, key: String) {
+        let signingKey = P256.Signing.PrivateKey()
+        let key = Certificate.PrivateKey(signingKey)
+        let name = try DistinguishedName { CommonName("parleyd") }
+        let now = Date()
+        let alternativeNames = hostnames.map { host -> GeneralName in
+            if let address = IPAddressBytes(host) {
+                return .ipAddress(ASN1OctetString(contentBytes: address.bytes[...]))
+            }
+            return .dnsName(host)
+        }
+        let extensions = try Certificate.Extensions {
+            Critical(BasicConstraints.notCertificateAuthority)
+            Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
+            try ExtendedKeyUsage([.serverAuth])
+            SubjectAlternativeNames(alternativeNames)
+        }
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: key.publicKey,
+            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(10 * 365 * 86400),
+            issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256, extensions: extensions,
+            issuerPrivateKey: key)
+        return (try certificate.serializeAsPEM().pemString, signingKey.pemRepresentation)
+    }
+}
+
+/// The bytes of a dotted IPv4 address, for a certificate's IP subject alternative name.
+private struct IPAddressBytes {
+    let bytes: [UInt8]
+    init?(_ text: String) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var bytes: [UInt8] = []
+        for part in parts {
+            guard let value = UInt8(part) else { return nil }
+            bytes.append(value)
+        }
+        self.bytes = bytes
+    }
+}
+
+public enum TLSSetupError: Error, CustomStringConvertible {
+    case noCertificate(String)
+    case cannotWrite(String)
+
+    public var description: String {
+        switch self {
+        case .noCertificate(let path): "no certificate in \(path)"
+        case .cannotWrite(let path): "cannot write \(path)"
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ParleyCore
+import ParleyProtocol
+import Testing
+
+@Suite struct LimitsTests {
+    @Test func aFloodingConnectionGetsRateLimitedAndOthersDoNot() async throws {
+        try await withServer(.init(commandRate: RateLimit(burst: 5, perSecond: 0.01))) { server in
+            let flooder = try await server.login("flooder")  // hello, login, register: 3 tokens
+            try await flooder.ok(.whoelse)
+            try await flooder.ok(.whoelse)
+            let limited = try await flooder.request(.whoelse)
+            #expect(limited.error == ErrorBody(.rateLimited))
+            let calm = try await server.login("calm")
+            try await calm.ok(.whoelse)
+        }
+    }
+
+    @Test func failedLoginsAreLimitedPerAddressNotForOtherAddresses() async throws {
+        let options = ServerOptions(loginAttemptsPerAddress: RateLimit(burst: 3, perSecond: 0.001))
+        try await withServer(options) { server in
+            for name in ["u1", "u2", "u3", "u4"] {
+                // Successful registrations give their token back.
+                try await server.login(name).ok(.logout)
+            }
+            let guesser = try await server.connect()
+            try await guesser.hello()
+            for name in ["u1", "u2", "u3"] {
+                #expect(
+                    try await guesser.request(.login(username: name, password: "guess")).error?.code == .wrongPassword)
+            }
+            let refused = try await guesser.request(.login(username: "u4", password: "secret"))
+            #expect(refused.error?.message == "Error. Too many login attempts; please wait a minute and try again")
+            let elsewhere = try await server.connect(from: "127.0.0.2")
+            try await elsewhere.hello()
+            #expect(try await elsewhere.request(.login(username: "u4", password: "secret")).ok)
+        }
+    }
+
+    @Test func tooManyWaitingConnectionsAreTurnedAway() async throws {
+        try await withServer(.init(maxUnauthenticated: 2)) { server in
+            let first = try await server.connect()
+            let second = try await server.connect()
+            try await first.hello()
+            try await second.hello()
+            let third = try await server.connect()
+            #expect(try await third.waitForClose().contains(.loggedOut(reason: .serverFull)))
+            // Once one logs in, there is room again.
+            try await first.loginOrRegister("alice", password: "pw")
+            let fourth = try await server.connect()
+            try await fourth.hello()
+        }
+    }
+
+    @Test func aConnectionThatDoesNotLogInIsClosedAfterTheDeadline() async throws {
+        try await withServer(.init(loginDeadline: 1)) { server in
+            let idle = try await server.connect()
+            let prompt = try await server.login("prompt")
+            #expect(try await idle.waitForClose(within: 10).contains(.loggedOut(reason: .loginTimeout)))
+            // prompt connected just after idle, so its deadline has passed too; logging in cancelled it.
+            try await prompt.expectSilence(for: 0.5)
+            try await prompt.ok(.whoelse)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import NIOCore
+import ParleyProtocol
+import ParleyServer
+import ParleyTLS
+import Synchronization
+import Testing
+
+@Suite struct TLSTests {
+    private func withTLSServer(databasePath: String? = nil, _ body: (TestServer) async throws -> Void) async throws {
+        let path = databasePath ?? TemporaryFiles.freshDirectory().appendingPathComponent("tls.db").path
+        try await withServer(.init(databasePath: path, transport: .selfSignedTLS), body)
+    }
+
+    @Test func aPinnedFingerprintConnectsAndTheProtocolRunsInside() async throws {
+        try await withTLSServer { server in
+            let fingerprint = try #require(server.server.tlsFingerprint)
+            let client = try await WireClient.connect(port: server.port, tls: .pinned(fingerprint))
+            try await client.hello()
+            try await client.loginOrRegister("alice", password: "pw")
+            #expect(try await client.ok(.whoelse).users == [])
+        }
+    }
+
+    @Test func aChangedFingerprintIsRefused() async throws {
+        try await withTLSServer { server in
+            let wrong = try #require(CertificateFingerprint(parsing: String(repeating: "AB", count: 32)))
+            let client = try await WireClient.connect(port: server.port, tls: .pinned(wrong))
+            await #expect(throws: (any Error).self) { try await client.hello() }
+        }
+    }
+
+    @Test func firstContactReportsTheFingerprintTheServerPrints() async throws {
+        try await withTLSServer { server in
+            let seen = Mutex<CertificateFingerprint?>(nil)
+            let client = try await WireClient.connect(
+                port: server.port, tls: .report { fingerprint in seen.withLock { $0 = fingerprint } })
+            await #expect(throws: (any Error).self) { try await client.hello() }
+            #expect(seen.withLock { $0 } == server.server.tlsFingerprint)
+        }
+    }
+
+    @Test func aSelfSignedServerIsNotTrustedBySystemRoots() async throws {
+        try await withTLSServer { server in
+            let client = try await WireClient.connect(port: server.port, tls: .systemRoots)
+            await #expect(throws: (any Error).self) { try await client.hello() }
+        }
+    }
+
+    @Test func theSelfSignedCertificateIsKeptAcrossRestarts() async throws {
+        let database = TemporaryFiles.freshDirectory().appendingPathComponent("tls.db").path
+        var first: CertificateFingerprint?
+        try await withTLSServer(databasePath: database) { first = $0.server.tlsFingerprint }
+        try await withTLSServer(databasePath: database) { server in
+            #expect(server.server.tlsFingerprint == first)
+        }
+        let keyFile = URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent(
+            "parleyd-key.pem")
+        let permissions = try FileManager.default.attributesOfItem(atPath: keyFile.path)[.posixPermissions] as? Int
+        #expect(permissions == 0o600)
+    }
+
+    @Test func aPlaintextClientOnTheTLSPortIsDroppedWithoutHurtingOthers() async throws {
+        try await withTLSServer { server in
+            let fingerprint = try #require(server.server.tlsFingerprint)
+            let good = try await WireClient.connect(port: server.port, tls: .pinned(fingerprint))
+            try await good.hello()
+            let plain = try await server.connect()
+            try await plain.sendLine(#"{"id":1,"op":"hello","version":1}"#)
+            _ = try? await plain.waitForClose()  // the server may answer with a TLS alert first; either way it closes
+            try await good.loginOrRegister("bob", password: "pw")
+        }
+    }
+
+    @Test func fingerprintsParseAsPeopleTypeThem() throws {
+        let canonical = String(repeating: "0A:", count: 31) + "0A"
+        let parsed = try #require(CertificateFingerprint(parsing: canonical))
+        #expect(parsed.description == canonical)
+        #expect(CertificateFingerprint(parsing: "sha256:" + String(repeating: "0a", count: 32)) == parsed)
+        #expect(CertificateFingerprint(parsing: "0A0A") == nil)
+        #expect(CertificateFingerprint(parsing: String(repeating: "zz", count: 32)) == nil)
+    }
+
+    @Test func knownHostsRememberPerEndpoint() throws {
+        let file = KnownHosts(path: TemporaryFiles.path("known_hosts"))
+        let one = try #require(CertificateFingerprint(parsing: String(repeating: "11", count: 32)))
+        let two = try #require(CertificateFingerprint(parsing: String(repeating: "22", count: 32)))
+        #expect(file.fingerprint(for: "example.org:4000") == nil)
+        try file.remember(one, for: "example.org:4000")
+        try file.remember(two, for: "127.0.0.1:4000")
+        #expect(file.fingerprint(for: "example.org:4000") == one)
+        try file.remember(two, for: "example.org:4000")
+        #expect(file.fingerprint(for: "example.org:4000") == two)
+        #expect(file.fingerprint(for: "127.0.0.1:4000") == two)
+    }
+}

@@ -1,0 +1,259 @@
+import Foundation
+import GRDB
+import ParleyCore
+import ParleyStore
+import Testing
+
+/// The SQLite store: schema migrations, every write, the snapshot the core starts from, atomic batches.
+@Suite struct SQLiteStoreTests {
+    private func hash(_ tag: String) -> PasswordHash {
+        PasswordHash(encoded: "scrypt$1024$8$1$salt-\(tag)$hash-\(tag)")
+    }
+
+    private func account(_ name: String, at seconds: Int = 0) -> StoreWrite {
+        .createAccount(name: name, passwordHash: hash(name), at: instant(seconds))
+    }
+
+    // MARK: Schema
+
+    @Test func aFreshFileGetsTheSchema() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("parley.db")
+        #expect(!FileManager.default.fileExists(atPath: path))
+        _ = try SQLiteStore(path: path)
+        #expect(FileManager.default.fileExists(atPath: path))
+
+        let database = try DatabaseQueue(path: path)
+        let columns = try database.read { db in
+            try ["accounts", "blocks", "waiting_messages", "sessions"].map { table in
+                try Set(db.columns(in: table).map(\.name))
+            }
+        }
+        #expect(columns[0] == ["name", "password_hash", "failed_attempts", "locked_until", "created_at"])
+        #expect(columns[1] == ["blocker", "blocked"])
+        #expect(columns[2] == ["id", "sender", "recipient", "text", "sent_at"])
+        #expect(columns[3] == ["id", "name", "login_at", "logout_at"])
+        let journalMode = try database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(journalMode == "wal")
+        #expect(try migrationCount(database) == 1)
+    }
+
+    private func migrationCount(_ database: DatabaseQueue) throws -> Int? {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") }
+    }
+
+    @Test func aFreshStoreIsEmpty() throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path("parley.db"))
+        let snapshot = try store.loadSnapshot(now: instant(0))
+        #expect(snapshot.accounts.isEmpty)
+        #expect(snapshot.blocks.isEmpty)
+        #expect(snapshot.waitingMessages.isEmpty)
+        #expect(try store.accountNames().isEmpty)
+    }
+
+    @Test func reopeningMigratesNothingAndKeepsTheData() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("parley.db")
+        do {
+            let store = try SQLiteStore(path: path)
+            try store.apply([account("alice")])
+        }
+        for _ in 1...2 {
+            let store = try SQLiteStore(path: path)
+            #expect(try store.accountNames() == ["alice"])
+        }
+        let database = try DatabaseQueue(path: path)
+        #expect(try migrationCount(database) == 1)
+    }
+
+    @Test func twoStoresOnOneFileSeeEachOthersCommits() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("parley.db")
+        let writer = try SQLiteStore(path: path)
+        try writer.apply([account("alice")])
+        let reader = try SQLiteStore(path: path)
+        #expect(try reader.accountNames() == ["alice"])
+    }
+
+    // MARK: Writes and the snapshot
+
+    @Test func accountsRoundTrip() throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path("parley.db"))
+        try store.apply([account("alice"), account("bob")])
+        let snapshot = try store.loadSnapshot(now: instant(100))
+        #expect(snapshot.accounts.map(\.name).sorted() == ["alice", "bob"])
+        #expect(snapshot.account("alice") == AccountRecord(name: "alice", passwordHash: hash("alice")))
+        #expect(try store.accountNames() == ["alice", "bob"])
+    }
+
+    @Test func lockStateRoundTrips() throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path("parley.db"))
+        try store.apply([account("alice"), .setLockState(name: "alice", failedAttempts: 2, lockedUntil: nil)])
+        #expect(try store.loadSnapshot(now: instant(1)).account("alice")?.failedAttempts == 2)
+
+        try store.apply([.setLockState(name: "alice", failedAttempts: 0, lockedUntil: instant(60))])
+        let locked = try #require(try store.loadSnapshot(now: instant(2)).account("alice"))
+        #expect(locked.failedAttempts == 0)
+        #expect(locked.lockedUntil == instant(60))
+
+        try store.apply([.setLockState(name: "alice", failedAttempts: 0, lockedUntil: nil)])
+        let unlocked = try #require(try store.loadSnapshot(now: instant(3)).account("alice"))
+        #expect(unlocked.lockedUntil == nil)
+        #expect(unlocked.failedAttempts == 0)
+    }
+
+    @Test func locksSurviveReopening() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("parley.db")
+        try SQLiteStore(path: path).apply([
+            account("alice"), .setLockState(name: "alice", failedAttempts: 0, lockedUntil: instant(60)),
+        ])
+        #expect(try SQLiteStore(path: path).loadSnapshot(now: instant(5)).account("alice")?.lockedUntil == instant(60))
+    }
+
+    @Test func blocksRoundTrip() throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path("parley.db"))
+        try store.apply([
+            account("alice"), account("bob"), account("carol"),
+            .block(blocker: "alice", blocked: "bob"), .block(blocker: "alice", blocked: "carol"),
+            .block(blocker: "bob", blocked: "alice"),
+            // Blocking twice is harmless.
+            .block(blocker: "alice", blocked: "bob"),
+        ])
+        #expect(try store.loadSnapshot(now: instant(1)).blockPairs == ["alice>bob", "alice>carol", "bob>alice"])
+
+        try store.apply([.unblock(blocker: "alice", blocked: "bob"), .unblock(blocker: "carol", blocked: "alice")])
+        #expect(try store.loadSnapshot(now: instant(2)).blockPairs == ["alice>carol", "bob>alice"])
+    }
+
+    @Test func waitingMessagesRoundTripInIdOrder() throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path("parley.db"))
+        let messages = [
+            StoredMessage(id: 3, sender: "alice", recipient: "bob", text: "third", sent: instant(30)),
+            StoredMessage(id: 1, sender: "carol", recipient: "bob", text: "first, with ünïcödé 🎉", sent: instant(10)),
+            StoredMessage(id: 2, sender: "alice", recipient: "dave", text: "second", sent: instant(20)),
+        ]
+        try store.apply([account("alice"), account("bob")] + messages.map { .enqueue($0) })
+        let snapshot = try store.loadSnapshot(now: instant(40))
+        #expect(snapshot.waitingMessages == messages.sorted { $0.id < $1.id })
+
+        try store.apply([.dequeue(ids: [1, 3])])
+        #expect(try store.loadSnapshot(now: instant(41)).waitingMessages == [messages[2]])
+        // Dequeuing what is gone already is harmless.
+        try store.apply([.dequeue(ids: [1, 2])])
+        #expect(try store.loadSnapshot(now: instant(42)).waitingMessages.isEmpty)
+    }
+
+    @Test func datesKeepSubsecondPrecisionCloseEnough() throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path("parley.db"))
+        let sent = Date(timeIntervalSince1970: 1_700_000_000.123_456)
+        try store.apply([.enqueue(StoredMessage(id: 1, sender: "a", recipient: "b", text: "t", sent: sent))])
+        let loaded = try #require(try store.loadSnapshot(now: instant(0)).waitingMessages.first)
+        #expect(abs(loaded.sent.timeIntervalSince(sent)) < 0.000_01)
+    }
+
+    @Test func lastSeenIsTheLatestRecordedLogout() throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path("parley.db"))
+        try store.apply([
+            account("alice"), account("bob"), account("carol"),
+            .recordLogin(name: "alice", at: instant(10)), .recordLogout(name: "alice", at: instant(20)),
+            .recordLogin(name: "alice", at: instant(30)), .recordLogout(name: "alice", at: instant(40)),
+            .recordLogin(name: "bob", at: instant(15)), .recordLogout(name: "bob", at: instant(25)),
+        ])
+        let snapshot = try store.loadSnapshot(now: instant(100))
+        #expect(snapshot.account("alice")?.lastSeen == instant(40))
+        #expect(snapshot.account("bob")?.lastSeen == instant(25))
+        #expect(snapshot.account("carol")?.lastSeen == nil)
+    }
+
+    @Test func sessionsLeftOpenByACrashAreClosedAtLoad() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("parley.db")
+        try SQLiteStore(path: path).apply([
+            account("alice"), account("bob"),
+            .recordLogin(name: "alice", at: instant(10)),
+            .recordLogin(name: "bob", at: instant(10)), .recordLogout(name: "bob", at: instant(20)),
+        ])
+        let store = try SQLiteStore(path: path)
+        let first = try store.loadSnapshot(now: instant(500))
+        #expect(first.account("alice")?.lastSeen == instant(500))
+        #expect(first.account("bob")?.lastSeen == instant(20))
+        // Closed for good: a later load does not move it.
+        #expect(try store.loadSnapshot(now: instant(900)).account("alice")?.lastSeen == instant(500))
+        // And a later logout does not reopen it either.
+        try store.apply([.recordLogout(name: "alice", at: instant(950))])
+        #expect(try store.loadSnapshot(now: instant(999)).account("alice")?.lastSeen == instant(500))
+    }
+
+    @Test func everyWriteSurvivesReopening() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("parley.db")
+        let message = StoredMessage(id: 9, sender: "alice", recipient: "bob", text: "later", sent: instant(5))
+        try SQLiteStore(path: path).apply([
+            account("alice"), account("bob"), .setLockState(name: "bob", failedAttempts: 1, lockedUntil: nil),
+            .block(blocker: "bob", blocked: "alice"), .enqueue(message), .recordLogin(name: "alice", at: instant(1)),
+            .recordLogout(name: "alice", at: instant(6)),
+        ])
+        let snapshot = try SQLiteStore(path: path).loadSnapshot(now: instant(10))
+        #expect(
+            snapshot.account("alice")
+                == AccountRecord(name: "alice", passwordHash: hash("alice"), lastSeen: instant(6)))
+        #expect(snapshot.account("bob") == AccountRecord(name: "bob", passwordHash: hash("bob"), failedAttempts: 1))
+        #expect(snapshot.blockPairs == ["bob>alice"])
+        #expect(snapshot.waitingMessages == [message])
+    }
+
+    // MARK: Atomic batches
+
+    @Test func aBatchWithAFailingWriteLeavesNothingApplied() throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path("parley.db"))
+        try store.apply([account("alice"), account("bob")])
+        let message = StoredMessage(id: 1, sender: "alice", recipient: "bob", text: "hi", sent: instant(1))
+        #expect(throws: (any Error).self) {
+            try store.apply([
+                account("carol"), .block(blocker: "alice", blocked: "bob"), .enqueue(message),
+                .setLockState(name: "bob", failedAttempts: 2, lockedUntil: nil),
+                .recordLogin(name: "alice", at: instant(2)),
+                account("alice"),  // already exists
+            ])
+        }
+        let snapshot = try store.loadSnapshot(now: instant(3))
+        #expect(snapshot.accounts.map(\.name).sorted() == ["alice", "bob"])
+        #expect(snapshot.blocks.isEmpty)
+        #expect(snapshot.waitingMessages.isEmpty)
+        #expect(snapshot.account("bob")?.failedAttempts == 0)
+        #expect(snapshot.account("alice")?.lastSeen == nil)
+        // The store is still usable afterwards.
+        try store.apply([account("carol")])
+        #expect(try store.accountNames() == ["alice", "bob", "carol"])
+    }
+
+    @Test func aDuplicateMessageIdFailsTheBatch() throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path("parley.db"))
+        let message = StoredMessage(id: 1, sender: "alice", recipient: "bob", text: "hi", sent: instant(1))
+        try store.apply([.enqueue(message)])
+        #expect(throws: (any Error).self) { try store.apply([account("dave"), .enqueue(message)]) }
+        #expect(try store.accountNames().isEmpty)
+    }
+
+    @Test func anEmptyBatchIsFine() throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path("parley.db"))
+        try store.apply([])
+        #expect(try store.accountNames().isEmpty)
+    }
+
+    @Test func aStoreCannotBeOpenedWhereNoFileCanBe() throws {
+        let directory = try TemporaryDirectory()
+        #expect(throws: (any Error).self) { try SQLiteStore(path: directory.path("missing/dir/parley.db")) }
+    }
+}
