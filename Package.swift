@@ -70,9 +70,11 @@ let package = Package(
         .target(
             name: "ParleyClient",
             dependencies: [
-                "ParleyProtocol",
+                "ParleyProtocol", "ParleyTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
             ]
         ),
         // Raw-mode terminal line editor for the client.
@@ -109,7 +111,8 @@ let package = Package(
         .testTarget(
             name: "ParleyClientTests",
             dependencies: [
-                "ParleyClient", "ParleyProtocol", "ParleyServer", "ParleyStore", "ParleyCore", "parley", "parleyd",
+                "ParleyClient", "ParleyProtocol", "ParleyServer", "ParleyStore", "ParleyCore", "ParleyTLS", "parley",
+                "parleyd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

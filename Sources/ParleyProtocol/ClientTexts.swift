@@ -9,6 +9,14 @@ extension Texts {
     /// Closes the list printed by `help`.
     public static let helpFooter =
         "A bare y or n answers the oldest waiting private messaging request. Ctrl-C, or Ctrl-D on an empty line, logs out."
+    /// Asked on first contact with a TLS server whose certificate is not remembered yet.
+    public static let trustQuestion = "Trust this server and remember it? (yes/no): "
+    /// The answer to `trustQuestion` was not yes.
+    public static let serverNotTrusted = "Not connecting to a server you did not trust"
+    /// The server gave up waiting for this connection to log in.
+    public static let loginTimedOut = "You did not log in in time; please try again"
+    /// The server has too many connections waiting to log in.
+    public static let serverFull = "The server is too busy to take new logins; please try again later"
     /// `y` or `n` typed when nobody asked to private message.
     public static let noPendingConsent = "Error. No private messaging request is waiting"
 
@@ -34,5 +42,20 @@ extension Texts {
     /// The client could not open its port for direct sessions, so it cannot offer one.
     public static func privateUnavailable(_ reason: String) -> String {
         "Error. Private messaging is not available: \(reason)"
+    }
+
+    // TLS trust of the server (the client pins the certificate's fingerprint, as SSH does).
+    public static func unknownServer(_ endpoint: String, fingerprint: String) -> String {
+        "The server \(endpoint) is not known yet. Its TLS certificate's SHA-256 fingerprint is \(fingerprint)"
+    }
+    public static func certificateChanged(_ endpoint: String, was: String, now: String, file: String) -> String {
+        "Error. The TLS certificate of \(endpoint) has changed: it was \(was), it is now \(now). "
+            + "If that is expected, remove \(endpoint) from \(file) and connect again"
+    }
+    public static func certificateMismatch(expected: String, presented: String) -> String {
+        "Error. The server's TLS certificate has the fingerprint \(presented), not \(expected) as given with --trust"
+    }
+    public static func couldNotRememberServer(file: String, reason: String) -> String {
+        "Could not remember the server in \(file): \(reason)"
     }
 }

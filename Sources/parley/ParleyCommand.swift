@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ParleyClient
 import ParleyProtocol
+import ParleyTLS
 
 #if canImport(Glibc)
     import Glibc
@@ -9,7 +10,7 @@ import ParleyProtocol
     import Darwin
 #endif
 
-/// `parley [PORT] [--host HOST]`: the terminal client. Parses the command line, picks the console (line
+/// `parley [PORT] [--host HOST] [--trust FINGERPRINT | --insecure-plaintext]`: the terminal client. Parses the command line, picks the console (line
 /// editor on a terminal, plain lines otherwise) and runs a `ClientSession`; everything else is in
 /// `ParleyClient` and `ParleyTerminal`.
 @main
@@ -23,11 +24,37 @@ struct ParleyCommand: AsyncParsableCommand {
     @Option(help: "The server's host name or address.")
     var host: String = "127.0.0.1"
 
+    @Option(
+        help: ArgumentHelp(
+            "Trust only the server certificate with this SHA-256 fingerprint (as parleyd prints it).",
+            valueName: "fingerprint"))
+    var trust: String?
+
+    @Flag(help: "Connect without TLS, to a parleyd run with --insecure-plaintext.")
+    var insecurePlaintext = false
+
+    func validate() throws {
+        if insecurePlaintext, trust != nil {
+            throw ValidationError("--insecure-plaintext and --trust exclude each other.")
+        }
+        if let trust, CertificateFingerprint(parsing: trust) == nil {
+            throw ValidationError("--trust takes a SHA-256 fingerprint: 64 hex digits, with or without colons.")
+        }
+    }
+
     func run() async throws {
         let onTerminal = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         let console: any InterruptibleConsole = onTerminal ? TerminalConsole() : LineConsole()
+        let security: ServerSecurity
+        if insecurePlaintext {
+            security = .plaintext
+        } else if let trust, let fingerprint = CertificateFingerprint(parsing: trust) {
+            security = .pinned(fingerprint)
+        } else {
+            security = .trustOnFirstUse(.standard)
+        }
         let configuration = ClientConfiguration(
-            host: host, port: port, commandPrompt: onTerminal ? Texts.commandPrompt : "")
+            host: host, port: port, security: security, commandPrompt: onTerminal ? Texts.commandPrompt : "")
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
             Task { await console.interrupt() }
         }

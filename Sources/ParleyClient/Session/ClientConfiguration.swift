@@ -1,10 +1,23 @@
 import Foundation
 import ParleyProtocol
+import ParleyTLS
+
+/// How the connection to the server is secured.
+public enum ServerSecurity: Sendable {
+    /// No TLS, for a server run with `--insecure-plaintext`.
+    case plaintext
+    /// TLS, accepting exactly the certificate with this fingerprint (`--trust`).
+    case pinned(CertificateFingerprint)
+    /// TLS, accepting the certificate remembered for this server; on first contact the user is shown the
+    /// certificate's fingerprint and asked whether to trust and remember it (as SSH does).
+    case trustOnFirstUse(KnownHosts)
+}
 
 /// Everything a client run can be told; the command line fills in host and port, tests shorten the timers.
 public struct ClientConfiguration: Sendable {
     public var host: String
     public var port: Int
+    public var security: ServerSecurity
     /// Shown before each command. Empty off a terminal, where output is plain lines.
     public var commandPrompt: String
     /// How often the client pings the server on its own; pings do not count as the user's activity.
@@ -20,13 +33,15 @@ public struct ClientConfiguration: Sendable {
     public var clientName: String
 
     public init(
-        host: String = "127.0.0.1", port: Int = 4000, commandPrompt: String = Texts.commandPrompt,
+        host: String = "127.0.0.1", port: Int = 4000, security: ServerSecurity = .trustOnFirstUse(.standard),
+        commandPrompt: String = Texts.commandPrompt,
         keepAliveInterval: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
         peerListenHost: String = "0.0.0.0", peerHandshakeTimeout: Duration = .seconds(5),
         calendar: Calendar = .current, clientName: String = "parley"
     ) {
         self.host = host
         self.port = port
+        self.security = security
         self.commandPrompt = commandPrompt
         self.keepAliveInterval = keepAliveInterval
         self.connectTimeout = connectTimeout

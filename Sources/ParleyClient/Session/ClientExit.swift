@@ -12,11 +12,14 @@ public enum ClientExit: Sendable, Hashable {
     case refused
     /// Input ended before a login completed.
     case inputEnded
+    /// The server's TLS certificate was not trusted (declined on first contact, changed, or not the one
+    /// given with `--trust`).
+    case untrusted
 
     public var status: Int32 {
         switch self {
         case .loggedOut, .inactivity, .serverShutdown: 0
-        case .cannotConnect, .connectionLost, .refused, .inputEnded: 1
+        case .cannotConnect, .connectionLost, .refused, .inputEnded, .untrusted: 1
         }
     }
 }

@@ -37,7 +37,17 @@ extension ClientSession {
             case .shutdown:
                 await show(Texts.serverShutdown)
                 exit = .serverShutdown
+            case .loginTimeout:
+                await show(Texts.loginTimedOut)
+                exit = .refused
+            case .serverFull:
+                await show(Texts.serverFull)
+                exit = .refused
             }
+        case .relay:
+            // Sealed frames relayed through the server belong to end-to-end encrypted sessions, which this
+            // client does not offer yet; it never asks for a relay, so there is nothing to read them with.
+            break
         }
     }
 }

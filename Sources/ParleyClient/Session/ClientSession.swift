@@ -55,22 +55,23 @@ public actor ClientSession {
 
     /// Runs the client until it ends; the result carries the exit status.
     public func run() async -> ClientExit {
+        let (inputStream, sink) = AsyncStream.makeStream(of: SessionInput.self)
+        var inputs = inputStream.makeAsyncIterator()
+        await console.start { sink.yield(.console($0)) }
         let server: LineChannel
-        do {
-            server = try await LineTransport.connect(
-                host: configuration.host, port: configuration.port, timeout: configuration.connectTimeout)
-        } catch {
-            return .cannotConnect(reason: ConnectFailure.reason(error))
+        switch await connectToServer(answersFrom: &inputs) {
+        case .connected(let channel): server = channel
+        case .ended(let exit):
+            await console.stop()
+            return exit
         }
         let listener = await openPeerListener()
-        let (inputs, sink) = AsyncStream.makeStream(of: SessionInput.self)
         let (assignmentStream, assignments) = AsyncStream.makeStream(of: PeerAssignment.self)
         self.assignments = assignments
         let endpoint = PeerEndpoint(
             grants: grants, handshakeTimeout: configuration.peerHandshakeTimeout,
             report: { sink.yield(.peer($0)) })
         let keepAliveInterval = configuration.keepAliveInterval
-        await console.start { sink.yield(.console($0)) }
 
         let result: ClientExit
         do {
@@ -81,7 +82,7 @@ public actor ClientSession {
                     group.addTask { await Self.tick(every: keepAliveInterval, into: sink) }
                     group.addTask { await endpoint.connectAll(assignmentStream) }
                     if let listener { group.addTask { await endpoint.serve(listener) } }
-                    let result = await self.loop(inputs)
+                    let result = await self.loop(&inputs)
                     await self.closeAllPeers(saying: nil)
                     assignments.finish()
                     group.cancelAll()
@@ -110,9 +111,9 @@ public actor ClientSession {
         }
     }
 
-    private func loop(_ inputs: AsyncStream<SessionInput>) async -> ClientExit {
+    private func loop(_ inputs: inout AsyncStream<SessionInput>.Iterator) async -> ClientExit {
         await send(.hello(version: ProtocolLimits.version, client: configuration.clientName), as: .hello, awaited: true)
-        for await input in inputs {
+        while let input = await inputs.next(isolation: #isolation) {
             switch input {
             case .console(let typed): await handle(typed)
             case .server(let frame): await handle(frame)

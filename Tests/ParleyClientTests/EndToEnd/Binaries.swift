@@ -54,6 +54,8 @@ final class Child: @unchecked Sendable {
 final class ServerBinary: Sendable {
     let child: Child
     let port: Int
+    /// The TLS certificate's fingerprint as parleyd prints it; `nil` with `--insecure-plaintext`.
+    let fingerprint: String?
     let output: Transcript
 
     init(extraArguments: [String] = []) throws {
@@ -62,7 +64,10 @@ final class ServerBinary: Sendable {
         let stdout = Pipe()
         child = try Child(
             Binaries.parleyd,
-            ["0", "--database", directory.appendingPathComponent("parley.db").path, "--password-cost", "10"]
+            [
+                "0", "--host", "127.0.0.1", "--database", directory.appendingPathComponent("parley.db").path,
+                "--password-cost", "10",
+            ]
                 + extraArguments
         ) { process in
             process.standardOutput = stdout
@@ -71,11 +76,16 @@ final class ServerBinary: Sendable {
         output = Transcript(reading: stdout.fileHandleForReading.fileDescriptor)
         try output.expect("parleyd listening on 127.0.0.1:")
         try output.expect("\n")
-        let line = output.text.split(separator: "\n").first { $0.hasPrefix("parleyd listening on ") } ?? ""
+        try output.expect("TLS ")
+        try output.expect("\n")
+        let lines = output.text.split(separator: "\n")
+        let line = lines.first { $0.hasPrefix("parleyd listening on ") } ?? ""
         guard let port = line.split(separator: ":").last.flatMap({ Int($0) }) else {
             throw TimedOut("no port in \(line)")
         }
         self.port = port
+        let prefix = "TLS certificate SHA-256 fingerprint: "
+        fingerprint = lines.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
     }
 
     func stop() throws {

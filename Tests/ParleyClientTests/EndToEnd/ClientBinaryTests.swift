@@ -20,7 +20,14 @@ private enum Keys {
     static let backspace = "\u{7F}"
 }
 
+private func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("parley-e2e-home-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
 /// The built `parley` and `parleyd` binaries, used as a person (on a terminal) and a script (on pipes) would.
+/// parleyd runs with TLS as shipped unless a test says otherwise.
 @Suite("parley and parleyd binaries end to end", .serialized)
 struct ClientBinaryTests {
     /// Registers `name` on a terminal client and waits for the command prompt.
@@ -38,9 +45,22 @@ struct ClientBinaryTests {
     @Test func twoPeopleAtTerminals() throws {
         let server = try ServerBinary()
         defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
-        let alice = try TerminalClient(port: server.port)
+        let fingerprint = try #require(server.fingerprint)
+
+        // alice meets the server for the first time and is asked whether to trust its certificate.
+        let home = try temporaryDirectory()
+        let alice = try TerminalClient(port: server.port, configHome: home)
+        try alice.expect(
+            "The server 127.0.0.1:\(server.port) is not known yet. Its TLS certificate's SHA-256 fingerprint is "
+                + fingerprint)
+        try alice.expect("Trust this server and remember it? (yes/no): ")
+        alice.type("yes" + Keys.enter)
         try register("alice", password: "s3cret-a", on: alice)
-        let bob = try TerminalClient(port: server.port)
+        let remembered = try String(contentsOf: home.appendingPathComponent("parley/known_hosts"), encoding: .utf8)
+        #expect(remembered == "127.0.0.1:\(server.port) \(fingerprint)\n")
+
+        // bob was told the fingerprint.
+        let bob = try TerminalClient(port: server.port, arguments: ["--trust", fingerprint])
         try register("bob", password: "s3cret-b", on: bob)
         try alice.expect("bob logged in")
 
@@ -99,7 +119,8 @@ struct ClientBinaryTests {
     @Test func aScriptFromLoginToLogout() throws {
         let server = try ServerBinary()
         defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
-        let carol = try PipedClient(port: server.port)
+        let trust = ["--trust", try #require(server.fingerprint)]
+        let carol = try PipedClient(port: server.port, arguments: trust)
         carol.send("carol", "secret", "secret")
         try carol.expectLine("Username:")
         try carol.expectLine("Password:")
@@ -118,7 +139,7 @@ struct ClientBinaryTests {
         #expect(!carol.output.text.contains("\u{1B}"))
 
         // Commands given all at once are answered in order.
-        let again = try PipedClient(port: server.port)
+        let again = try PipedClient(port: server.port, arguments: trust)
         again.send("carol", "secret", "whoelsesince 60", "broadcast anyone?", "logout")
         try again.expectLine(Texts.welcome)
         try again.expectLine("No other users were online in the last 60 seconds")
@@ -130,7 +151,7 @@ struct ClientBinaryTests {
     @Test func aSignalLogsOutCleanly() throws {
         let server = try ServerBinary()
         defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
-        let dave = try PipedClient(port: server.port)
+        let dave = try PipedClient(port: server.port, arguments: ["--trust", try #require(server.fingerprint)])
         dave.send("dave", "secret", "secret")
         try dave.expectLine(Texts.welcome)
         dave.child.signal(SIGTERM)
@@ -139,14 +160,38 @@ struct ClientBinaryTests {
         try server.stop()
     }
 
-    @Test func theServerGoingAwayEndsTheClient() throws {
-        let server = try ServerBinary()
-        let erin = try PipedClient(port: server.port)
+    @Test func withoutTLSOnBothSidesAndTheServerGoingAway() throws {
+        let server = try ServerBinary(extraArguments: ["--insecure-plaintext"])
+        #expect(server.fingerprint == nil)
+        let erin = try PipedClient(port: server.port, arguments: ["--insecure-plaintext"])
         erin.send("erin", "secret", "secret")
         try erin.expectLine(Texts.welcome)
         try server.stop()
         try erin.expectLine("The server is shutting down")
         #expect(try erin.child.waitForExit() == 0)
+    }
+
+    @Test func aScriptIsNotTrustedOnFirstContactWithoutTrust() throws {
+        let server = try ServerBinary()
+        defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
+        let frank = try PipedClient(port: server.port, configHome: try temporaryDirectory())
+        frank.send("frank", "secret", "secret")
+        try frank.expectLine("Trust this server and remember it? (yes/no):")
+        try frank.expectLine("Not connecting to a server you did not trust")
+        #expect(try frank.child.waitForExit() == 1)
+        try server.stop()
+    }
+
+    @Test func aWrongFingerprintIsRefused() throws {
+        let server = try ServerBinary()
+        defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
+        let wrong = String(repeating: "AB:", count: 31) + "AB"
+        let frank = try PipedClient(port: server.port, arguments: ["--trust", wrong])
+        try frank.expectLine(
+            "Error. The server's TLS certificate has the fingerprint \(try #require(server.fingerprint)), not \(wrong) "
+                + "as given with --trust")
+        #expect(try frank.child.waitForExit() == 1)
+        try server.stop()
     }
 
     @Test func noServerToConnectTo() throws {

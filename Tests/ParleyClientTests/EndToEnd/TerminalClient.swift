@@ -12,7 +12,8 @@ final class TerminalClient: Sendable {
     private let master: Int32
     private let terminal: Int32
 
-    init(port: Int, columns: UInt16 = 100) throws {
+    /// `parley PORT ARGUMENTS...`, with `configHome` as its `XDG_CONFIG_HOME` (where it remembers servers).
+    init(port: Int, arguments: [String] = [], configHome: URL? = nil, columns: UInt16 = 100) throws {
         var master: Int32 = -1
         var terminal: Int32 = -1
         var size = winsize(ws_row: 40, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
@@ -20,10 +21,14 @@ final class TerminalClient: Sendable {
         self.master = master
         self.terminal = terminal
         let handle = FileHandle(fileDescriptor: terminal, closeOnDealloc: false)
-        child = try Child(Binaries.parley, [String(port)]) { process in
+        child = try Child(Binaries.parley, [String(port)] + arguments) { process in
             process.standardInput = handle
             process.standardOutput = handle
             process.standardError = handle
+            if let configHome {
+                process.environment = ProcessInfo.processInfo.environment.merging(
+                    ["XDG_CONFIG_HOME": configHome.path]) { $1 }
+            }
         }
         screen = Transcript(reading: master)
     }
@@ -63,14 +68,18 @@ final class PipedClient: Sendable {
     let errors: Transcript
     private let input: FileHandle
 
-    init(port: Int) throws {
+    init(port: Int, arguments: [String] = [], configHome: URL? = nil) throws {
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()
-        child = try Child(Binaries.parley, [String(port)]) { process in
+        child = try Child(Binaries.parley, [String(port)] + arguments) { process in
             process.standardInput = stdin
             process.standardOutput = stdout
             process.standardError = stderr
+            if let configHome {
+                process.environment = ProcessInfo.processInfo.environment.merging(
+                    ["XDG_CONFIG_HOME": configHome.path]) { $1 }
+            }
         }
         input = stdin.fileHandleForWriting
         output = Transcript(reading: stdout.fileHandleForReading.fileDescriptor)

@@ -9,7 +9,7 @@ final class TestClient: Sendable {
     let run: Task<ClientExit, Never>
 
     init(port: Int, configure: (inout ClientConfiguration) -> Void = { _ in }) {
-        var configuration = ClientConfiguration(host: "127.0.0.1", port: port)
+        var configuration = ClientConfiguration(host: "127.0.0.1", port: port, security: .plaintext)
         configuration.peerListenHost = "127.0.0.1"
         configure(&configuration)
         let session = ClientSession(configuration: configuration, console: console)
