@@ -93,7 +93,8 @@ struct PeerEndpoint: Sendable {
         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, channel: any Channel
     ) async {
         let (outgoing, continuation) = AsyncStream.makeStream(of: PeerFrame.self)
-        report(.established(PeerLink(peer: peer, token: token, outgoing: continuation)))
+        let (drained, drainedContinuation) = AsyncStream.makeStream(of: Void.self)
+        report(.established(PeerLink(peer: peer, token: token, outgoing: continuation, drained: drained)))
         var reason: PrivateEndReason?
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -102,6 +103,7 @@ struct PeerEndpoint: Sendable {
                 }
                 // The session closed the link (or writing failed): close the connection, which ends reading.
                 channel.close(promise: nil)
+                drainedContinuation.finish()
             }
             do {
                 reading: while let line = try await lines.next() {

@@ -7,6 +7,9 @@ struct PeerLink: Sendable {
     /// The one-time token of this session; tells a new session from an old one with the same peer.
     let token: String
     let outgoing: AsyncStream<PeerFrame>.Continuation
+    /// Ends once everything given to `outgoing` has been written (or writing failed) and the connection
+    /// is closing; lets the session say goodbye to peers before it tears everything down.
+    let drained: AsyncStream<Void>
 
     func send(_ text: String) {
         outgoing.yield(.text(text))

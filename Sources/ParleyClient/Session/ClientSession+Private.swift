@@ -29,6 +29,7 @@ extension ClientSession {
             guard case .active(let link)? = peers[peer], link.token == token else { return }
             await show(MessageRendering.privateLine(from: peer, text: text))
         case .closed(let peer, let token, let reason):
+            closingLinks[token] = nil
             guard case .active(let link)? = peers[peer], link.token == token else { return }
             peers[peer] = nil
             await show(MessageRendering.privateEnded(peer: peer, reason: reason))
@@ -47,8 +48,26 @@ extension ClientSession {
             await grants.revoke(token: token)
         case .active(let link):
             link.close(saying: reason)
+            closingLinks[link.token] = link
         }
         return true
+    }
+
+    /// Waits (at most `limit`) until the links being closed have written their last frames, so a `bye`
+    /// reaches the peer before the run tears its tasks down.
+    func waitForClosingLinks(upTo limit: Duration) async {
+        let links = Array(closingLinks.values)
+        closingLinks = [:]
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for link in links {
+                    for await _ in link.drained {}
+                }
+            }
+            group.addTask { try? await Task.sleep(for: limit) }  // Woken early by cancellation: fine, stop waiting.
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     func closeAllPeers(saying reason: PrivateEndReason?) async {

@@ -28,6 +28,8 @@ public actor ClientSession {
     /// Users we asked for a private session who have not answered yet.
     var outgoingRequests: Set<String> = []
     var peers: [String: PeerState] = [:]
+    /// Links closed by this side whose last frames may still be on their way, by token.
+    var closingLinks: [String: PeerLink] = [:]
     /// Our port for direct sessions, or why there is none.
     var peerPort: Result<Int, PeerListenFailure> = .failure(PeerListenFailure(reason: "not started"))
 
@@ -84,6 +86,7 @@ public actor ClientSession {
                     if let listener { group.addTask { await endpoint.serve(listener) } }
                     let result = await self.loop(&inputs)
                     await self.closeAllPeers(saying: nil)
+                    await self.waitForClosingLinks(upTo: .seconds(2))
                     assignments.finish()
                     group.cancelAll()
                     return result
