@@ -84,6 +84,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer target for the request decoder and the core (built with -sanitize=fuzzer by .ci/fuzz).
+        .executableTarget(name: "parley-fuzz", dependencies: ["ParleyProtocol", "ParleyCore"]),
         .testTarget(name: "ParleyProtocolTests", dependencies: ["ParleyProtocol"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyProtocol"]),
         .testTarget(
@@ -103,7 +105,7 @@ let package = Package(
         // Runs the shipped binaries as child processes.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["parleyd", "ParleyProtocol"]
+            dependencies: ["parleyd", "parley-fuzz", "ParleyProtocol"]
         ),
     ],
     swiftLanguageModes: [.v6]
