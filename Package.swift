@@ -45,6 +45,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // End-to-end sealing of private sessions (X25519, HKDF, ChaChaPoly), shared by every client.
+        .target(name: "ParleyE2E", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // SwiftNIO transport and the bridge from connections to the core.
         .target(
             name: "ParleyServer",
@@ -86,6 +88,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer target for the request decoder and the core (built with -sanitize=fuzzer by .ci/fuzz).
+        .executableTarget(name: "parley-fuzz", dependencies: ["ParleyProtocol", "ParleyCore"]),
+        .testTarget(name: "ParleyE2ETests", dependencies: ["ParleyE2E"]),
         .testTarget(name: "ParleyProtocolTests", dependencies: ["ParleyProtocol"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyProtocol"]),
         .testTarget(
@@ -105,7 +110,7 @@ let package = Package(
         // Runs the shipped binaries as child processes.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["parleyd", "ParleyProtocol"]
+            dependencies: ["parleyd", "parley-fuzz", "ParleyProtocol"]
         ),
         // The client library alone, against an in-process server, and the built binaries under a terminal.
         .testTarget(

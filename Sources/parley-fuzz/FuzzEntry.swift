@@ -1,0 +1,52 @@
+import Foundation
+import ParleyCore
+import ParleyProtocol
+
+/// libFuzzer's per-input callback. Each input is split into lines like the server does; every line goes through the
+/// request decoder, and what decodes is applied to a live core with two connections, so the decoder,
+/// the error replies and every command handler see hostile input. Any crash is a bug; keep the input that
+/// found it as a regression test in `Tests/ParleyProtocolTests/FuzzRegressionTests.swift`.
+func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
+    FuzzHarness.run(Array(UnsafeBufferPointer(start: data, count: size)))
+    return 0
+}
+
+enum FuzzHarness {
+    static func run(_ bytes: [UInt8]) {
+        let codec = WireCodec()
+        var core = ChatCore(
+            configuration: CoreConfiguration(), snapshot: CoreSnapshot(), makeToken: { "token" })
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        let first = ConnectionID(1)
+        let second = ConnectionID(2)
+        _ = core.handle(.connected(first, address: "10.0.0.1"), at: start)
+        _ = core.handle(.connected(second, address: "10.0.0.2"), at: start)
+        var tick = 0.0
+        for (index, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: true).enumerated() {
+            tick += 1
+            let connection = index % 2 == 0 ? first : second
+            guard case .success(let request) = codec.decodeRequest(Data(line)) else { continue }
+            let effects = core.handle(.request(connection, request), at: start.addingTimeInterval(tick))
+            answerPasswordWork(effects, core: &core, at: start.addingTimeInterval(tick))
+        }
+    }
+
+    /// Completes password effects at once, so inputs can log in and reach every command.
+    private static func answerPasswordWork(_ effects: [Effect], core: inout ChatCore, at now: Date) {
+        for effect in effects {
+            switch effect {
+            case .verifyPassword(let connection, let id, let username, let password, let hash):
+                _ = core.handle(
+                    .passwordVerified(connection, id, username: username, matches: hash.encoded == "h:" + password),
+                    at: now)
+            case .hashPassword(let connection, let id, let username, let password):
+                _ = core.handle(
+                    .passwordHashed(connection, id, username: username, PasswordHash(encoded: "h:" + password)), at: now
+                )
+            default:
+                break
+            }
+        }
+    }
+}
