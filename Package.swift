@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "ParleyClient",
             dependencies: [
-                "ParleyProtocol", "ParleyTLS",
+                "ParleyProtocol", "ParleyTLS", "ParleyE2E",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -88,8 +88,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // libFuzzer target for the request decoder and the core (built with -sanitize=fuzzer by .ci/fuzz).
-        .executableTarget(name: "parley-fuzz", dependencies: ["ParleyProtocol", "ParleyCore"]),
+        // libFuzzer target for the request decoder, the core, and the client's command parser and peer-frame
+        // decoder (built with -sanitize=fuzzer by .ci/fuzz).
+        .executableTarget(
+            name: "parley-fuzz", dependencies: ["ParleyProtocol", "ParleyCore", "ParleyClient", "ParleyE2E"]),
         .testTarget(name: "ParleyE2ETests", dependencies: ["ParleyE2E"]),
         .testTarget(name: "ParleyProtocolTests", dependencies: ["ParleyProtocol"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyProtocol"]),
@@ -116,8 +118,8 @@ let package = Package(
         .testTarget(
             name: "ParleyClientTests",
             dependencies: [
-                "ParleyClient", "ParleyProtocol", "ParleyServer", "ParleyStore", "ParleyCore", "ParleyTLS", "parley",
-                "parleyd",
+                "ParleyClient", "ParleyProtocol", "ParleyServer", "ParleyStore", "ParleyCore", "ParleyTLS", "ParleyE2E",
+                "parley", "parleyd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

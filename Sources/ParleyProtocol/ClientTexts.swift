@@ -44,6 +44,37 @@ extension Texts {
         "Error. Private messaging is not available: \(reason)"
     }
 
+    // End-to-end encrypted private sessions and the path they take.
+    /// Shown after `privateStarted` when the sealed frames go straight between the two clients.
+    public static func privatePathDirect(_ user: String) -> String {
+        "Private messaging with \(user) goes directly between you"
+    }
+    /// Shown after `privateStarted` when no direct connection could be made and the server relays the frames.
+    public static func privatePathRelayed(_ user: String) -> String {
+        "Private messaging with \(user) is relayed through the server (still end-to-end encrypted)"
+    }
+    /// The short code both users compare out of band; it differs if anyone substituted a key.
+    public static func privateFingerprint(_ user: String, fingerprint: String) -> String {
+        "Session fingerprint: \(fingerprint) "
+            + "(compare with \(user) over another channel to be sure nobody is in the middle)"
+    }
+    /// A frame of the session with `user` did not open; `problem` says how (altered, replayed, not sealed).
+    public static func privateFrameRejected(_ user: String, problem: String) -> String {
+        "Warning: a private message from \(user) was rejected (\(problem))"
+    }
+    /// The server's grant lacked a usable key, so no end-to-end encrypted session could be made.
+    public static func privateCannotStart(_ user: String, reason: String) -> String {
+        "Error. Private messaging with \(user) cannot start: \(reason)"
+    }
+    public static func privateKeyMissing(_ user: String) -> String {
+        "\(user) sent no key for end-to-end encryption"
+    }
+    public static func privateKeyInvalid(_ user: String) -> String {
+        "the end-to-end encryption key from \(user) is not valid"
+    }
+    /// Our own half of the key exchange is gone (the grant came for a request this client did not make).
+    public static let privateOwnKeyMissing = "this client holds no key for that session"
+
     // TLS trust of the server (the client pins the certificate's fingerprint, as SSH does).
     public static func unknownServer(_ endpoint: String, fingerprint: String) -> String {
         "The server \(endpoint) is not known yet. Its TLS certificate's SHA-256 fingerprint is \(fingerprint)"

@@ -4,8 +4,10 @@ import ParleyProtocol
 
 /// libFuzzer's per-input callback. Each input is split into lines like the server does; every line goes through the
 /// request decoder, and what decodes is applied to a live core with two connections, so the decoder,
-/// the error replies and every command handler see hostile input. Any crash is a bug; keep the input that
-/// found it as a regression test in `Tests/ParleyProtocolTests/FuzzRegressionTests.swift`.
+/// the error replies and every command handler see hostile input. The same lines then go to the client's
+/// side (`ClientFuzzHarness`): its command parser and what it does with a peer's frames. Any crash is a bug;
+/// keep the input that found it in `Tests/Fuzz/regressions/`, which `Tests/EndToEndTests/FuzzRegressionTests.swift`
+/// replays.
 func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
     FuzzHarness.run(Array(UnsafeBufferPointer(start: data, count: size)))
@@ -14,6 +16,11 @@ func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 
 enum FuzzHarness {
     static func run(_ bytes: [UInt8]) {
+        runCore(bytes)
+        ClientFuzzHarness.run(bytes)
+    }
+
+    private static func runCore(_ bytes: [UInt8]) {
         let codec = WireCodec()
         var core = ChatCore(
             configuration: CoreConfiguration(), snapshot: CoreSnapshot(), makeToken: { "token" })

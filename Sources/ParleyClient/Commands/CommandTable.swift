@@ -15,14 +15,17 @@ public enum CommandTable {
             .block(user: $0.users[0])
         },
         CommandSpec("unblock", [.user], help: "Undo a block of USER") { .unblock(user: $0.users[0]) },
-        CommandSpec("startprivate", [.user], help: "Ask USER for a direct private session") {
+        CommandSpec("startprivate", [.user], help: "Ask USER for an end-to-end encrypted private session") {
             .startPrivate(user: $0.users[0])
         },
-        CommandSpec("private", [.user, .text], help: "Send TEXT to USER over the direct session only") {
+        CommandSpec("private", [.user, .text], help: "Send TEXT to USER in the private session, sealed end to end") {
             .privateText(to: $0.users[0], text: $0.text)
         },
-        CommandSpec("stopprivate", [.user], help: "End the direct session with USER") {
+        CommandSpec("stopprivate", [.user], help: "End the private session with USER") {
             .stopPrivate(user: $0.users[0])
+        },
+        CommandSpec("privatekey", [.user], help: "Show the private session's fingerprint, to compare with USER") {
+            .privateKey(user: $0.users[0])
         },
         CommandSpec("accept", [.user], help: "Accept USER's private messaging request") {
             .answer(user: $0.users[0], accept: true)

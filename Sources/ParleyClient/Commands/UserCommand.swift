@@ -10,6 +10,8 @@ public enum UserCommand: Sendable, Hashable {
     /// Text for the direct session with `to`; it never goes through the server.
     case privateText(to: String, text: String)
     case stopPrivate(user: String)
+    /// Shows the fingerprint of the session with `user`, to compare with them over another channel.
+    case privateKey(user: String)
     /// Answers the consent request from `user`.
     case answer(user: String, accept: Bool)
     /// A bare `y` or `n`: answers the oldest waiting consent request.

@@ -1,50 +1,69 @@
 import Foundation
+import ParleyE2E
 
-/// The one-time tokens the server handed out for sessions where this client listens, and whom each is for.
+/// The sessions the server granted where this client listens: whom each is for, its one-time token and
+/// the sealing state that the peer's proof must open with.
 ///
-/// The peer may connect before this client has read its own `private_ready` event (both events leave the
-/// server at once but travel separately), so a claim for a token not yet known waits a little for it
-/// instead of being refused at once.
+/// A peer is let in only if its sealed `hello` opens with the key of the session granted for exactly that
+/// peer, which proves both the token (bound into the key) and the peer's key. A proof that does not open
+/// leaves the grant for the rightful peer. The peer may connect before this client has read its own
+/// `private_ready` (both events leave the server at once but travel separately), so a claim for a peer
+/// with no grant yet waits a little for it instead of being refused at once.
 actor GrantBook {
+    /// What a successful claim hands over: the session's token, our own name (told back in `welcome`)
+    /// and the sealing state after the proof was opened.
+    struct Claim: Sendable {
+        let token: String
+        let me: String
+        let sealed: SealedSession
+    }
+
     private struct Grant {
         let token: String
         let peer: String
         let me: String
+        let sealed: SealedSession
     }
 
     private struct Waiter {
-        let token: String
         let peer: String
-        let continuation: CheckedContinuation<String?, Never>
+        let proof: String
+        let continuation: CheckedContinuation<Claim?, Never>
     }
 
     private var grants: [Grant] = []
     private var waiters: [UInt64: Waiter] = [:]
     private var nextWaiter: UInt64 = 0
 
-    /// Accept one connection from `peer` presenting `token`; `me` is our name, told back in `welcome`.
-    func expect(token: String, peer: String, me: String) {
-        grants.append(Grant(token: token, peer: peer, me: me))
-        for (id, waiter) in waiters where Self.same(waiter.token, token) {
+    /// Accept one connection from `peer` whose proof opens with `sealed`; `me` is our name.
+    func expect(token: String, peer: String, me: String, sealed: SealedSession) {
+        // One session per pair of users: a new grant replaces any older one for the same peer.
+        grants.removeAll { $0.peer == peer }
+        grants.append(Grant(token: token, peer: peer, me: me, sealed: sealed))
+        for (id, waiter) in waiters where waiter.peer == peer {
             waiters[id] = nil
-            waiter.continuation.resume(returning: take(token: waiter.token, peer: waiter.peer) ?? nil)
+            waiter.continuation.resume(returning: admit(peer: waiter.peer, proof: waiter.proof))
         }
     }
 
-    /// The session ended before the peer connected: its token no longer opens anything.
-    func revoke(token: String) {
-        grants.removeAll { Self.same($0.token, token) }
+    /// The grant with `token` no longer opens anything (its session ended, or the peer came through the
+    /// relay instead). Returns whether it was still unused.
+    @discardableResult
+    func revoke(token: String) -> Bool {
+        guard let index = grants.firstIndex(where: { $0.token == token }) else { return false }
+        grants.remove(at: index)
+        return true
     }
 
-    /// Uses up the grant for `token` if it was made for `peer`, waiting up to `timeout` for the grant to
-    /// arrive. Returns our own name (for `welcome`), or `nil` to refuse the connection.
-    func claim(token: String, peer: String, within timeout: Duration) async -> String? {
-        if let known = take(token: token, peer: peer) { return known }
+    /// Uses up the grant for `peer` if `proof` (a sealed `hello`) opens with its key, waiting up to
+    /// `timeout` for the grant to arrive. Returns `nil` to refuse the connection.
+    func claim(peer: String, proof: String, within timeout: Duration) async -> Claim? {
+        if grants.contains(where: { $0.peer == peer }) { return admit(peer: peer, proof: proof) }
         let id = nextWaiter
         nextWaiter += 1
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                waiters[id] = Waiter(token: token, peer: peer, continuation: continuation)
+                waiters[id] = Waiter(peer: peer, proof: proof, continuation: continuation)
                 Task {
                     // Waking early (cancelled) is fine: giving up is what cancellation asks for.
                     try? await Task.sleep(for: timeout)
@@ -63,19 +82,11 @@ actor GrantBook {
         waiters.removeValue(forKey: id)?.continuation.resume(returning: nil)
     }
 
-    /// `nil` if the token is unknown; `.some(nil)` if it is known but belongs to someone else (refused, and
-    /// the grant stays for its rightful peer); `.some(me)` when it was claimed.
-    private func take(token: String, peer: String) -> String?? {
-        guard let index = grants.firstIndex(where: { Self.same($0.token, token) }) else { return nil }
-        guard grants[index].peer == peer else { return .some(nil) }
-        return .some(grants.remove(at: index).me)
-    }
-
-    /// Compares tokens in time independent of where they first differ.
-    private static func same(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    private func admit(peer: String, proof: String) -> Claim? {
+        guard let index = grants.firstIndex(where: { $0.peer == peer }) else { return nil }
+        var sealed = grants[index].sealed
+        guard (try? sealed.openPayload(proof)) == .hello else { return nil }
+        let grant = grants.remove(at: index)
+        return Claim(token: grant.token, me: grant.me, sealed: sealed)
     }
 }

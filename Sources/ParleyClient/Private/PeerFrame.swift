@@ -4,28 +4,31 @@ import ParleyProtocol
 
 /// A line on a direct session between two clients (newline-delimited JSON, like the server protocol).
 ///
-/// The connecting side opens with `hello` carrying the one-time token and its own name; the listening
-/// side answers `welcome` only if both match what the server granted, and closes the connection otherwise.
-/// After that both sides send `text` and, when they leave on purpose, `bye` with the reason.
+/// Only the names travel in clear; everything else is sealed end to end (`SealedSession`), so the
+/// connection proves both the server's one-time token and the keys the two clients exchanged:
+/// the connecting side opens with `hello` (its name and a sealed `hello` payload); the listening side
+/// answers `welcome` (its name and a sealed `welcome` payload) only if that proof opens with the key of a
+/// session the server granted for exactly that peer, and closes the connection otherwise. After that both
+/// sides send only `sealed` frames, each wrapping one `PrivatePayload`.
 enum PeerFrame: Sendable, Hashable {
-    case hello(token: String, user: String)
-    case welcome(user: String)
-    case text(String)
-    case bye(PrivateEndReason)
+    case hello(user: String, sealed: String)
+    case welcome(user: String, sealed: String)
+    case sealed(String)
 }
 
 extension PeerFrame: Codable {
-    private enum CodingKeys: String, CodingKey { case type, token, user, text, reason }
+    private enum CodingKeys: String, CodingKey { case type, user, sealed, data }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         switch try c.decode(String.self, forKey: .type) {
         case "hello":
             self = .hello(
-                token: try c.decode(String.self, forKey: .token), user: try c.decode(String.self, forKey: .user))
-        case "welcome": self = .welcome(user: try c.decode(String.self, forKey: .user))
-        case "text": self = .text(try c.decode(String.self, forKey: .text))
-        case "bye": self = .bye(try c.decode(PrivateEndReason.self, forKey: .reason))
+                user: try c.decode(String.self, forKey: .user), sealed: try c.decode(String.self, forKey: .sealed))
+        case "welcome":
+            self = .welcome(
+                user: try c.decode(String.self, forKey: .user), sealed: try c.decode(String.self, forKey: .sealed))
+        case "sealed": self = .sealed(try c.decode(String.self, forKey: .data))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown frame \(other)")
         }
@@ -34,19 +37,17 @@ extension PeerFrame: Codable {
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         switch self {
-        case .hello(let token, let user):
+        case .hello(let user, let sealed):
             try c.encode("hello", forKey: .type)
-            try c.encode(token, forKey: .token)
             try c.encode(user, forKey: .user)
-        case .welcome(let user):
+            try c.encode(sealed, forKey: .sealed)
+        case .welcome(let user, let sealed):
             try c.encode("welcome", forKey: .type)
             try c.encode(user, forKey: .user)
-        case .text(let text):
-            try c.encode("text", forKey: .type)
-            try c.encode(text, forKey: .text)
-        case .bye(let reason):
-            try c.encode("bye", forKey: .type)
-            try c.encode(reason, forKey: .reason)
+            try c.encode(sealed, forKey: .sealed)
+        case .sealed(let data):
+            try c.encode("sealed", forKey: .type)
+            try c.encode(data, forKey: .data)
         }
     }
 
@@ -54,6 +55,10 @@ extension PeerFrame: Codable {
     var buffer: ByteBuffer { ByteBuffer(bytes: WireCodec().line(self)) }
 
     init(line: ByteBuffer) throws {
-        self = try JSONDecoder().decode(PeerFrame.self, from: Data(line.readableBytesView))
+        self = try Self(bytes: Data(line.readableBytesView))
+    }
+
+    init(bytes: Data) throws {
+        self = try JSONDecoder().decode(PeerFrame.self, from: bytes)
     }
 }

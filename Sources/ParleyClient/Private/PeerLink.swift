@@ -1,7 +1,8 @@
+import ParleyE2E
 import ParleyProtocol
 
-/// The session's handle on an established direct connection. Frames given to it are written to the peer
-/// by the task that owns the connection; closing it ends that task and the connection.
+/// The session's handle on an established direct connection. Sealed frames given to it are written to the
+/// peer by the task that owns the connection; closing it ends that task and the connection.
 struct PeerLink: Sendable {
     let peer: String
     /// The one-time token of this session; tells a new session from an old one with the same peer.
@@ -11,30 +12,40 @@ struct PeerLink: Sendable {
     /// is closing; lets the session say goodbye to peers before it tears everything down.
     let drained: AsyncStream<Void>
 
-    func send(_ text: String) {
-        outgoing.yield(.text(text))
+    /// Writes one frame sealed by the session.
+    func send(sealed: String) {
+        outgoing.yield(.sealed(sealed))
     }
 
-    /// Says why we leave (when the peer would not otherwise know) and closes the connection.
-    func close(saying reason: PrivateEndReason?) {
-        if let reason { outgoing.yield(.bye(reason)) }
+    /// Closes the connection once what was sent before has been written.
+    func close() {
         outgoing.finish()
     }
 }
 
 /// What the direct connections report to the session.
 enum PeerEvent: Sendable {
-    /// The token handshake succeeded (either side).
-    case established(PeerLink)
-    /// The connection to `peer` for the session with `token` could not be made or was refused.
-    case failed(peer: String, token: String)
-    case text(peer: String, token: String, text: String)
-    /// The connection is gone; `reason` is what the peer said in `bye`, `nil` if it was simply lost.
-    case closed(peer: String, token: String, reason: PrivateEndReason?)
+    /// The sealed handshake succeeded (either side); `sealed` is the session's sealing state after it,
+    /// handed over to the session, which seals and opens everything from then on.
+    case established(PeerLink, sealed: SealedSession)
+    /// The direct connection to `peer` for the session with `token` could not be made or did not complete
+    /// its handshake; the session falls back to the server's relay.
+    case directFailed(peer: String, token: String)
+    /// A sealed frame arrived on the direct connection, still sealed.
+    case sealed(peer: String, token: String, data: String)
+    /// Something other than a sealed frame arrived after the handshake; reading stops.
+    case unreadable(peer: String, token: String)
+    /// The direct connection is gone.
+    case closed(peer: String, token: String)
+    /// The relayed `welcome` the session waits for after falling back did not come in time.
+    case relayHandshakeOverdue(peer: String, token: String)
 }
 
-/// A session the server granted: where to reach the peer (or that we wait for it), and as whom.
+/// A session the server granted where we connect: where to reach the peer, as whom, our sealed `hello`,
+/// and the sealing state after it (to open the peer's `welcome`).
 struct PeerAssignment: Sendable {
     let grant: PrivateGrant
     let me: String
+    let hello: String
+    let sealed: SealedSession
 }

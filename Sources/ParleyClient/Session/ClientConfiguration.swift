@@ -28,6 +28,13 @@ public struct ClientConfiguration: Sendable {
     public var peerListenHost: String
     /// How long a direct connection may take to prove its token before it is dropped.
     public var peerHandshakeTimeout: Duration
+    /// How long the accepting side of a private session tries to reach the requester directly before the
+    /// session is relayed through the server instead (still end-to-end encrypted).
+    public var privateDirectTimeout: Duration
+    /// The port told to peers for private sessions instead of the one this client listens on, for a router
+    /// that forwards another port to it. `nil` tells the real port. (A port nobody listens on makes every
+    /// session take the relay, which is how tests exercise it.)
+    public var advertisedPeerPort: Int?
     /// The calendar (and so time zone) in which the times of waiting messages are shown.
     public var calendar: Calendar
     public var clientName: String
@@ -37,6 +44,7 @@ public struct ClientConfiguration: Sendable {
         commandPrompt: String = Texts.commandPrompt,
         keepAliveInterval: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
         peerListenHost: String = "0.0.0.0", peerHandshakeTimeout: Duration = .seconds(5),
+        privateDirectTimeout: Duration = .seconds(3), advertisedPeerPort: Int? = nil,
         calendar: Calendar = .current, clientName: String = "parley"
     ) {
         self.host = host
@@ -47,6 +55,8 @@ public struct ClientConfiguration: Sendable {
         self.connectTimeout = connectTimeout
         self.peerListenHost = peerListenHost
         self.peerHandshakeTimeout = peerHandshakeTimeout
+        self.privateDirectTimeout = privateDirectTimeout
+        self.advertisedPeerPort = advertisedPeerPort
         self.calendar = calendar
         self.clientName = clientName
     }

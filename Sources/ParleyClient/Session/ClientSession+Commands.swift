@@ -32,39 +32,47 @@ extension ClientSession {
         case .startPrivate(let user):
             switch peerPort {
             case .success(let port):
-                await send(.startPrivate(user: user, port: port), as: .startPrivate(user: user), awaited: true)
+                let key = keyring.offer(to: user)
+                await send(
+                    .startPrivate(user: user, port: configuration.advertisedPeerPort ?? port, key: key.publicKeyBase64),
+                    as: .startPrivate(user: user), awaited: true)
             case .failure(let failure):
                 await show(Texts.privateUnavailable(failure.reason))
                 await sendActivity()
             }
         case .privateText(let to, let text):
-            if case .active(let link)? = peers[to] {
-                link.send(text)
-            } else {
+            if await !sendPrivate(.text(text), to: to) {
                 await show(ErrorCode.privateNotEnabled.text(subject: to))
             }
+            await sendActivity()
+        case .privateKey(let user):
+            await showFingerprint(of: user)
             await sendActivity()
         case .stopPrivate(let user):
             await send(.stopPrivate(user: user), as: .stopPrivate(user: user), awaited: true)
         case .answer(let user, let accept):
             consent.remove(user)
-            await send(
-                .answerPrivate(user: user, accept: accept), as: .answerPrivate(user: user, accept: accept),
-                awaited: true)
+            await answer(user, accept: accept)
         case .answerOldest(let accept):
             guard let user = consent.takeOldest() else {
                 await show(Texts.noPendingConsent)
                 return await sendActivity()
             }
-            await send(
-                .answerPrivate(user: user, accept: accept), as: .answerPrivate(user: user, accept: accept),
-                awaited: true)
+            await answer(user, accept: accept)
         case .help:
             await show(HelpText.lines)
             await sendActivity()
         case .logout:
             await logout()
         }
+    }
+
+    /// Answers `user`'s consent request; accepting sends a fresh key of ours for the session.
+    private func answer(_ user: String, accept: Bool) async {
+        let key = accept ? keyring.offer(to: user).publicKeyBase64 : nil
+        await send(
+            .answerPrivate(user: user, accept: accept, key: key), as: .answerPrivate(user: user, accept: accept),
+            awaited: true)
     }
 
     /// Ends direct sessions with a word to each peer, then asks the server to log us out.
@@ -84,7 +92,11 @@ extension ClientSession {
             await show(Texts.goodbye)
             exit = .loggedOut
         case .startPrivate(let user):
+            keyring.answered(user, accepted: reply.ok)
             if reply.ok { outgoingRequests.insert(user) }
+            await show(ReplyRendering.lines(for: request, reply: reply))
+        case .answerPrivate(let user, let accept):
+            keyring.answered(user, accepted: reply.ok && accept)
             await show(ReplyRendering.lines(for: request, reply: reply))
         case .stopPrivate(let user):
             let hadSession = await endPeer(user, saying: .stopped)

@@ -14,17 +14,22 @@ extension ClientSession {
             consent.add(from)
             await show(Texts.consentQuestion(from))
         case .privateRequestClosed(let from, _):
+            keyring.forget(from)
             if consent.remove(from) { await show(Texts.consentRequestClosed(from)) }
         case .privateExpired(let user):
+            keyring.forget(user)
             outgoingRequests.remove(user)
             await show(Texts.consentExpired(user))
         case .privateDeclined(let user):
+            keyring.forget(user)
             outgoingRequests.remove(user)
             await show(Texts.consentDeclined(user))
         case .privateReady(let grant):
             await granted(grant)
         case .privateEnded(let user, let reason):
-            // The peer has (or gets) the same event, so the connection is closed without a word.
+            // The peer has (or gets) the same event, so the connection is closed without a word. This is also
+            // how relayed sessions end, whatever the reason.
+            keyring.forget(user)
             let hadSession = await endPeer(user, saying: nil)
             let hadRequest = outgoingRequests.remove(user) != nil
             if hadSession || hadRequest { await show(MessageRendering.privateEnded(peer: user, reason: reason)) }
@@ -44,10 +49,8 @@ extension ClientSession {
                 await show(Texts.serverFull)
                 exit = .refused
             }
-        case .relay:
-            // Sealed frames relayed through the server belong to end-to-end encrypted sessions, which this
-            // client does not offer yet; it never asks for a relay, so there is nothing to read them with.
-            break
+        case .relay(let from, let data):
+            await relayed(data, from: from)
         }
     }
 }

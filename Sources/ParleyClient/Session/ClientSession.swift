@@ -33,15 +33,13 @@ public actor ClientSession {
     /// Our port for direct sessions, or why there is none.
     var peerPort: Result<Int, PeerListenFailure> = .failure(PeerListenFailure(reason: "not started"))
 
+    /// Our ephemeral keys for private sessions being agreed.
+    var keyring = PrivateKeyring()
+    /// Where deadlines the session sets for itself report back, into the same ordered stream as everything else.
+    var inputSink: AsyncStream<SessionInput>.Continuation?
+
     private var writer: NIOAsyncChannelOutboundWriter<ByteBuffer>?
     private var assignments: AsyncStream<PeerAssignment>.Continuation?
-
-    /// A direct session with one peer, from the server's grant to its end.
-    enum PeerState: Sendable {
-        /// Granted; the token handshake has not finished.
-        case connecting(token: String)
-        case active(PeerLink)
-    }
 
     struct PeerListenFailure: Error, Sendable {
         let reason: String
@@ -58,6 +56,7 @@ public actor ClientSession {
     /// Runs the client until it ends; the result carries the exit status.
     public func run() async -> ClientExit {
         let (inputStream, sink) = AsyncStream.makeStream(of: SessionInput.self)
+        inputSink = sink
         var inputs = inputStream.makeAsyncIterator()
         await console.start { sink.yield(.console($0)) }
         let server: LineChannel
@@ -72,7 +71,7 @@ public actor ClientSession {
         self.assignments = assignments
         let endpoint = PeerEndpoint(
             grants: grants, handshakeTimeout: configuration.peerHandshakeTimeout,
-            report: { sink.yield(.peer($0)) })
+            directTimeout: configuration.privateDirectTimeout, report: { sink.yield(.peer($0)) })
         let keepAliveInterval = configuration.keepAliveInterval
 
         let result: ClientExit

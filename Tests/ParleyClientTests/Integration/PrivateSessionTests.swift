@@ -4,7 +4,7 @@ import Testing
 @testable import ParleyClient
 
 /// Starts a private session from `requester` to `target`, answered with a single `y`, and waits until both
-/// sides have shown that it started.
+/// sides have shown that it started, on the direct path, with the same fingerprint.
 private func startPrivate(_ requester: (name: String, client: TestClient), _ target: (name: String, client: TestClient))
     async throws
 {
@@ -13,7 +13,17 @@ private func startPrivate(_ requester: (name: String, client: TestClient), _ tar
     try await target.client.expect("\(requester.name) would like to private message, enter y or n: ")
     await target.client.type("y")
     try await requester.client.expect("Start private messaging with \(target.name)")
+    try await requester.client.expect("Private messaging with \(target.name) goes directly between you")
+    let requesterSees = try await requester.client.expect("the fingerprint") { $0.hasPrefix("Session fingerprint: ") }
     try await target.client.expect("Start private messaging with \(requester.name)")
+    try await target.client.expect("Private messaging with \(requester.name) goes directly between you")
+    let targetSees = try await target.client.expect("the fingerprint") { $0.hasPrefix("Session fingerprint: ") }
+    #expect(fingerprint(in: requesterSees) == fingerprint(in: targetSees))
+}
+
+/// The five groups of four hex digits in a `Session fingerprint: ...` line.
+func fingerprint(in line: String) -> String {
+    String(line.dropFirst("Session fingerprint: ".count).prefix(24))
 }
 
 @Suite("Private sessions between client-library instances through a real server")
@@ -24,6 +34,16 @@ struct PrivateSessionTests {
             let alice = try await TestClient.register("alice", port: proxy.port)
             let bob = try await TestClient.register("bob", port: proxy.port)
             try await startPrivate(("alice", alice), ("bob", bob))
+            let shown = try #require(await alice.output.first { $0.hasPrefix("Session fingerprint: ") })
+            #expect(
+                shown
+                    == "Session fingerprint: \(fingerprint(in: shown)) (compare with bob over another channel to be sure "
+                    + "nobody is in the middle)")
+            #expect(fingerprint(in: shown).wholeMatch(of: /[0-9a-f]{4}( [0-9a-f]{4}){4}/) != nil)
+            await alice.type("privatekey bob")
+            try await alice.expect(shown)
+            await bob.type("privatekey alice")
+            try await bob.expect("bob's fingerprint") { fingerprint(in: $0) == fingerprint(in: shown) }
 
             await alice.type("private bob the eagle lands at noon")
             try await bob.expect("alice (private): the eagle lands at noon")
@@ -35,6 +55,8 @@ struct PrivateSessionTests {
             try await bob.expect("Private messaging with alice has ended")
             await bob.type("private alice still there?")
             try await bob.expect("Error. Private messaging to alice not enabled")
+            await bob.type("privatekey alice")
+            try await bob.expect("Error. Private messaging to alice not enabled")
 
             // One y was enough: nothing was taken for a command.
             #expect(await !bob.output.contains("Error. Invalid command"))
@@ -43,6 +65,9 @@ struct PrivateSessionTests {
             #expect(!seen.contains("eagle"))
             #expect(!seen.contains("understood"))
             #expect(seen.contains("\"op\":\"activity\""))
+            // Keys went with the consent exchange; nothing went through the relay on the direct path.
+            #expect(seen.contains("\"op\":\"startprivate\"") && seen.contains("\"key\":"))
+            #expect(!seen.contains("\"op\":\"relay\""))
             // Each side said so once.
             #expect(await alice.output.filter { $0 == "Start private messaging with bob" }.count == 1)
             #expect(await bob.output.filter { $0 == "Private messaging with alice has ended" }.count == 1)
@@ -203,7 +228,7 @@ struct PrivateSessionTests {
         }
     }
 
-    @Test func aConnectionWithoutTheTokenIsRefusedAndTheSessionStillWorks() async throws {
+    @Test func aConnectionWithoutTheSealedProofIsRefusedAndTheSessionStillWorks() async throws {
         try await withServer { server in
             let alice = try await TestClient.register("alice", port: server.port) {
                 $0.peerHandshakeTimeout = .seconds(1)
@@ -211,11 +236,11 @@ struct PrivateSessionTests {
             let bob = try await TestClient.register("bob", port: server.port)
             let port = try #require(await alice.session.privateListenPort)
 
-            // Someone who read the port off the wire tries to get in without the token.
+            // Someone who read the port off the wire tries to get in without the session's key.
             let intruder = try await LineTransport.connect(host: "127.0.0.1", port: port, timeout: .seconds(5))
             let answered = try await within(10, "the intruder to be dropped") {
                 try await intruder.executeThenClose { inbound, outbound in
-                    try await outbound.write(PeerFrame.hello(token: "guess", user: "bob").buffer)
+                    try await outbound.write(PeerFrame.hello(user: "bob", sealed: "Z3Vlc3M=").buffer)
                     var lines: [String] = []
                     do {
                         for try await line in inbound { lines.append(String(buffer: line)) }

@@ -46,7 +46,7 @@ struct FramingTests {
     }
 
     @Test(arguments: [
-        PeerFrame.hello(token: "t0k3n", user: "bob"), .welcome(user: "alice"), .text("hi \"there\""), .bye(.logout),
+        PeerFrame.hello(user: "bob", sealed: "AAEC"), .welcome(user: "alice", sealed: "AwQF"), .sealed("a+b/c=="),
     ])
     func peerFramesRoundTrip(frame: PeerFrame) throws {
         var buffer = frame.buffer
@@ -55,13 +55,32 @@ struct FramingTests {
         #expect(try PeerFrame(line: line) == frame)
     }
 
-    @Test func helloIsTheDocumentedJSON() throws {
-        let json = String(buffer: PeerFrame.hello(token: "abc", user: "bob").buffer)
-        #expect(json == "{\"token\":\"abc\",\"type\":\"hello\",\"user\":\"bob\"}\n")
+    @Test func framesAreTheDocumentedJSON() throws {
+        #expect(
+            String(buffer: PeerFrame.hello(user: "bob", sealed: "c2Vh").buffer)
+                == "{\"sealed\":\"c2Vh\",\"type\":\"hello\",\"user\":\"bob\"}\n")
+        #expect(String(buffer: PeerFrame.sealed("c2Vh").buffer) == "{\"data\":\"c2Vh\",\"type\":\"sealed\"}\n")
     }
 
     @Test func unknownFramesAreRejected() {
         #expect(throws: (any Error).self) { try PeerFrame(line: ByteBuffer(string: "{\"type\":\"shout\"}")) }
         #expect(throws: (any Error).self) { try PeerFrame(line: ByteBuffer(string: "not json")) }
+        // Plaintext frames of the old, unsealed protocol are not frames any more.
+        #expect(throws: (any Error).self) {
+            try PeerFrame(line: ByteBuffer(string: "{\"type\":\"text\",\"text\":\"hi\"}"))
+        }
+    }
+
+    @Test(arguments: [PrivatePayload.hello, .welcome, .text("hi \"there\" é"), .bye(.logout)])
+    func sealedPayloadsRoundTrip(payload: PrivatePayload) throws {
+        #expect(try PrivatePayload(data: payload.data) == payload)
+    }
+
+    @Test func payloadsAreCompactJSON() {
+        #expect(
+            String(decoding: PrivatePayload.text("a/b").data, as: UTF8.self) == "{\"text\":\"a/b\",\"type\":\"text\"}")
+        #expect(
+            String(decoding: PrivatePayload.bye(.stopped).data, as: UTF8.self)
+                == "{\"reason\":\"stopped\",\"type\":\"bye\"}")
     }
 }

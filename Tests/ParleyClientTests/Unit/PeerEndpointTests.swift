@@ -1,4 +1,5 @@
 import NIOCore
+import ParleyE2E
 import ParleyProtocol
 import Testing
 
@@ -11,33 +12,37 @@ private struct PeerSide {
     let endpoint: PeerEndpoint
 
     init(handshakeTimeout: Duration = .seconds(5)) {
-        endpoint = PeerEndpoint(grants: grants, handshakeTimeout: handshakeTimeout, report: events.report)
+        endpoint = PeerEndpoint(
+            grants: grants, handshakeTimeout: handshakeTimeout, directTimeout: .seconds(3), report: events.report)
     }
 
-    func established() async throws -> PeerLink {
+    func established() async throws -> (PeerLink, SealedSession) {
         let event = try await events.next()
-        guard case .established(let link) = event else { throw TimedOut("expected a link, got \(event)") }
-        return link
+        guard case .established(let link, let sealed) = event else { throw TimedOut("expected a link, got \(event)") }
+        return (link, sealed)
     }
 
-    func expectText(_ text: String, from peer: String) async throws {
+    /// The next sealed frame from `peer`, opened with `sealed`.
+    func expectPayload(from peer: String, opening sealed: inout SealedSession) async throws -> PrivatePayload {
         let event = try await events.next()
-        guard case .text(peer, _, text) = event else { throw TimedOut("expected \(peer): \(text), got \(event)") }
+        guard case .sealed(peer, _, let data) = event else { throw TimedOut("expected a frame, got \(event)") }
+        return try sealed.openPayload(data)
     }
 
-    func expectClosed(by peer: String, reason: PrivateEndReason?) async throws {
+    func expectUnreadable(from peer: String) async throws {
         let event = try await events.next()
-        guard case .closed(peer, _, reason) = event else { throw TimedOut("expected the end, got \(event)") }
+        guard case .unreadable(peer, _) = event else { throw TimedOut("expected an unreadable frame, got \(event)") }
     }
 
-    func expectFailed(_ peer: String) async throws {
+    func expectClosed(by peer: String) async throws {
         let event = try await events.next()
-        guard case .failed(peer, _) = event else { throw TimedOut("expected a failure, got \(event)") }
+        guard case .closed(peer, _) = event else { throw TimedOut("expected the end, got \(event)") }
     }
-}
 
-private func grant(port: Int, token: String, peer: String = "alice") -> PrivateGrant {
-    PrivateGrant(user: peer, host: "127.0.0.1", port: port, token: token, role: .connect)
+    func expectDirectFailed(_ peer: String) async throws {
+        let event = try await events.next()
+        guard case .directFailed(peer, _) = event else { throw TimedOut("expected a failure, got \(event)") }
+    }
 }
 
 /// Connects without the client's handshake, sends `lines`, and returns what came back until the listener
@@ -58,79 +63,89 @@ private func rawExchange(port: Int, send lines: [PeerFrame]) async throws -> [Pe
     }
 }
 
+private func listener() async throws -> (NIOAsyncChannel<LineChannel, Never>, Int) {
+    let listener = try await LineTransport.listen(host: "127.0.0.1", port: 0)
+    return (listener, try #require(listener.channel.localAddress?.port))
+}
+
 @Suite("Direct sessions between two client endpoints")
 struct PeerEndpointTests {
-    @Test func theRightTokenConnectsAndTextFlowsBothWays() async throws {
+    @Test func theSealedHandshakeConnectsAndSealedFramesFlowBothWays() async throws {
         let alice = PeerSide()
         let bob = PeerSide()
-        let listener = try await LineTransport.listen(host: "127.0.0.1", port: 0)
-        let port = try #require(listener.channel.localAddress?.port)
-        await alice.grants.expect(token: "token-1", peer: "bob", me: "alice")
+        let (listener, port) = try await listener()
+        var keys = try SealedPair(token: "token-1")
+        await alice.grants.expect(token: "token-1", peer: "bob", me: "alice", sealed: keys.alice)
+        let assignment = try keys.bobAssignment(port: port, token: "token-1")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await alice.endpoint.serve(listener) }
-            group.addTask {
-                await bob.endpoint.connect(PeerAssignment(grant: grant(port: port, token: "token-1"), me: "bob"))
-            }
-            let aliceLink = try await alice.established()
-            let bobLink = try await bob.established()
+            group.addTask { await bob.endpoint.connect(assignment) }
+            let (aliceLink, aliceState) = try await alice.established()
+            let (bobLink, bobState) = try await bob.established()
+            var aliceSealed = aliceState
+            var bobSealed = bobState
             #expect(aliceLink.peer == "bob")
             #expect(bobLink.peer == "alice")
             #expect(aliceLink.token == "token-1" && bobLink.token == "token-1")
+            #expect(aliceSealed.fingerprint == bobSealed.fingerprint)
 
-            aliceLink.send("hello bob")
-            try await bob.expectText("hello bob", from: "alice")
-            bobLink.send("hello alice")
-            bobLink.send("twice")
-            try await alice.expectText("hello alice", from: "bob")
-            try await alice.expectText("twice", from: "bob")
+            aliceLink.send(sealed: try aliceSealed.seal(PrivatePayload.text("hello bob")))
+            #expect(try await bob.expectPayload(from: "alice", opening: &bobSealed) == .text("hello bob"))
+            bobLink.send(sealed: try bobSealed.seal(PrivatePayload.text("hello alice")))
+            bobLink.send(sealed: try bobSealed.seal(PrivatePayload.bye(.stopped)))
+            #expect(try await alice.expectPayload(from: "bob", opening: &aliceSealed) == .text("hello alice"))
+            #expect(try await alice.expectPayload(from: "bob", opening: &aliceSealed) == .bye(.stopped))
 
-            bobLink.close(saying: .stopped)
-            try await alice.expectClosed(by: "bob", reason: .stopped)
-            try await bob.expectClosed(by: "alice", reason: nil)
+            bobLink.close()
+            try await alice.expectClosed(by: "bob")
+            try await bob.expectClosed(by: "alice")
             group.cancelAll()
         }
     }
 
-    @Test func aWrongTokenIsRefusedAndTheGrantStaysForTheRightOne() async throws {
+    @Test func aProofThatDoesNotOpenIsRefusedAndTheGrantStaysForTheRightOne() async throws {
         let alice = PeerSide(handshakeTimeout: .seconds(1))
-        let listener = try await LineTransport.listen(host: "127.0.0.1", port: 0)
-        let port = try #require(listener.channel.localAddress?.port)
-        await alice.grants.expect(token: "right", peer: "bob", me: "alice")
+        let (listener, port) = try await listener()
+        var keys = try SealedPair(token: "right")
+        await alice.grants.expect(token: "right", peer: "bob", me: "alice", sealed: keys.alice)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await alice.endpoint.serve(listener) }
 
-            let wrongToken = try await rawExchange(port: port, send: [.hello(token: "wrong", user: "bob")])
-            #expect(wrongToken.isEmpty)
-            let wrongUser = try await rawExchange(port: port, send: [.hello(token: "right", user: "mallory")])
-            #expect(wrongUser.isEmpty)
-            let noHello = try await rawExchange(port: port, send: [.text("let me in")])
-            #expect(noHello.isEmpty)
+            // Sealed under another session's key (another token, other keys), or not sealed at all.
+            var other = try SealedPair(token: "wrong")
+            let foreign = try other.bob.seal(PrivatePayload.hello)
+            #expect(try await rawExchange(port: port, send: [.hello(user: "bob", sealed: foreign)]).isEmpty)
+            #expect(try await rawExchange(port: port, send: [.hello(user: "bob", sealed: "aGVsbG8=")]).isEmpty)
+            // The right proof under someone else's name, and no hello at all.
+            var copy = keys.bob
+            let proof = try copy.seal(PrivatePayload.hello)
+            #expect(try await rawExchange(port: port, send: [.hello(user: "mallory", sealed: proof)]).isEmpty)
+            #expect(try await rawExchange(port: port, send: [.sealed(proof)]).isEmpty)
             #expect(await alice.events.events.isEmpty)
 
             let bob = PeerSide()
-            group.addTask {
-                await bob.endpoint.connect(PeerAssignment(grant: grant(port: port, token: "right"), me: "bob"))
-            }
-            let link = try await alice.established()
+            let assignment = try keys.bobAssignment(port: port, token: "right")
+            group.addTask { await bob.endpoint.connect(assignment) }
+            let (link, _) = try await alice.established()
             #expect(link.peer == "bob")
             _ = try await bob.established()
             group.cancelAll()
         }
     }
 
-    @Test func aTokenOpensOnlyOneConnection() async throws {
+    @Test func aGrantOpensOnlyOneConnection() async throws {
         let alice = PeerSide(handshakeTimeout: .seconds(1))
-        let listener = try await LineTransport.listen(host: "127.0.0.1", port: 0)
-        let port = try #require(listener.channel.localAddress?.port)
-        await alice.grants.expect(token: "once", peer: "bob", me: "alice")
+        let (listener, port) = try await listener()
+        var keys = try SealedPair(token: "once")
+        await alice.grants.expect(token: "once", peer: "bob", me: "alice", sealed: keys.alice)
+        let assignment = try keys.bobAssignment(port: port, token: "once")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await alice.endpoint.serve(listener) }
             let bob = PeerSide()
-            group.addTask {
-                await bob.endpoint.connect(PeerAssignment(grant: grant(port: port, token: "once"), me: "bob"))
-            }
+            group.addTask { await bob.endpoint.connect(assignment) }
             _ = try await alice.established()
-            let replay = try await rawExchange(port: port, send: [.hello(token: "once", user: "bob")])
+            // Someone who copied bob's hello off the wire replays it.
+            let replay = try await rawExchange(port: port, send: [.hello(user: "bob", sealed: assignment.hello)])
             #expect(replay.isEmpty)
             group.cancelAll()
         }
@@ -138,8 +153,7 @@ struct PeerEndpointTests {
 
     @Test func aConnectionThatSaysNothingIsDroppedAfterTheHandshakeTimeout() async throws {
         let alice = PeerSide(handshakeTimeout: .milliseconds(300))
-        let listener = try await LineTransport.listen(host: "127.0.0.1", port: 0)
-        let port = try #require(listener.channel.localAddress?.port)
+        let (listener, port) = try await listener()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await alice.endpoint.serve(listener) }
             let silent = try await rawExchange(port: port, send: [])
@@ -150,67 +164,90 @@ struct PeerEndpointTests {
 
     @Test func aRevokedGrantOpensNothing() async throws {
         let alice = PeerSide()
-        let listener = try await LineTransport.listen(host: "127.0.0.1", port: 0)
-        let port = try #require(listener.channel.localAddress?.port)
-        await alice.grants.expect(token: "gone", peer: "bob", me: "alice")
-        await alice.grants.revoke(token: "gone")
+        let (listener, port) = try await listener()
+        var keys = try SealedPair(token: "gone")
+        await alice.grants.expect(token: "gone", peer: "bob", me: "alice", sealed: keys.alice)
+        #expect(await alice.grants.revoke(token: "gone"))
+        #expect(await !alice.grants.revoke(token: "gone"))
+        let assignment = try keys.bobAssignment(port: port, token: "gone")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await alice.endpoint.serve(listener) }
             let bob = PeerSide(handshakeTimeout: .milliseconds(500))
-            await bob.endpoint.connect(PeerAssignment(grant: grant(port: port, token: "gone"), me: "bob"))
-            try await bob.expectFailed("alice")
+            await bob.endpoint.connect(assignment)
+            try await bob.expectDirectFailed("alice")
             group.cancelAll()
         }
     }
 
-    @Test func theConnectingSideRefusesAWelcomeFromSomeoneElse() async throws {
-        let impostor = try await LineTransport.listen(host: "127.0.0.1", port: 0)
-        let port = try #require(impostor.channel.localAddress?.port)
-        let bob = PeerSide()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await impostor.executeThenClose { connections in
-                    for try await connection in connections {
-                        try await connection.executeThenClose { inbound, outbound in
-                            var lines = inbound.makeAsyncIterator()
-                            _ = try await lines.next()
-                            try await outbound.write(PeerFrame.welcome(user: "mallory").buffer)
-                            _ = try await lines.next()
+    @Test func theConnectingSideRefusesAWelcomeFromSomeoneElseOrOneThatDoesNotOpen() async throws {
+        for welcome in [PeerFrame.welcome(user: "mallory", sealed: "x"), .welcome(user: "alice", sealed: "aGk=")] {
+            let (impostor, port) = try await listener()
+            let bob = PeerSide()
+            var keys = try SealedPair(token: "t")
+            let assignment = try keys.bobAssignment(port: port, token: "t")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await impostor.executeThenClose { connections in
+                        for try await connection in connections {
+                            try await connection.executeThenClose { inbound, outbound in
+                                var lines = inbound.makeAsyncIterator()
+                                _ = try await lines.next()
+                                try await outbound.write(welcome.buffer)
+                                _ = try await lines.next()
+                            }
+                            return
                         }
-                        return
                     }
                 }
+                await bob.endpoint.connect(assignment)
+                try await bob.expectDirectFailed("alice")
+                group.cancelAll()
             }
-            await bob.endpoint.connect(PeerAssignment(grant: grant(port: port, token: "t"), me: "bob"))
-            try await bob.expectFailed("alice")
+        }
+    }
+
+    @Test func nobodyListeningIsADirectFailure() async throws {
+        let (closed, port) = try await listener()
+        try await closed.channel.close()
+        let bob = PeerSide()
+        var keys = try SealedPair(token: "t")
+        await bob.endpoint.connect(try keys.bobAssignment(port: port, token: "t"))
+        try await bob.expectDirectFailed("alice")
+    }
+
+    @Test func aLineThatIsNotASealedFrameAfterTheHandshakeIsReportedAndEndsReading() async throws {
+        let alice = PeerSide()
+        let (listener, port) = try await listener()
+        var keys = try SealedPair(token: "t")
+        await alice.grants.expect(token: "t", peer: "bob", me: "alice", sealed: keys.alice)
+        let assignment = try keys.bobAssignment(port: port, token: "t")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await alice.endpoint.serve(listener) }
+            let bob = PeerSide()
+            group.addTask { await bob.endpoint.connect(assignment) }
+            _ = try await alice.established()
+            let (bobLink, _) = try await bob.established()
+            bobLink.outgoing.yield(.hello(user: "bob", sealed: assignment.hello))
+            try await alice.expectUnreadable(from: "bob")
+            try await alice.expectClosed(by: "bob")
             group.cancelAll()
         }
     }
 
-    @Test func nobodyListeningIsAFailure() async throws {
-        let closed = try await LineTransport.listen(host: "127.0.0.1", port: 0)
-        let port = try #require(closed.channel.localAddress?.port)
-        try await closed.channel.close()
-        let bob = PeerSide()
-        await bob.endpoint.connect(PeerAssignment(grant: grant(port: port, token: "t"), me: "bob"))
-        try await bob.expectFailed("alice")
-    }
-
-    @Test func aLostConnectionEndsWithoutAReason() async throws {
+    @Test func aLostConnectionEnds() async throws {
         let alice = PeerSide()
         let bob = PeerSide()
-        let listener = try await LineTransport.listen(host: "127.0.0.1", port: 0)
-        let port = try #require(listener.channel.localAddress?.port)
-        await alice.grants.expect(token: "t", peer: "bob", me: "alice")
+        let (listener, port) = try await listener()
+        var keys = try SealedPair(token: "t")
+        await alice.grants.expect(token: "t", peer: "bob", me: "alice", sealed: keys.alice)
+        let assignment = try keys.bobAssignment(port: port, token: "t")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await alice.endpoint.serve(listener) }
-            group.addTask {
-                await bob.endpoint.connect(PeerAssignment(grant: grant(port: port, token: "t"), me: "bob"))
-            }
+            group.addTask { await bob.endpoint.connect(assignment) }
             _ = try await alice.established()
-            let bobLink = try await bob.established()
-            bobLink.close(saying: nil)
-            try await alice.expectClosed(by: "bob", reason: nil)
+            let (bobLink, _) = try await bob.established()
+            bobLink.close()
+            try await alice.expectClosed(by: "bob")
             group.cancelAll()
         }
     }
@@ -220,24 +257,40 @@ struct PeerEndpointTests {
 struct GrantBookTests {
     @Test func aClaimWaitsForAGrantThatArrivesLate() async throws {
         let grants = GrantBook()
-        async let claimed = grants.claim(token: "late", peer: "bob", within: .seconds(10))
+        var keys = try SealedPair(token: "late")
+        let proof = try keys.bob.seal(PrivatePayload.hello)
+        async let claimed = grants.claim(peer: "bob", proof: proof, within: .seconds(10))
         try await within(10, "the claim to wait") {
             while await grants.waitingClaims == 0 { await Task.yield() }
         }
-        await grants.expect(token: "late", peer: "bob", me: "alice")
-        #expect(await claimed == "alice")
+        await grants.expect(token: "late", peer: "bob", me: "alice", sealed: keys.alice)
+        let claim = try #require(await claimed)
+        #expect(claim.me == "alice" && claim.token == "late")
     }
 
     @Test func aClaimGivesUpAfterItsTimeout() async {
         let grants = GrantBook()
-        #expect(await grants.claim(token: "never", peer: "bob", within: .milliseconds(50)) == nil)
+        #expect(await grants.claim(peer: "bob", proof: "x", within: .milliseconds(50)) == nil)
         #expect(await grants.waitingClaims == 0)
     }
 
-    @Test func aClaimForTheWrongPeerIsRefusedAtOnce() async {
+    @Test func aClaimForTheWrongPeerOrWithABadProofIsRefusedAtOnce() async throws {
         let grants = GrantBook()
-        await grants.expect(token: "t", peer: "bob", me: "alice")
-        #expect(await grants.claim(token: "t", peer: "carol", within: .seconds(10)) == nil)
-        #expect(await grants.claim(token: "t", peer: "bob", within: .seconds(10)) == "alice")
+        var keys = try SealedPair(token: "t")
+        await grants.expect(token: "t", peer: "bob", me: "alice", sealed: keys.alice)
+        let proof = try keys.bob.seal(PrivatePayload.hello)
+        #expect(await grants.claim(peer: "carol", proof: proof, within: .milliseconds(50)) == nil)
+        #expect(await grants.claim(peer: "bob", proof: "AAAA", within: .seconds(10)) == nil)
+        #expect(await grants.claim(peer: "bob", proof: proof, within: .seconds(10))?.me == "alice")
+    }
+
+    @Test func theClaimedSessionIsTheOneThatOpenedTheProof() async throws {
+        let grants = GrantBook()
+        var keys = try SealedPair(token: "t")
+        await grants.expect(token: "t", peer: "bob", me: "alice", sealed: keys.alice)
+        let proof = try keys.bob.seal(PrivatePayload.hello)
+        var claimed = try #require(await grants.claim(peer: "bob", proof: proof, within: .seconds(1))).sealed
+        // The next frame bob seals is the one after the proof, and it opens.
+        #expect(try claimed.openPayload(keys.bob.seal(PrivatePayload.text("next"))) == .text("next"))
     }
 }
