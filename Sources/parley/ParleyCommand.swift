@@ -10,7 +10,7 @@ import ParleyTLS
     import Darwin
 #endif
 
-/// `parley [PORT] [--host HOST] [--trust FINGERPRINT | --insecure-plaintext]`: the terminal client. Parses the command line, picks the console (line
+/// `parley [PORT] [--host HOST] [--trust FINGERPRINT | --insecure-plaintext] [--private-port PORT]`: the terminal client. Parses the command line, picks the console (line
 /// editor on a terminal, plain lines otherwise) and runs a `ClientSession`; everything else is in
 /// `ParleyClient` and `ParleyTerminal`.
 @main
@@ -33,9 +33,19 @@ struct ParleyCommand: AsyncParsableCommand {
     @Flag(help: "Connect without TLS, to a parleyd run with --insecure-plaintext.")
     var insecurePlaintext = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Tell peers of private sessions to connect to this port instead of the one the client listens on "
+                + "(for a router that forwards it here). If they cannot, sessions are relayed, still encrypted.",
+            valueName: "port"))
+    var privatePort: Int?
+
     func validate() throws {
         if insecurePlaintext, trust != nil {
             throw ValidationError("--insecure-plaintext and --trust exclude each other.")
+        }
+        if let privatePort, !(1...65535).contains(privatePort) {
+            throw ValidationError("--private-port takes a TCP port, 1 to 65535.")
         }
         if let trust, CertificateFingerprint(parsing: trust) == nil {
             throw ValidationError("--trust takes a SHA-256 fingerprint: 64 hex digits, with or without colons.")
@@ -54,7 +64,8 @@ struct ParleyCommand: AsyncParsableCommand {
             security = .trustOnFirstUse(.standard)
         }
         let configuration = ClientConfiguration(
-            host: host, port: port, security: security, commandPrompt: onTerminal ? Texts.commandPrompt : "")
+            host: host, port: port, security: security, commandPrompt: onTerminal ? Texts.commandPrompt : "",
+            advertisedPeerPort: privatePort)
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
             Task { await console.interrupt() }
         }

@@ -57,11 +57,17 @@ final class ServerBinary: Sendable {
     /// The TLS certificate's fingerprint as parleyd prints it; `nil` with `--insecure-plaintext`.
     let fingerprint: String?
     let output: Transcript
+    /// Standard error: where parleyd writes its log.
+    let errors: Transcript
+    /// Holds the database (and the self-signed certificate).
+    let directory: URL
 
     init(extraArguments: [String] = []) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.directory = directory
         let stdout = Pipe()
+        let stderr = Pipe()
         child = try Child(
             Binaries.parleyd,
             [
@@ -71,9 +77,10 @@ final class ServerBinary: Sendable {
                 + extraArguments
         ) { process in
             process.standardOutput = stdout
-            process.standardError = FileHandle.nullDevice
+            process.standardError = stderr
         }
         output = Transcript(reading: stdout.fileHandleForReading.fileDescriptor)
+        errors = Transcript(reading: stderr.fileHandleForReading.fileDescriptor)
         try output.expect("parleyd listening on 127.0.0.1:")
         try output.expect("\n")
         try output.expect("TLS ")
@@ -91,5 +98,22 @@ final class ServerBinary: Sendable {
     func stop() throws {
         child.signal(SIGTERM)
         _ = try child.waitForExit()
+    }
+
+    /// A TCP port on 127.0.0.1 that nobody listens on (bound, then closed at once).
+    static func unusedPort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        guard bound else { throw TimedOut("could not find a free port: \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
