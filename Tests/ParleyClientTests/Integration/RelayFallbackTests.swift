@@ -139,17 +139,23 @@ struct RelayFallbackTests {
     @Test func thePeerTimingOutEndsARelayedSession() async throws {
         try await withServer(timeout: 1) { server in
             let proxy = try await RecordingProxy(forwardingTo: server.port)
-            let (alice, bob) = try await relayedPair(through: proxy)
-            try await startRelayed(alice: alice, bob: bob)
-            // bob keeps typing private text (it counts as activity; the relay traffic it causes does not),
-            // alice says nothing more and is logged out.
-            let busy = Task {
-                while !Task.isCancelled {
-                    await bob.type("private alice still here")
-                    try? await Task.sleep(for: .milliseconds(200))  // Pacing bob's typing, not waiting for anything.
-                }
+            let port = try await closedPort()
+            // Both keep typing until the session is up, however slow the machine.
+            let alice = try await TestClient.register("alice", port: proxy.port) { $0.advertisedPeerPort = port }
+            let aliceBusy = alice.keepTyping("help")
+            defer { aliceBusy.cancel() }
+            let bob = try await TestClient.register("bob", port: proxy.port) {
+                $0.privateDirectTimeout = .milliseconds(500)
             }
-            defer { busy.cancel() }
+            let bobHelps = bob.keepTyping("help")
+            defer { bobHelps.cancel() }
+            try await startRelayed(alice: alice, bob: bob)
+            // Then bob types private text (it counts as activity; the relay traffic it causes does not), and
+            // alice says nothing more and is logged out.
+            bobHelps.cancel()
+            let bobTalks = bob.keepTyping("private alice still here")
+            defer { bobTalks.cancel() }
+            aliceBusy.cancel()
             try await alice.expect("You have been logged out due to inactivity")
             try await bob.expect("alice logged out, private messaging ended")
             await proxy.close()

@@ -54,6 +54,18 @@ final class TestClient: Sendable {
         try await console.expect(within: seconds, what, match)
     }
 
+    /// Types `line` every `interval` until the returned task is cancelled, keeping the user active on a server
+    /// with a short inactivity timeout while a test sets things up. The pause only paces the typing; nothing
+    /// waits on it.
+    func keepTyping(_ line: String, every interval: Duration = .milliseconds(200)) -> Task<Void, Never> {
+        Task {
+            while !Task.isCancelled {
+                await type(line)
+                try? await Task.sleep(for: interval)  // Cancelled: the loop ends.
+            }
+        }
+    }
+
     /// Everything shown so far.
     var output: [String] {
         get async { await console.output }
