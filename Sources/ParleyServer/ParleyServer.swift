@@ -148,12 +148,17 @@ public final class ParleyServer: Sendable {
 /// Runs the server under swift-service-lifecycle until graceful shutdown is asked for.
 public struct ParleyService: Service {
     let server: ParleyServer
+    let onReady: @Sendable () -> Void
 
-    public init(server: ParleyServer) {
+    /// `onReady` runs once the service group traps SIGINT/SIGTERM, so a signal sent right after the
+    /// ready line always shuts down gracefully.
+    public init(server: ParleyServer, onReady: @escaping @Sendable () -> Void = {}) {
         self.server = server
+        self.onReady = onReady
     }
 
     public func run() async throws {
+        onReady()
         try? await gracefulShutdown()  // returns when shutdown is signalled, or throws if cancelled: stop either way
         try await server.shutdown()
     }

@@ -114,10 +114,11 @@ struct Parleyd: AsyncParsableCommand {
         } else {
             ready += "TLS is off (--insecure-plaintext): do not use this on a network you do not control\n"
         }
-        FileHandle.standardOutput.write(Data(ready.utf8))
+        let readyLines = ready
 
         let group = ServiceGroup(
-            services: [ParleyService(server: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: [ParleyService(server: server) { FileHandle.standardOutput.write(Data(readyLines.utf8)) }],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }
 }
