@@ -45,13 +45,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Length-limited line framing shared by the server and the client.
+        .target(name: "ParleyFraming", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         // End-to-end sealing of private sessions (X25519, HKDF, ChaChaPoly), shared by every client.
         .target(name: "ParleyE2E", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // SwiftNIO transport and the bridge from connections to the core.
         .target(
             name: "ParleyServer",
             dependencies: [
-                "ParleyProtocol", "ParleyCore", "ParleyStore", "ParleyTLS",
+                "ParleyProtocol", "ParleyCore", "ParleyStore", "ParleyTLS", "ParleyFraming",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -72,7 +74,7 @@ let package = Package(
         .target(
             name: "ParleyClient",
             dependencies: [
-                "ParleyProtocol", "ParleyTLS", "ParleyE2E",
+                "ParleyProtocol", "ParleyTLS", "ParleyE2E", "ParleyFraming",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -102,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "ParleyServerTests",
             dependencies: [
-                "ParleyServer", "ParleyStore", "ParleyProtocol", "ParleyCore", "ParleyTLS",
+                "ParleyServer", "ParleyStore", "ParleyProtocol", "ParleyCore", "ParleyTLS", "ParleyFraming",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -118,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "ParleyClientTests",
             dependencies: [
-                "ParleyClient", "ParleyProtocol", "ParleyServer", "ParleyStore", "ParleyCore", "ParleyTLS", "ParleyE2E",
+                "ParleyClient", "ParleyProtocol", "ParleyServer", "ParleyStore", "ParleyCore", "ParleyTLS", "ParleyE2E", "ParleyFraming",
                 "parley", "parleyd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import NIOCore
 import ParleyCore
+import ParleyFraming
 
 /// The last handler of a client's pipeline: hands lines, errors and the connection's life to the hub.
 final class ConnectionHandler: ChannelInboundHandler {

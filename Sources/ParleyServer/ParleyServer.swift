@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import ParleyCore
+import ParleyFraming
 import ParleyStore
 import ParleyTLS
 import ServiceLifecycle

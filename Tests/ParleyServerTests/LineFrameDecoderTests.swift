@@ -1,8 +1,7 @@
 import NIOCore
 import NIOEmbedded
+import ParleyFraming
 import Testing
-
-@testable import ParleyServer
 
 @Suite struct LineFrameDecoderTests {
     private func channel(limit: Int = 16) throws -> EmbeddedChannel {

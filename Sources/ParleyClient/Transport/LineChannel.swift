@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import NIOSSL
+import ParleyFraming
 import ParleyProtocol
 
 /// A TCP connection carrying newline-delimited frames: inbound one `ByteBuffer` per line, outbound raw bytes.
@@ -56,7 +57,7 @@ enum LineTransport {
 
     private static func wrap(_ channel: any Channel, maxLineBytes: Int) throws -> LineChannel {
         try channel.pipeline.syncOperations.addHandler(
-            ByteToMessageHandler(LineFrameDecoder(maxLength: maxLineBytes)))
+            ByteToMessageHandler(LineFrameDecoder(maxLength: maxLineBytes, deliversUnterminatedLastLine: false)))
         return try LineChannel(wrappingChannelSynchronously: channel)
     }
 }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOEmbedded
+import ParleyFraming
 import ParleyProtocol
 import Testing
 
@@ -9,7 +10,8 @@ import Testing
 struct FramingTests {
     private func channel(maxLength: Int = 16) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: maxLength)))
+        try channel.pipeline.syncOperations.addHandler(
+            ByteToMessageHandler(LineFrameDecoder(maxLength: maxLength, deliversUnterminatedLastLine: false)))
         return channel
     }
 
@@ -33,7 +35,7 @@ struct FramingTests {
         let channel = try channel(maxLength: 4)
         try channel.writeInbound(ByteBuffer(string: "1234\n"))
         #expect(try readLines(channel) == ["1234"])
-        #expect(throws: LineFrameDecoder.LineTooLong.self) {
+        #expect(throws: LineTooLongError.self) {
             try channel.writeInbound(ByteBuffer(string: "12345"))
         }
     }
