@@ -61,6 +61,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Real servers for tests: options over the shipped defaults, temporary directories.
+        .target(
+            name: "ParleyTesting",
+            dependencies: [
+                "ParleyServer", "ParleyCore", "ParleyStore", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "parleyd",
             dependencies: [
@@ -104,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "ParleyServerTests",
             dependencies: [
-                "ParleyServer", "ParleyStore", "ParleyProtocol", "ParleyCore", "ParleyTLS", "ParleyFraming",
+                "ParleyServer", "ParleyStore", "ParleyProtocol", "ParleyCore", "ParleyTLS", "ParleyFraming", "ParleyTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -121,7 +128,7 @@ let package = Package(
             name: "ParleyClientTests",
             dependencies: [
                 "ParleyClient", "ParleyProtocol", "ParleyServer", "ParleyStore", "ParleyCore", "ParleyTLS", "ParleyE2E", "ParleyFraming",
-                "parley", "parleyd",
+                "ParleyTesting", "parley", "parleyd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -4,6 +4,7 @@ import ParleyCore
 import ParleyProtocol
 import ParleyServer
 import ParleyStore
+import ParleyTesting
 import Synchronization
 import Testing
 
@@ -27,16 +28,8 @@ final class WatchedStore: ChatStore {
 
 @Suite struct GroupCommitTests {
     private func start(_ store: WatchedStore) async throws -> TestServer {
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        configuration.transport = .plaintext
-        configuration.passwordHasher = PasswordHasher(rounds: 1 << 10, blockSize: 8, parallelism: 1)
-        configuration.core.loginAttemptsPerAddress = nil
-        configuration.core.commandRate = nil
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let server = try await ParleyServer.start(configuration: configuration, store: store, logger: logger)
-        return TestServer(server: server, databasePath: "")
+        let options = ServerOptions(loginAttemptsPerAddress: nil, commandRate: nil)
+        return TestServer(server: try await options.start(store: store))
     }
 
     @Test func manyOfflineMessagesAtOnceShareTransactions() async throws {

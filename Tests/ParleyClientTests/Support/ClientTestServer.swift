@@ -1,12 +1,9 @@
 import Foundation
-import Logging
-import ParleyCore
 import ParleyServer
-import ParleyStore
 import ParleyTLS
+import ParleyTesting
 
-/// A real server in this process on an ephemeral port with its own temporary database, set up as main's
-/// server tests do (cheap password hashing, quiet logs); everything else is as shipped.
+/// A real server in this process on an ephemeral port (see `TestServerOptions`).
 struct ClientTestServer {
     let server: ParleyServer
     var port: Int { server.port }
@@ -18,22 +15,10 @@ struct ClientTestServer {
         timeout: TimeInterval? = nil, blockDuration: TimeInterval = 60, registration: Bool = true,
         privateRequestLifetime: TimeInterval = 60, tls: Bool = false
     ) async throws -> ClientTestServer {
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("parley-client-tests-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        configuration.databasePath = directory.appendingPathComponent("parley.db").path
-        configuration.transport = tls ? .selfSignedTLS : .plaintext
-        configuration.core.inactivityTimeout = timeout
-        configuration.core.blockDuration = blockDuration
-        configuration.core.registrationEnabled = registration
-        configuration.core.privateRequestLifetime = privateRequestLifetime
-        configuration.passwordHasher = PasswordHasher(rounds: 1 << 10, blockSize: 8, parallelism: 1)
-        configuration.hashingThreads = 2
-        var logger = Logger(label: "client-test-parleyd")
-        logger.logLevel = .critical
-        return ClientTestServer(server: try await ParleyServer.start(configuration: configuration, logger: logger))
+        let options = TestServerOptions(
+            blockDuration: blockDuration, timeout: timeout, registration: registration,
+            privateRequestLifetime: privateRequestLifetime, transport: tls ? .selfSignedTLS : .plaintext)
+        return ClientTestServer(server: try await options.start())
     }
 
     func stop() async throws {
