@@ -52,7 +52,8 @@ import Testing
     }
 
     @Test func aConnectionThatDoesNotLogInIsClosedAfterTheDeadline() async throws {
-        try await withServer(.init(loginDeadline: 1)) { server in
+        // Long enough for prompt to log in on a loaded machine, short enough to wait for.
+        try await withServer(.init(loginDeadline: 3)) { server in
             let idle = try await server.connect()
             let prompt = try await server.login("prompt")
             #expect(try await idle.waitForClose(within: 10).contains(.loggedOut(reason: .loginTimeout)))

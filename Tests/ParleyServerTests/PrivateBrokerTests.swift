@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func declineAndExpiry() async throws {
-        try await withServer(.init(privateRequestLifetime: 0.5)) { server in
+        try await withServer(.init(privateRequestLifetime: 2)) { server in
             let alice = try await server.login("alice")
             let bob = try await server.login("bob")
             try await alice.ok(.startPrivate(user: "bob", port: 4001))
@@ -91,7 +91,8 @@ import Testing
     }
 
     @Test func timeoutEndsThePrivateSession() async throws {
-        try await withServer(.init(timeout: 1)) { server in
+        // Three seconds leave room for the setup on a loaded machine; bob keeps active meanwhile.
+        try await withServer(.init(timeout: 3)) { server in
             let alice = try await server.login("alice")
             let bob = try await server.login("bob")
             try await alice.ok(.startPrivate(user: "bob", port: 4001))
@@ -99,7 +100,7 @@ import Testing
             try await bob.ok(.answerPrivate(user: "alice", accept: true))
             // alice stays idle; bob keeps active until alice times out.
             var ended = false
-            for _ in 0..<50 where !ended {
+            for _ in 0..<150 where !ended {
                 try await bob.ok(.activity)
                 do {
                     _ = try await bob.waitForEvent(within: 0.1) { $0 == .privateEnded(user: "alice", reason: .timeout) }
