@@ -14,9 +14,16 @@ struct Parleyd: AsyncParsableCommand {
         abstract: "The Parley chat server.",
         discussion: "The prototype's `server 4000 60 120` is `parleyd 4000 60 120`.")
 
-    @Argument(help: "TCP port (0 picks a free one).") var positionalPort: Int?
-    @Argument(help: "Seconds an account stays locked after 3 wrong passwords.") var positionalBlockDuration: Int?
-    @Argument(help: "Seconds without a command before a user is logged out (0 disables).") var positionalTimeout: Int?
+    @Argument(help: ArgumentHelp("TCP port (0 picks a free one); default 4000.", valueName: "PORT")) var positionalPort:
+        Int?
+    @Argument(
+        help: ArgumentHelp(
+            "Seconds an account stays locked after 3 wrong passwords; default 60.", valueName: "BLOCK_DURATION"))
+    var positionalBlockDuration: Int?
+    @Argument(
+        help: ArgumentHelp(
+            "Seconds without a command before a user is logged out (0 disables); default 120.", valueName: "TIMEOUT"))
+    var positionalTimeout: Int?
 
     @Option(name: .customLong("port"), help: "TCP port; default 4000.") var portOption: Int?
     @Option(name: .customLong("block-duration"), help: "Lockout in seconds; default 60.") var blockDurationOption: Int?
