@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "parleyd", targets: ["parleyd"]),
         .executable(name: "parley", targets: ["parley"]),
+        .executable(name: "parley-bench", targets: ["parley-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -15,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // Wire format shared by server and client: messages, error codes, texts, framing.
@@ -86,6 +88,30 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["parleyd", "ParleyProtocol"]
+        ),
+        // Load generation for parley-bench: scenarios, Parley and IRC drivers, latency histograms, /proc readers.
+        .target(
+            name: "ParleyBench",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "parley-bench",
+            dependencies: [
+                "ParleyBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Runs every bench scenario briefly against an in-process server, so the instrument cannot rot.
+        .testTarget(
+            name: "ParleyBenchTests",
+            dependencies: [
+                "ParleyBench", "ParleyServer", "ParleyStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
