@@ -110,6 +110,7 @@ let package = Package(
             name: "ParleyBenchTests",
             dependencies: [
                 "ParleyBench", "ParleyServer", "ParleyStore",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -15,8 +15,21 @@ extension Swarm {
     /// Logs in every local client, `concurrency` at a time.
     func loginAll(concurrency: Int) async throws {
         try await loop.flatSubmit { [self] in
-            forEach(clients, concurrency: concurrency) { client in self.connectAndLogin(client) }
+            forEach(clients, concurrency: concurrency) { client in self.connectAndLogin(client, attempts: 5) }
         }.get()
+    }
+
+    /// Like `connectAndLogin`, trying again after a short pause when the connection is refused or dropped
+    /// before the login completes: a server with a short accept backlog (ngircd's is 10) drops connections
+    /// it had no room for, and that is not what a run measures.
+    func connectAndLogin(_ client: BenchClient, attempts: Int) -> EventLoopFuture<Void> {
+        connectAndLogin(client).flatMapError { [self] (error: any Error) -> EventLoopFuture<Void> in
+            if case BenchError.serverRefused = error { return loop.makeFailedFuture(error) }  // retrying won't help
+            guard attempts > 1 else { return loop.makeFailedFuture(error) }
+            return loop.flatScheduleTask(in: .milliseconds(100)) {
+                self.connectAndLogin(client, attempts: attempts - 1)
+            }.futureResult
+        }
     }
 
     func joinAll(concurrency: Int) async throws {
