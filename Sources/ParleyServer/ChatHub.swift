@@ -120,23 +120,29 @@ final class ChatHub: @unchecked Sendable {
             if let batch = writer.batchCoveringEnqueuedWrites { slots[id]?.hold(until: batch) }
         case .verifyPassword(let id, let requestID, let username, let password, let hash):
             let hasher = self.hasher
-            hashPool.runIfActive(eventLoop: eventLoop) { hasher.verify(password, against: hash.encoded) }
-                .whenComplete { result in
-                    let matches = (try? result.get()) ?? false  // a pool that is gone means we are shutting down
-                    self.apply(.passwordVerified(id, requestID, username: username, matches: matches))
-                }
+            hashPool.runIfActive(eventLoop: eventLoop) {
+                ProcessTuning.lowerCurrentThreadPriority()
+                return hasher.verify(password, against: hash.encoded)
+            }
+            .whenComplete { result in
+                let matches = (try? result.get()) ?? false  // a pool that is gone means we are shutting down
+                self.apply(.passwordVerified(id, requestID, username: username, matches: matches))
+            }
         case .hashPassword(let id, let requestID, let username, let password):
             let hasher = self.hasher
-            hashPool.runIfActive(eventLoop: eventLoop) { try hasher.hash(password) }
-                .whenComplete { result in
-                    switch result {
-                    case .success(let encoded):
-                        self.apply(.passwordHashed(id, requestID, username: username, PasswordHash(encoded: encoded)))
-                    case .failure(let error):
-                        self.logger.error("password hashing failed", metadata: ["error": "\(error)"])
-                        self.close(id)
-                    }
+            hashPool.runIfActive(eventLoop: eventLoop) {
+                ProcessTuning.lowerCurrentThreadPriority()
+                return try hasher.hash(password)
+            }
+            .whenComplete { result in
+                switch result {
+                case .success(let encoded):
+                    self.apply(.passwordHashed(id, requestID, username: username, PasswordHash(encoded: encoded)))
+                case .failure(let error):
+                    self.logger.error("password hashing failed", metadata: ["error": "\(error)"])
+                    self.close(id)
                 }
+            }
         case .schedule(let key, let deadline):
             timers[key]?.cancel()
             let delay = TimeAmount.nanoseconds(Int64(max(0, deadline.timeIntervalSince(now)) * 1e9))
