@@ -63,16 +63,19 @@ start_parley() {  # port cost
     PIDS+=($!)
     wait_for_port "$1"
 }
-start_parley "$PARLEY_PORT" 10
-PARLEY_PID=${PIDS[-1]}
-ngircd -n -f "$PWD/bench/ngircd.conf" >"$OUT/ngircd.log" 2>&1 &
-PIDS+=($!)
-NGIRCD_PID=$!
-wait_for_port "$NGIRCD_PORT"
-inspircd --runasroot --nofork --nopid --config="$PWD/bench/inspircd.conf" >"$OUT/inspircd.log" 2>&1 &
-PIDS+=($!)
-INSPIRCD_PID=$!
-wait_for_port "$INSPIRCD_PORT"
+start_servers() {
+    start_parley "$PARLEY_PORT" 10
+    PARLEY_PID=${PIDS[-1]}
+    ngircd -n -f "$PWD/bench/ngircd.conf" >>"$OUT/ngircd.log" 2>&1 &
+    NGIRCD_PID=$!
+    PIDS+=("$NGIRCD_PID")
+    wait_for_port "$NGIRCD_PORT"
+    inspircd --runasroot --nofork --nopid --config="$PWD/bench/inspircd.conf" >>"$OUT/inspircd.log" 2>&1 &
+    INSPIRCD_PID=$!
+    PIDS+=("$INSPIRCD_PID")
+    wait_for_port "$INSPIRCD_PORT"
+}
+start_servers
 
 # Waits (up to two minutes) until the machine is nearly idle: a server still cleaning up after the last run
 # (1,000 logouts mean a million presence events), or someone else's build, would be measured too.
@@ -113,10 +116,15 @@ run dm-50k dm --clients "$CLIENTS" --rate 50000 "${COMMON[@]}"
 run dm-100k dm --clients "$CLIENTS" --rate 100000 "${COMMON[@]}"
 run dm-max dm --clients "$CLIENTS" --rate 0 --window 8 "${COMMON[@]}"
 run fanout fanout --clients "$CLIENTS" --rate 100 --senders 5 "${COMMON[@]}"
-# Last, so its memory does not show in the others' peak RSS; two processes of 5,000 sockets each.
+# On fresh servers, so memory left from the other scenarios does not count; two processes of 5,000 sockets.
+stop_all
+start_servers
 run idle idle --clients "$IDLE_CLIENTS" --processes 2
 
-# Parley only: IRC has no offline messages and no passwords.
+# Parley only, each on a fresh server: IRC has no offline messages and no passwords.
+stop_all
+start_parley "$PARLEY_PORT" 10
+PARLEY_PID=${PIDS[-1]}
 wait_quiet
 echo "== offline on parley" >&2
 "$BENCH" run offline --port "$PARLEY_PORT" --pid "$PARLEY_PID" --label parley --senders 4 --window 256 \

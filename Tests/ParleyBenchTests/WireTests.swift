@@ -98,6 +98,6 @@ import Testing
         let text = ComparisonTable(reports: [parley, peer]).text
         #expect(
             text.split(separator: "\n").last
-                == "headline ratios (parley/peer): dm-50k server CPU per delivered message: ngircd=0.25")
+                == "headline ratios (parley/peer): dm-50k server CPU per delivered message: ngircd=0.25 best=0.25")
     }
 }

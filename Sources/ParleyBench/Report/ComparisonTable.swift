@@ -15,7 +15,7 @@ public struct ComparisonTable {
         let peers = orderedUnique(reports.map(\.server)).filter { $0 != subject }
         let servers = [subject] + peers
         var header = ["scenario", "figure", "unit"] + servers
-        header += peers.map { "\(subject)/\($0)" }
+        header += peers.map { "\(subject)/\($0)" } + ["\(subject)/best peer"]
         var rows: [[String]] = []
         var headlines: [String] = []
         for variant in orderedUnique(reports.map(\.variant)) {
@@ -28,17 +28,25 @@ public struct ComparisonTable {
                 var row = [variant, name, sample.unit]
                 row += figures.map { $0.map { BenchReport.format($0.value) } ?? "-" }
                 let ratios = peers.map { peer in ratio(byServer[subject]?.figure(name), byServer[peer]?.figure(name)) }
-                row += ratios
+                let best = ratio(
+                    byServer[subject]?.figure(name), bestPeer(peers.compactMap { byServer[$0]?.figure(name) }))
+                row += ratios + [best]
                 rows.append(row)
                 if sample.headline, figures[0] != nil {
                     let parts = zip(peers, ratios).map { "\($0)=\($1)" }.joined(separator: " ")
-                    headlines.append("\(variant) \(name): \(parts)")
+                    headlines.append("\(variant) \(name): \(parts) best=\(best)")
                 }
             }
         }
         var lines = [format(header, rows: rows)]
         lines.append("headline ratios (\(subject)/peer): " + headlines.joined(separator: "; "))
         return lines.joined(separator: "\n")
+    }
+
+    /// The better of the peers' figures: the lowest where lower is better, else the highest.
+    private func bestPeer(_ figures: [Figure]) -> Figure? {
+        guard let first = figures.first else { return nil }
+        return first.lowerIsBetter ? figures.min { $0.value < $1.value } : figures.max { $0.value < $1.value }
     }
 
     private func ratio(_ mine: Figure?, _ theirs: Figure?) -> String {
