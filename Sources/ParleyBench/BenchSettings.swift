@@ -50,6 +50,9 @@ public struct BenchSettings: Codable, Sendable {
     /// `login`: users logging in at once, and users already online exchanging messages meanwhile.
     public var stormLogins = 200
     public var onlineUsers = 100
+    /// `idle` on Parley: the accounts exist already (imported with `parleyd --credentials`), so nothing
+    /// connects before the memory of the server is first read.
+    public var accountsExist = false
 
     public init(scenario: ScenarioKind, wire: WireKind, port: Int) {
         self.scenario = scenario

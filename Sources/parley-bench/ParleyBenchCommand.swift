@@ -37,6 +37,8 @@ struct Run: AsyncParsableCommand {
     @Option(help: "login: users logging in at once.") var stormLogins = 200
     @Option(help: "login: users online exchanging messages meanwhile.") var onlineUsers = 100
     @Option(help: "Username prefix (default: fresh per run).") var namePrefix: String?
+    @Flag(help: "idle on Parley: the accounts PREFIX0... exist already (parleyd --credentials).")
+    var accountsExist = false
     @Option(help: "Also write the report as JSON to this file.") var json: String?
 
     func validate() throws {
@@ -62,6 +64,7 @@ struct Run: AsyncParsableCommand {
         settings.offlineMessages = offlineMessages
         settings.stormLogins = stormLogins
         settings.onlineUsers = onlineUsers
+        settings.accountsExist = accountsExist
         settings.namePrefix = namePrefix ?? Self.freshPrefix(for: scenario)
         let report = try await BenchRunner.run(settings)
         print(report.text)

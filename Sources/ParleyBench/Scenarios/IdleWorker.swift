@@ -3,8 +3,10 @@ import NIOCore
 /// `idle`: N clients log in and hold their connections. Measures how long logging them all in takes, and
 /// (through the runner) the server's memory per connected client.
 ///
-/// On Parley the accounts are registered first and their connections closed, so the measured logins are
-/// real logins (a password check each) and the memory measured is that of sessions, not of new accounts.
+/// On Parley the accounts must exist first, so the measured logins are real logins (a password check each)
+/// and the memory measured is that of sessions, not of new accounts: either imported at the server's start
+/// (`accountsExist`, the clean way: no connection precedes the first memory reading) or registered here
+/// and their connections closed (memory those connections used is then reused by the measured ones).
 final class IdleWorker: ScenarioWorker, @unchecked Sendable {
     let settings: BenchSettings
     let swarm: Swarm
@@ -15,7 +17,7 @@ final class IdleWorker: ScenarioWorker, @unchecked Sendable {
     }
 
     func prepare() async throws {
-        guard settings.wire == .parley else { return }
+        guard settings.wire == .parley, !settings.accountsExist else { return }
         // Few at a time, so the memory of these short sessions, freed and reused later, stays negligible.
         let concurrency = min(settings.connectConcurrency, 16)
         try await swarm.loginAll(concurrency: concurrency)
