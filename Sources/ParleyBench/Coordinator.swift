@@ -25,7 +25,9 @@ final class Coordinator: Sendable {
 
     func run(probe: ProcessProbe?) async throws -> (WorkerResult, (ProcessProbe.Sample?, ProcessProbe.Sample?)) {
         var children: [WorkerChild] = []
-        defer { children.forEach { $0.terminate() } }
+        defer {
+            for child in children { child.terminate() }
+        }
         for index in 0..<settings.processes {
             var settings = self.settings
             settings.worker = index
