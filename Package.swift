@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "parleyd", targets: ["parleyd"]),
         .executable(name: "parley", targets: ["parley"]),
+        .executable(name: "parley-bench", targets: ["parley-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -18,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // Wire format shared by server and client: messages, error codes, texts, framing.
@@ -136,6 +138,31 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ParleyTerminalTests", dependencies: ["ParleyTerminal"]),
+        // Load generation for parley-bench: scenarios, Parley and IRC drivers, latency histograms, /proc readers.
+        .target(
+            name: "ParleyBench",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "parley-bench",
+            dependencies: [
+                "ParleyBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Runs every bench scenario briefly against an in-process server, so the instrument cannot rot.
+        .testTarget(
+            name: "ParleyBenchTests",
+            dependencies: [
+                "ParleyBench", "ParleyServer", "ParleyStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

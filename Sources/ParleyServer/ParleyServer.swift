@@ -34,6 +34,7 @@ public final class ParleyServer: Sendable {
         configuration: ServerConfiguration, store givenStore: (any ChatStore)? = nil,
         logger: Logger = Logger(label: "parleyd")
     ) async throws -> ParleyServer {
+        ProcessTuning.configureMemory
         let store = try givenStore ?? SQLiteStore(path: configuration.databasePath)
         if let file = configuration.credentialsFile {
             try importCredentials(from: file, into: store, hasher: configuration.passwordHasher, logger: logger)

@@ -1,0 +1,73 @@
+import Foundation
+
+/// The side-by-side table `bench/compare.sh` prints: one row per scenario variant and figure, a column per
+/// server, and the ratio of Parley to each peer. Its last line gives the ratios of the headline figures.
+public struct ComparisonTable {
+    public var reports: [BenchReport]
+    /// The server the others are compared with.
+    public var subject = "parley"
+
+    public init(reports: [BenchReport]) {
+        self.reports = reports
+    }
+
+    public var text: String {
+        let peers = orderedUnique(reports.map(\.server)).filter { $0 != subject }
+        let servers = [subject] + peers
+        var header = ["scenario", "figure", "unit"] + servers
+        header += peers.map { "\(subject)/\($0)" } + ["\(subject)/best peer"]
+        var rows: [[String]] = []
+        var headlines: [String] = []
+        for variant in orderedUnique(reports.map(\.variant)) {
+            let byServer = Dictionary(
+                reports.filter { $0.variant == variant }.map { ($0.server, $0) }, uniquingKeysWith: { $1 })
+            let names = orderedUnique(servers.flatMap { byServer[$0]?.figures.map(\.name) ?? [] })
+            for name in names {
+                let figures = servers.map { byServer[$0]?.figure(name) }
+                guard let sample = figures.compactMap({ $0 }).first else { continue }
+                var row = [variant, name, sample.unit]
+                row += figures.map { $0.map { BenchReport.format($0.value) } ?? "-" }
+                let ratios = peers.map { peer in ratio(byServer[subject]?.figure(name), byServer[peer]?.figure(name)) }
+                let best = ratio(
+                    byServer[subject]?.figure(name), bestPeer(peers.compactMap { byServer[$0]?.figure(name) }))
+                row += ratios + [best]
+                rows.append(row)
+                if sample.headline, figures[0] != nil {
+                    let parts = zip(peers, ratios).map { "\($0)=\($1)" }.joined(separator: " ")
+                    headlines.append("\(variant) \(name): \(parts) best=\(best)")
+                }
+            }
+        }
+        var lines = [format(header, rows: rows)]
+        lines.append("headline ratios (\(subject)/peer): " + headlines.joined(separator: "; "))
+        return lines.joined(separator: "\n")
+    }
+
+    /// The better of the peers' figures: the lowest where lower is better, else the highest.
+    private func bestPeer(_ figures: [Figure]) -> Figure? {
+        guard let first = figures.first else { return nil }
+        return first.lowerIsBetter ? figures.min { $0.value < $1.value } : figures.max { $0.value < $1.value }
+    }
+
+    private func ratio(_ mine: Figure?, _ theirs: Figure?) -> String {
+        guard let mine, let theirs, theirs.value != 0 else { return "-" }
+        return String(format: "%.2f", mine.value / theirs.value)
+    }
+
+    private func format(_ header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { column, cell in
+                column < 3
+                    ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    private func orderedUnique(_ values: [String]) -> [String] {
+        var seen: Set<String> = []
+        return values.filter { seen.insert($0).inserted }
+    }
+}

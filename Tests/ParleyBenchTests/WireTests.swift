@@ -1,0 +1,103 @@
+import NIOCore
+import Testing
+
+@testable import ParleyBench
+
+/// The protocol drivers recognise what servers send, and stamps survive both protocols' framing.
+@Suite struct WireTests {
+    private func interpret(_ wire: any ChatWire, _ line: String) -> WireEvent {
+        var bytes = Array(line.utf8)
+        return bytes.withUnsafeMutableBytes { wire.interpret(UnsafeRawBufferPointer($0)) }
+    }
+
+    private func stamped(sender: Int, at time: UInt64) -> String {
+        var buffer = ByteBuffer()
+        MessageStamp.write(sender: sender, sentAt: time, length: 40, into: &buffer)
+        return String(buffer: buffer)
+    }
+
+    @Test func stampsHaveTheirLengthAndParseBack() {
+        let text = stamped(sender: 17, at: 123_456_789_012)
+        #expect(text.utf8.count == 40)
+        #expect(text.hasPrefix("|T|17|123456789012|x"))
+    }
+
+    @Test func parleyLines() {
+        let wire = ParleyWire()
+        let text = stamped(sender: 3, at: 99)
+        guard
+            case .delivery(3, 99) = interpret(
+                wire, #"{"event":"message","from":"a","kind":"direct","text":"\#(text)"}"#)
+        else {
+            Issue.record("no delivery")
+            return
+        }
+        guard case .loggedIn = interpret(wire, #"{"id":2,"ok":true,"username":"a","waiting":0}"#) else {
+            Issue.record("no login")
+            return
+        }
+        guard
+            case .needsRegistration = interpret(
+                wire, #"{"error":{"code":"new_user","message":"This is a new user."},"id":2,"ok":false}"#)
+        else {
+            Issue.record("no registration")
+            return
+        }
+        guard case .acknowledged(stored: true) = interpret(wire, #"{"id":9,"ok":true,"stored":true}"#) else {
+            Issue.record("no stored ack")
+            return
+        }
+        guard case .ignored = interpret(wire, #"{"event":"presence","online":true,"user":"b"}"#) else {
+            Issue.record("presence not ignored")
+            return
+        }
+        guard case .failure = interpret(wire, #"{"error":{"code":"invalid_user","message":"x"},"id":9,"ok":false}"#)
+        else {
+            Issue.record("no failure")
+            return
+        }
+    }
+
+    @Test func ircLines() {
+        let wire = IRCWire()
+        let text = stamped(sender: 12, at: 5)
+        guard case .delivery(12, 5) = interpret(wire, ":b1!~b1@localhost PRIVMSG b2 :\(text)") else {
+            Issue.record("no delivery")
+            return
+        }
+        guard case .loggedIn = interpret(wire, ":irc.local 001 b1 :Welcome to the network") else {
+            Issue.record("no welcome")
+            return
+        }
+        guard case .joined = interpret(wire, ":irc.local 366 b1 #bench :End of /NAMES list.") else {
+            Issue.record("no join")
+            return
+        }
+        guard case .answer(let pong) = interpret(wire, "PING :irc.local") else {
+            Issue.record("no pong")
+            return
+        }
+        #expect(String(buffer: pong) == "PONG :irc.local\r\n")
+        guard case .failure = interpret(wire, ":irc.local 433 * b1 :Nickname is already in use") else {
+            Issue.record("no failure")
+            return
+        }
+        guard case .ignored = interpret(wire, ":irc.local 422 b1 :MOTD File is missing") else {
+            Issue.record("422 not ignored")
+            return
+        }
+    }
+
+    @Test func comparisonTableEndsWithHeadlineRatios() {
+        let parley = BenchReport(
+            server: "parley", variant: "dm-50k", scenario: .dm, clients: 10, processes: 1,
+            figures: [Figure("server CPU per delivered message", 2, "µs", lowerIsBetter: true, headline: true)])
+        var peer = parley
+        peer.server = "ngircd"
+        peer.figures[0].value = 8
+        let text = ComparisonTable(reports: [parley, peer]).text
+        #expect(
+            text.split(separator: "\n").last
+                == "headline ratios (parley/peer): dm-50k server CPU per delivered message: ngircd=0.25 best=0.25")
+    }
+}
