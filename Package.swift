@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "ParleyBenchTests",
             dependencies: [
-                "ParleyBench", "ParleyServer", "ParleyStore",
+                "ParleyBench", "ParleyServer", "ParleyStore", "ParleyTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

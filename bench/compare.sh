@@ -60,8 +60,11 @@ start_parley() {  # port cost [more parleyd options]
     local port=$1 cost=$2
     shift 2
     rm -f "$OUT/parley-$port.db"*
-    "$PARLEYD" --port "$port" --timeout 0 --password-cost "$cost" --database "$OUT/parley-$port.db" \
-        --log-level warning "$@" >"$OUT/parleyd-$port.log" 2>&1 &
+    # Plain TCP like the IRC peers (they are measured without TLS too), and without the per-connection
+    # limits: one bench process is a deliberate flood of logins and messages from one address.
+    "$PARLEYD" --port "$port" --host 127.0.0.1 --insecure-plaintext --timeout 0 --password-cost "$cost" \
+        --command-rate 0 --login-attempts-per-minute 0 --max-pending-logins 100000 --login-deadline 0 \
+        --database "$OUT/parley-$port.db" --log-level warning "$@" >"$OUT/parleyd-$port.log" 2>&1 &
     PIDS+=($!)
     wait_for_port "$port"
 }

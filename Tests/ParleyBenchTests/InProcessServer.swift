@@ -1,24 +1,15 @@
 import Foundation
-import Logging
 import ParleyBench
 import ParleyServer
-import ParleyStore
+import ParleyTesting
 
-/// A Parley server in the test process on an ephemeral port with a fresh database and cheap scrypt,
-/// for running bench scenarios briefly. The bench measures this process's own CPU and memory then,
-/// which exercises the /proc readers without meaning anything.
+/// A Parley server in the test process on an ephemeral port (see `TestServerOptions`), without the
+/// per-connection limits (a load generator is one flood by design), for running bench scenarios briefly.
+/// The bench measures this process's own CPU and memory then, which exercises the /proc readers without
+/// meaning anything.
 func withBenchServer(_ body: (BenchSettings) async throws -> Void, scenario: ScenarioKind) async throws {
-    var configuration = ServerConfiguration()
-    configuration.port = 0
-    configuration.databasePath =
-        FileManager.default.temporaryDirectory
-        .appendingPathComponent("parley-bench-tests-\(getpid())-\(UUID().uuidString).db").path
-    configuration.core.inactivityTimeout = nil
-    configuration.passwordHasher = PasswordHasher(rounds: 1 << 10, blockSize: 8, parallelism: 1)
-    configuration.hashingThreads = 2
-    var logger = Logger(label: "bench-test-parleyd")
-    logger.logLevel = .critical
-    let server = try await ParleyServer.start(configuration: configuration, logger: logger)
+    let options = TestServerOptions(loginAttemptsPerAddress: nil, commandRate: nil, maxUnauthenticated: 100_000)
+    let server = try await options.start()
     var settings = BenchSettings(scenario: scenario, wire: .parley, port: server.port)
     settings.serverPID = getpid()
     settings.label = "parley"
