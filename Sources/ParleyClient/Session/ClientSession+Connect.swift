@@ -2,8 +2,9 @@ import NIOSSL
 import ParleyProtocol
 import ParleyTLS
 
-/// Opening the connection to the server: plain, or TLS with the certificate pinned by its fingerprint, and on
-/// first contact with an unknown server, the question whether to trust it.
+/// Opening the connection to the server: plain, or TLS verified against the system's roots, or with the
+/// certificate pinned by its fingerprint, and on first contact with an unknown self-signed server, the
+/// question whether to trust it.
 extension ClientSession {
     enum ConnectOutcome {
         case connected(LineChannel)
@@ -25,6 +26,11 @@ extension ClientSession {
         case .trustOnFirstUse(let knownHosts):
             if let known = knownHosts.fingerprint(for: endpoint) {
                 return await connect(pinning: known, rememberedIn: knownHosts)
+            }
+            // A certificate the system's roots vouch for, for this host name, needs no question. Any failure
+            // here (a self-signed certificate, most often) just leads to the question below.
+            if let channel = try? await connect(tls: .systemRoots) {
+                return .connected(channel)
             }
             let presented: CertificateFingerprint
             switch await presentedFingerprint() {
