@@ -26,13 +26,16 @@ extension ChatCore {
         if let problem = CredentialRules.messageTextProblem(text) { return fail(connection, id, problem) }
         let event = ServerFrame.event(.message(DeliveredMessage(from: user, text: text, kind: .broadcast)))
         var skipped = false
+        var recipients: [ConnectionID] = []
+        recipients.reserveCapacity(online.count)
         for (other, otherConnection) in online where other != user {
             if hasBlocked(other, user) {
                 skipped = true
             } else {
-                effects.append(.send(otherConnection, event))
+                recipients.append(otherConnection)
             }
         }
+        if !recipients.isEmpty { effects.append(.sendToEach(recipients, event)) }
         reply(connection, Reply(id: id, partial: skipped))
     }
 

@@ -56,9 +56,11 @@ extension ChatCore {
 
     /// Tells every other online user that `user` came or went, except users `user` has blocked.
     mutating func announcePresence(of user: String, online isOnline: Bool) {
-        let event = ServerFrame.event(.presence(user: user, online: isOnline))
-        for (other, connection) in online where other != user && !hasBlocked(user, other) {
-            effects.append(.send(connection, event))
+        let recipients = online.compactMap { other, connection in
+            other != user && !hasBlocked(user, other) ? connection : nil
+        }
+        if !recipients.isEmpty {
+            effects.append(.sendToEach(recipients, .event(.presence(user: user, online: isOnline))))
         }
     }
 }

@@ -22,6 +22,8 @@ public enum CoreInput: Sendable {
 /// What the core asks the world to do, in order.
 public enum Effect: Sendable, Hashable {
     case send(ConnectionID, ServerFrame)
+    /// The same frame to many connections (a broadcast, a presence change): encoded once by the adapter.
+    case sendToEach([ConnectionID], ServerFrame)
     /// Close the connection once what was sent to it is written.
     case close(ConnectionID)
     case persist(StoreWrite)

@@ -31,8 +31,6 @@ final class ChatHub: @unchecked Sendable {
     /// Slots written to in this tick, to flush once at its end.
     private var dirty: [ConnectionSlot] = []
     private var flushScheduled = false
-    /// The last frame encoded and its bytes: a broadcast sends one frame to many and is encoded once.
-    private var lastEncoded: (frame: ServerFrame, bytes: ByteBuffer)?
 
     init(
         core: ChatCore, store: any ChatStore, eventLoop: any EventLoop, storeThread: NIOThreadPool,
@@ -112,6 +110,9 @@ final class ChatHub: @unchecked Sendable {
         switch effect {
         case .send(let id, let frame):
             send(frame, to: id)
+        case .sendToEach(let ids, let frame):
+            let bytes = frameEncoder.encode(frame, allocator: allocator)
+            for id in ids { send(frame, to: id, encoded: bytes) }
         case .close(let id):
             close(id)
         case .persist(let write):
@@ -163,17 +164,17 @@ final class ChatHub: @unchecked Sendable {
     // MARK: Output
 
     /// Writes `frame` now, or queues it behind a reply that waits for the store.
-    private func send(_ frame: ServerFrame, to id: ConnectionID) {
+    /// `encoded` is the frame's bytes when the caller already has them (one frame sent to many).
+    private func send(_ frame: ServerFrame, to id: ConnectionID, encoded: ByteBuffer? = nil) {
         guard let slot = slots[id], !slot.closing else { return }
         if slot.isHeld {
             slot.held.append(frame)
             return
         }
-        write(frame, to: id, slot: slot)
+        write(frame, bytes: encoded ?? frameEncoder.encode(frame, allocator: allocator), to: id, slot: slot)
     }
 
-    private func write(_ frame: ServerFrame, to id: ConnectionID, slot: ConnectionSlot) {
-        let bytes = encode(frame)
+    private func write(_ frame: ServerFrame, bytes: ByteBuffer, to id: ConnectionID, slot: ConnectionSlot) {
         // Messages that waited for the user go out together at login, however many there are: they are the
         // backlog the server chose to send, not output the client failed to read, so they do not count.
         if !slot.channel.isWritable, !frame.isWaitingMessage {
@@ -195,13 +196,6 @@ final class ChatHub: @unchecked Sendable {
             dirty.append(slot)
             scheduleFlush()
         }
-    }
-
-    private func encode(_ frame: ServerFrame) -> ByteBuffer {
-        if let lastEncoded, lastEncoded.frame == frame { return lastEncoded.bytes }
-        let bytes = frameEncoder.encode(frame, allocator: allocator)
-        lastEncoded = (frame, bytes)
-        return bytes
     }
 
     /// One write and flush per channel per event-loop tick, however many frames went to it: fewer trips

@@ -111,6 +111,8 @@ final class CoreHarness {
         allEffects.append(effect)
         switch effect {
         case .send(let connection, let frame): frames[connection, default: []].append(frame)
+        case .sendToEach(let connections, let frame):
+            for connection in connections { frames[connection, default: []].append(frame) }
         case .close(let connection): closed.insert(connection)
         case .schedule(let key, let deadline): timers[key] = deadline
         case .cancel(let key): timers[key] = nil

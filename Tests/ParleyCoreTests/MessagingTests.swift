@@ -66,7 +66,13 @@ import Testing
         // Others hear of the login only after bob has his messages.
         let lastToBob = try #require(h.lastEffects.lastIndex { if case .send(bob, _) = $0 { true } else { false } })
         let presence = try #require(
-            h.lastEffects.firstIndex(of: .send(alice, .event(.presence(user: "bob", online: true)))))
+            h.lastEffects.firstIndex {
+                if case .sendToEach(let to, .event(.presence(user: "bob", online: true))) = $0 {
+                    to.contains(alice)
+                } else {
+                    false
+                }
+            })
         #expect(lastToBob < presence)
     }
 
