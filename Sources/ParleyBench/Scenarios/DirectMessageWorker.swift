@@ -2,7 +2,7 @@ import NIOCore
 
 /// `dm`: every client sends direct messages to random other clients of the same process (so one process
 /// both stamps and reads each message), at a fixed offered rate or as fast as a per-client window allows.
-final class DirectMessageWorker: ScenarioWorker, @unchecked Sendable {
+final class DirectMessageWorker: SwarmWorker, @unchecked Sendable {
     let settings: BenchSettings
     let swarm: Swarm
 
@@ -31,9 +31,5 @@ final class DirectMessageWorker: ScenarioWorker, @unchecked Sendable {
         }.get()
         try await swarm.drain { $0.sent }
         return try await swarm.onLoop { $0.result(expected: $0.sent) }
-    }
-
-    func finish() async {
-        await swarm.closeAll()
     }
 }

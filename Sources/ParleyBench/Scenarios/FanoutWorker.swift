@@ -2,7 +2,7 @@ import NIOCore
 
 /// `fanout`: every client is online (on IRC, in one channel) and a few senders broadcast at a fixed total
 /// rate; each broadcast is delivered to every other client, in this process or another.
-final class FanoutWorker: ScenarioWorker, @unchecked Sendable {
+final class FanoutWorker: SwarmWorker, @unchecked Sendable {
     let settings: BenchSettings
     let swarm: Swarm
 
@@ -34,9 +34,5 @@ final class FanoutWorker: ScenarioWorker, @unchecked Sendable {
         let others = settings.clients - 1
         try await swarm.drain { _ in Int.max }  // deliveries come from other processes too: wait for quiet
         return try await swarm.onLoop { $0.result(expected: $0.sent * others) }
-    }
-
-    func finish() async {
-        await swarm.closeAll()
     }
 }

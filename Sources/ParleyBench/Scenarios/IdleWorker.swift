@@ -7,7 +7,7 @@ import NIOCore
 /// and the memory measured is that of sessions, not of new accounts: either imported at the server's start
 /// (`accountsExist`, the clean way: no connection precedes the first memory reading) or registered here
 /// and their connections closed (memory those connections used is then reused by the measured ones).
-final class IdleWorker: ScenarioWorker, @unchecked Sendable {
+final class IdleWorker: SwarmWorker, @unchecked Sendable {
     let settings: BenchSettings
     let swarm: Swarm
 
@@ -33,9 +33,5 @@ final class IdleWorker: ScenarioWorker, @unchecked Sendable {
         var result = try await swarm.onLoop { $0.result(expected: 0) }
         result.phases["login"] = seconds
         return result
-    }
-
-    func finish() async {
-        await swarm.closeAll()
     }
 }

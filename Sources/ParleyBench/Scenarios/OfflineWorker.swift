@@ -4,7 +4,7 @@ import NIOCore
 /// requests in flight each; every acknowledgement means the message is durably stored (group commit).
 /// Then the user logs in and the time until the last waiting message arrives is measured, with the
 /// server's CPU time in both phases.
-final class OfflineWorker: ScenarioWorker, @unchecked Sendable {
+final class OfflineWorker: SwarmWorker, @unchecked Sendable {
     let settings: BenchSettings
     /// Client 0 is the offline recipient, the others send.
     let swarm: Swarm
@@ -87,9 +87,5 @@ final class OfflineWorker: ScenarioWorker, @unchecked Sendable {
             ]
         }
         return result
-    }
-
-    func finish() async {
-        await swarm.closeAll()
     }
 }

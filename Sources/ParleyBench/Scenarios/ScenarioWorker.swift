@@ -12,6 +12,17 @@ protocol ScenarioWorker: AnyObject, Sendable {
     func finish() async
 }
 
+/// A worker whose clients are one swarm; finishing closes them.
+protocol SwarmWorker: ScenarioWorker {
+    var swarm: Swarm { get }
+}
+
+extension SwarmWorker {
+    func finish() async {
+        await swarm.closeAll()
+    }
+}
+
 /// Where the measured window lies, as the runner (which may be another process) sees it.
 enum MeasurementPlan {
     /// From `warmup` seconds after the start of `run` for `duration` seconds.
