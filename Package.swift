@@ -113,7 +113,8 @@ let package = Package(
         .testTarget(
             name: "ParleyServerTests",
             dependencies: [
-                "ParleyServer", "ParleyStore", "ParleyProtocol", "ParleyCore", "ParleyTLS", "ParleyFraming", "ParleyTesting",
+                "ParleyServer", "ParleyStore", "ParleyProtocol", "ParleyCore", "ParleyTLS", "ParleyFraming",
+                "ParleyTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -129,7 +130,8 @@ let package = Package(
         .testTarget(
             name: "ParleyClientTests",
             dependencies: [
-                "ParleyClient", "ParleyProtocol", "ParleyServer", "ParleyStore", "ParleyCore", "ParleyTLS", "ParleyE2E", "ParleyFraming",
+                "ParleyClient", "ParleyProtocol", "ParleyServer", "ParleyStore", "ParleyCore", "ParleyTLS", "ParleyE2E",
+                "ParleyFraming",
                 "ParleyTesting", "parley", "parleyd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

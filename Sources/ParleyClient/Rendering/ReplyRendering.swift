@@ -15,7 +15,7 @@ enum ReplyRendering {
         case .whoelsesince(let seconds):
             let users = reply.users ?? []
             return users.isEmpty ? [Texts.noOtherUsersSince(seconds)] : users
-        case .block(let user): return [Texts.blocked(user)]
+        case .block(let user, _): return [Texts.blocked(user)]
         case .unblock(let user): return [Texts.unblocked(user)]
         case .startPrivate(let user): return [Texts.waitingForConsent(user)]
         case .stopPrivate(let user): return [Texts.privateEnded(user)]

@@ -26,7 +26,10 @@ extension ClientSession {
         case .whoelsesince(let seconds):
             await send(.whoelsesince(seconds: seconds), as: .whoelsesince(seconds: seconds), awaited: true)
         case .block(let user):
-            await send(.block(user: user), as: .block(user: user), awaited: true)
+            // A private session with them ends here, with a word to the peer, so nothing the peer does while
+            // the server stores the block can report it first and out of order.
+            let endedSession = await endPeer(user, saying: .blocked)
+            await send(.block(user: user), as: .block(user: user, endedSession: endedSession), awaited: true)
         case .unblock(let user):
             await send(.unblock(user: user), as: .unblock(user: user), awaited: true)
         case .startPrivate(let user):
@@ -98,6 +101,9 @@ extension ClientSession {
         case .answerPrivate(let user, let accept):
             keyring.answered(user, accepted: reply.ok && accept)
             await show(ReplyRendering.lines(for: request, reply: reply))
+        case .block(let user, let endedSession):
+            await show(ReplyRendering.lines(for: request, reply: reply))
+            if endedSession { await show(Texts.privateEnded(user)) }
         case .stopPrivate(let user):
             let hadSession = await endPeer(user, saying: .stopped)
             if hadSession || reply.ok {

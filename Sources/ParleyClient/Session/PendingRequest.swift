@@ -7,7 +7,8 @@ enum PendingRequest: Sendable, Hashable {
     case broadcast
     case whoelse
     case whoelsesince(seconds: Int)
-    case block(user: String)
+    /// `endedSession`: a private session with `user` was ended when the block was sent, to be reported after it.
+    case block(user: String, endedSession: Bool = false)
     case unblock(user: String)
     case startPrivate(user: String)
     case answerPrivate(user: String, accept: Bool)

@@ -74,7 +74,8 @@ struct ReplyRenderingTests {
     func errorsAreShownAsTheServerWroteThem(request: PendingRequest, code: ErrorCode, text: String) {
         let subject: String
         switch request {
-        case .message(let user), .block(let user), .unblock(let user), .startPrivate(let user), .stopPrivate(let user):
+        case .message(let user), .block(let user, _), .unblock(let user), .startPrivate(let user),
+            .stopPrivate(let user):
             subject = user
         default:
             subject = "USER"
