@@ -8,6 +8,7 @@ extension ChatCore {
         guard accounts[target] != nil else { return fail(connection, id, .invalidUser) }
         guard target != user else { return fail(connection, id, .cannotBlockSelf) }
         if accounts[user]?.blocked.insert(target).inserted == true {
+            accounts[target]?.blockedBy.insert(user)
             persist(.block(blocker: user, blocked: target))
             effects.append(.holdUntilDurable(connection))
         }
@@ -21,6 +22,7 @@ extension ChatCore {
         guard accounts[user]?.blocked.remove(target) != nil else {
             return fail(connection, id, .notBlocked, subject: target)
         }
+        accounts[target]?.blockedBy.remove(user)
         persist(.unblock(blocker: user, blocked: target))
         effects.append(.holdUntilDurable(connection))
         reply(connection, Reply(id: id))

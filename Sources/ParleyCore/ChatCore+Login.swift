@@ -113,6 +113,7 @@ extension ChatCore {
                     endSession(on: connection, reason: .disconnect, at: now)
                     close(connection)
                 }
+                for target in accounts[name]?.blocked ?? [] { accounts[target]?.blockedBy.remove(name) }
                 accounts[name] = nil
             default:
                 effects.append(

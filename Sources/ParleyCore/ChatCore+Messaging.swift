@@ -28,8 +28,9 @@ extension ChatCore {
         var skipped = false
         var recipients: [ConnectionID] = []
         recipients.reserveCapacity(online.count)
+        let blockers = blockers(of: user)
         for (other, otherConnection) in online where other != user {
-            if hasBlocked(other, user) {
+            if !blockers.isEmpty, blockers.contains(other) {
                 skipped = true
             } else {
                 recipients.append(otherConnection)

@@ -56,8 +56,17 @@ extension ChatCore {
 
     /// Tells every other online user that `user` came or went, except users `user` has blocked.
     mutating func announcePresence(of user: String, online isOnline: Bool) {
-        let recipients = online.compactMap { other, connection in
-            other != user && !hasBlocked(user, other) ? connection : nil
+        // A plain loop over locals: a closure that called `hasBlocked` would capture (and copy) the whole
+        // core once per online user, which made a mass logout quadratic in memory traffic.
+        let hiddenFrom = accounts[user]?.blocked ?? []
+        var recipients: [ConnectionID] = []
+        recipients.reserveCapacity(online.count)
+        if hiddenFrom.isEmpty {
+            for (other, connection) in online where other != user { recipients.append(connection) }
+        } else {
+            for (other, connection) in online where other != user && !hiddenFrom.contains(other) {
+                recipients.append(connection)
+            }
         }
         if !recipients.isEmpty {
             effects.append(.sendToEach(recipients, .event(.presence(user: user, online: isOnline))))

@@ -35,8 +35,9 @@ public struct ChatCore {
         for record in snapshot.accounts {
             accounts[record.name] = Account(record: record)
         }
-        for pair in snapshot.blocks {
+        for pair in snapshot.blocks where accounts[pair.blocked] != nil {
             accounts[pair.blocker]?.blocked.insert(pair.blocked)
+            accounts[pair.blocked]?.blockedBy.insert(pair.blocker)
         }
         mailbox = Mailbox(messages: snapshot.waitingMessages)
     }
@@ -175,6 +176,11 @@ public struct ChatCore {
     func hasBlocked(_ user: String, _ other: String) -> Bool {
         accounts[user]?.blocked.contains(other) ?? false
     }
+
+    /// The users who have blocked `user`: usually none, which lets a broadcast skip the check per recipient.
+    func blockers(of user: String) -> Set<String> {
+        accounts[user]?.blockedBy ?? []
+    }
 }
 
 /// An account while the server runs.
@@ -182,6 +188,8 @@ struct Account {
     var name: String
     var passwordHash: PasswordHash
     var blocked: Set<String> = []
+    /// The reverse of `blocked`: who has blocked this user.
+    var blockedBy: Set<String> = []
     var lock: LockState
     var lastSeen: Date?
 

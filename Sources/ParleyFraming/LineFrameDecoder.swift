@@ -1,37 +1,25 @@
 import NIOCore
 
-/// Splits a byte stream into lines of at most `maxLength` bytes (newline excluded; a trailing `\r` is
-/// dropped): the framing of the server protocol and of direct private sessions, on both ends.
+/// Splits a byte stream into lines with `LineSplitter`, in a channel pipeline: the framing of the client's
+/// server connection and of direct private sessions.
 /// Written by hand because NIOExtras' `LineBasedFrameDecoder` has no length limit, and an unlimited line is
 /// how one peer could exhaust the other's memory.
 public struct LineFrameDecoder: ByteToMessageDecoder {
     public typealias InboundOut = ByteBuffer
 
-    public let maxLength: Int
+    public var maxLength: Int { splitter.maxLength }
     /// Whether a last line that ends without a newline when the stream closes is still delivered (the
     /// server treats it as a request; a client drops a frame it cannot be sure is whole).
     public let deliversUnterminatedLastLine: Bool
-    /// Bytes already searched for a newline, so a long partial line is not rescanned on every read.
-    private var scanned = 0
+    private var splitter: LineSplitter
 
     public init(maxLength: Int, deliversUnterminatedLastLine: Bool = true) {
-        self.maxLength = maxLength
+        self.splitter = LineSplitter(maxLength: maxLength)
         self.deliversUnterminatedLastLine = deliversUnterminatedLastLine
     }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        let view = buffer.readableBytesView
-        guard let newline = view[(view.startIndex + scanned)...].firstIndex(of: UInt8(ascii: "\n")) else {
-            scanned = view.count
-            if scanned > maxLength { throw LineTooLongError(limit: maxLength) }
-            return .needMoreData
-        }
-        var length = newline - view.startIndex
-        scanned = 0
-        if length > 0, view[newline - 1] == UInt8(ascii: "\r") { length -= 1 }
-        guard length <= maxLength else { throw LineTooLongError(limit: maxLength) }
-        let line = buffer.getSlice(at: buffer.readerIndex, length: length)!
-        buffer.moveReaderIndex(to: newline + 1)  // view indices are buffer indices
+        guard let line = try splitter.nextLine(from: &buffer) else { return .needMoreData }
         context.fireChannelRead(wrapInboundOut(line))
         return .continue
     }
@@ -47,10 +35,4 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
         buffer.moveReaderIndex(to: buffer.writerIndex)
         return .needMoreData
     }
-}
-
-/// A peer sent a line longer than the limit; the connection is answered (where there is a protocol to
-/// answer in) and closed.
-public struct LineTooLongError: Error, Sendable {
-    public let limit: Int
 }

@@ -65,7 +65,13 @@ public final class ParleyServer: Sendable {
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .childChannelOption(.writeBufferWaterMark, value: .init(low: 64 * 1024, high: 256 * 1024))
+                // Requests are short lines: start reading into 256 bytes (NIO's default is 2 KiB) and grow
+                // only for a client that sends more. Every connection keeps its receive buffer between reads,
+                // so this is most of an idle connection's memory.
+                .childChannelOption(
+                    .recvAllocator,
+                    value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 64 * 1024)
+                )
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if let identity {
@@ -73,8 +79,7 @@ public final class ParleyServer: Sendable {
                                 NIOSSLServerHandler(context: identity.context))
                         }
                         try channel.pipeline.syncOperations.addHandler(
-                            ByteToMessageHandler(LineFrameDecoder(maxLength: maxLine)))
-                        try channel.pipeline.syncOperations.addHandler(ConnectionHandler(hub: hub))
+                            ConnectionHandler(hub: hub, maxLineBytes: maxLine))
                     }
                 }
                 .bind(host: configuration.host, port: configuration.port)

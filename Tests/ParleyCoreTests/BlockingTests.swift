@@ -55,6 +55,19 @@ import Testing
         #expect(h.send(users[1], .message(to: "alice", text: "hey"))?.ok == true)
     }
 
+    @Test func blocksMadeAndUndoneWhileRunningChangeWhatBroadcastAndWhoelseSee() throws {
+        let h = CoreHarness(accounts: ["alice", "bob", "carol"])
+        let users = try h.logInQuietly("alice", "bob", "carol")
+        #expect(h.send(users[2], .block(user: "alice"))?.ok == true)
+        #expect(h.send(users[0], .broadcast(text: "one"))?.partial == true)
+        #expect(h.events(users[2]).isEmpty)
+        #expect(h.send(users[0], .whoelse)?.users == ["bob"])
+        #expect(h.send(users[2], .unblock(user: "alice"))?.ok == true)
+        #expect(h.send(users[0], .broadcast(text: "two"))?.partial == false)
+        #expect(h.events(users[2]).count == 1)
+        #expect(h.send(users[0], .whoelse)?.users == ["bob", "carol"])
+    }
+
     @Test func unblockErrors() throws {
         let h = CoreHarness(accounts: ["alice", "bob"])
         let alice = try h.logIn("alice")

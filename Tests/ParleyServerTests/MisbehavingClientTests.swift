@@ -17,6 +17,27 @@ import Testing
         }
     }
 
+    @Test func aRequestSplitAcrossReadsIsWholeAndALastOneWithoutNewlineStillCounts() async throws {
+        try await withServer { server in
+            let alice = try await server.login("alice")
+            let bob = try await server.login("bob")
+            let line = Array(#"{"id":7,"op":"message","to":"bob","text":"in two"}"#.utf8) + [UInt8(ascii: "\n")]
+            try await alice.sendRaw(Array(line[..<20]))
+            // Pacing only, so the halves reach the server in separate reads; nothing waits on it.
+            try await Task.sleep(for: .milliseconds(50))
+            try await alice.sendRaw(Array(line[20...]))
+            #expect(try await alice.reply(id: .number(7)).ok == true)
+            _ = try await bob.waitForEvent {
+                $0 == .message(DeliveredMessage(from: "alice", text: "in two", kind: .direct))
+            }
+            try await alice.sendRaw(Array(#"{"id":8,"op":"message","to":"bob","text":"last words"}"#.utf8))
+            await alice.close()
+            _ = try await bob.waitForEvent {
+                $0 == .message(DeliveredMessage(from: "alice", text: "last words", kind: .direct))
+            }
+        }
+    }
+
     @Test func anOversizedLineIsRefusedAndClosedWithoutDisturbingOthers() async throws {
         try await withServer(.init(maxLineBytes: 1024)) { server in
             let alice = try await server.login("alice")
