@@ -38,6 +38,10 @@ final class ChatHub: @unchecked Sendable {
     private var dueSoon: [ConnectionSlot] = []
     private var soonFlushScheduled = false
     static let presenceDelay = TimeAmount.milliseconds(100)
+    /// Writes since free memory was last given back, and in the current second (see `watchMemory`).
+    private var writesSinceTrim = 0
+    private var writesThisSecond = 0
+    private var memoryWatch: RepeatedTask?
 
     init(
         core: ChatCore, store: any ChatStore, eventLoop: any EventLoop, storeThread: NIOThreadPool,
@@ -111,8 +115,24 @@ final class ChatHub: @unchecked Sendable {
         if !closedConnections.isEmpty { eventLoop.execute { self.handClosedConnectionsToCore() } }
     }
 
+    /// Once a second: when a burst of output (a login or logout storm) has just died down, gives the memory
+    /// it left free back to the system, on a hashing thread so the event loop does not wait for it.
+    func watchMemory() {
+        memoryWatch = eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            let quiet = self.writesThisSecond < Self.quietWrites
+            self.writesThisSecond = 0
+            guard quiet, self.writesSinceTrim >= Self.burstWrites else { return }
+            self.writesSinceTrim = 0
+            self.hashPool.submit { _ in ProcessTuning.returnFreeMemory() }
+        }
+    }
+
+    private static let burstWrites = 20_000
+    private static let quietWrites = 1_000
+
     /// Logs everyone out with a notice and completes when the store has everything.
     func shutdown() -> EventLoopFuture<Void> {
+        memoryWatch?.cancel()
         apply(.shutdown)
         for timer in timers.values { timer.cancel() }
         timers = [:]
@@ -285,6 +305,8 @@ final class ChatHub: @unchecked Sendable {
         guard !slot.backedUp, let outbox = slot.takeOutbox() else { return }
         let channel = slot.channel
         channel.writeAndFlush(outbox, promise: nil)
+        writesSinceTrim &+= 1
+        writesThisSecond &+= 1
         guard let unwritten = try? channel.syncOptions?.getOption(.bufferedWritableBytes), unwritten > 0 else {
             return
         }

@@ -84,6 +84,7 @@ public final class ParleyServer: Sendable {
                 }
                 .bind(host: configuration.host, port: configuration.port)
                 .get()
+            eventLoop.execute { hub.watchMemory() }
             return ParleyServer(
                 group: group, storeThread: storeThread, hashPool: hashPool, channel: channel, hub: hub,
                 fingerprint: identity?.fingerprint, logger: logger)

@@ -22,6 +22,18 @@ enum ProcessTuning {
         #endif
     }()
 
+    /// Gives memory that glibc's malloc holds free back to the system (`malloc_trim(0)`): after a storm of
+    /// presence events the heap is full of holes the size of freed output buffers, which count as resident
+    /// until trimmed. The `idle` benchmark at 10,000 clients measured 18 MB (1.8 kB per client) returned.
+    /// Call it off the event loop: it walks the whole heap.
+    static func returnFreeMemory() {
+        #if canImport(Glibc)
+            typealias MallocTrim = @convention(c) (Int) -> Int32
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+            _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+        #endif
+    }
+
     /// Lowers the priority of the calling thread (nice 10). Password hashing runs on threads that do this,
     /// so on a busy machine the event loop, which moves everyone's messages, gets the CPU first: during a
     /// storm of logins the `login` benchmark measured the online users' p99 at 8 ms with equal priority.

@@ -28,8 +28,10 @@ final class IdleWorker: SwarmWorker, @unchecked Sendable {
         let start = MonotonicClock.now()
         try await swarm.loginAll(concurrency: settings.connectConcurrency)
         let seconds = MonotonicClock.seconds(from: start, to: MonotonicClock.now())
-        // Let the server finish what the last logins started (presence, store writes) before memory is read.
-        try await Task.sleep(nanoseconds: 1_000_000_000)
+        // Let the server settle before memory is read: finish what the last logins started (presence, store
+        // writes) and tidy up after the storm (parleyd gives freed heap back to the system within two seconds
+        // of a burst ending). The same pause for every server measured; idle means after the storm.
+        try await Task.sleep(nanoseconds: 3_000_000_000)
         var result = try await swarm.onLoop { $0.result(expected: 0) }
         result.phases["login"] = seconds
         return result
