@@ -263,11 +263,10 @@ final class ChatHub: @unchecked Sendable {
     }
 
     /// One write and flush per channel per event-loop tick, however many frames went to it: fewer trips
-    /// through the channel pipeline. A channel whose socket did not take the whole write is `backedUp`: what
-    /// follows waits in its outbox until NIO has written everything, so NIO's queue of pending writes holds
-    /// one entry, not one per tick. (That queue keeps the capacity of its longest moment for the life of the
-    /// connection: in the `idle` benchmark, the presence events of 10,000 logins left hundreds of entries of
-    /// it in connections that read slowly for a while.)
+    /// through the channel pipeline. A channel NIO calls not writable (its client reads slowly) is
+    /// `backedUp`: what follows waits in its outbox, one buffer, until NIO has caught up, rather than as one
+    /// entry per tick in NIO's queue of pending writes, which keeps the capacity of its longest moment for
+    /// the life of the connection.
     private func scheduleFlush() {
         guard !flushScheduled else { return }
         flushScheduled = true
@@ -303,20 +302,19 @@ final class ChatHub: @unchecked Sendable {
 
     private func flush(_ slot: ConnectionSlot) {
         guard !slot.backedUp, let outbox = slot.takeOutbox() else { return }
-        let channel = slot.channel
-        channel.writeAndFlush(outbox, promise: nil)
+        slot.channel.writeAndFlush(outbox, promise: nil)
         writesSinceTrim &+= 1
         writesThisSecond &+= 1
-        guard let unwritten = try? channel.syncOptions?.getOption(.bufferedWritableBytes), unwritten > 0 else {
-            return
-        }
-        // An empty write completes once everything before it is written: then the outbox may go.
-        slot.backedUp = true
-        channel.writeAndFlush(channel.allocator.buffer(capacity: 0)).assumeIsolated().whenComplete { result in
-            slot.backedUp = false
-            slot.bytesQueuedWhileBackedUp = 0
-            if case .success = result, !slot.closing { self.flush(slot) }
-        }
+        // Past the high water mark NIO says the channel is not writable; it says so again below the low one.
+        if !slot.channel.isWritable { slot.backedUp = true }
+    }
+
+    /// NIO has written enough of what it held: what waited in the outbox may go.
+    func becameWritable(_ id: ConnectionID) {
+        guard let slot = slots[id], slot.backedUp else { return }
+        slot.backedUp = false
+        slot.bytesQueuedWhileBackedUp = 0
+        if !slot.closing { flush(slot) }
     }
 
     /// Closes once everything sent so far (including held output) is written.
@@ -377,7 +375,7 @@ final class ConnectionSlot {
     var dirty = false
     /// Frames in `outbox` may wait for the next presence flush (see `ChatHub.scheduleSoonFlush`).
     var dueSoon = false
-    /// The socket did not take everything: NIO is still writing, and new frames wait in `outbox`.
+    /// NIO holds more than the high water mark for this client: new frames wait in `outbox`.
     var backedUp = false
     /// Bytes the client has not read yet that count against the server's limit.
     var bytesQueuedWhileBackedUp = 0

@@ -65,6 +65,9 @@ public final class ParleyServer: Sendable {
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                // What NIO may hold for a client that reads slowly before the hub keeps output in the
+                // connection's outbox instead (see `ChatHub.flush`).
+                .childChannelOption(.writeBufferWaterMark, value: .init(low: 8 * 1024, high: 32 * 1024))
                 // Requests are short lines: start reading into 256 bytes (NIO's default is 2 KiB) and grow
                 // only for a client that sends more. Every connection keeps its receive buffer between reads,
                 // so this is most of an idle connection's memory.
