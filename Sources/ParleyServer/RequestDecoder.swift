@@ -23,7 +23,7 @@ struct RequestDecoder {
     }
 
     /// The request the fields describe, built as `Request.init(from:)` builds it; nil when unsure.
-    static func request(from fields: [String: FlatJSONScanner.Value]) -> Request? {
+    static func request(from fields: FlatJSONScanner.Fields) -> Request? {
         let id: RequestID
         switch fields["id"] {
         case .integer(let number): id = .number(number)
@@ -74,6 +74,23 @@ struct FlatJSONScanner {
         case boolean(Bool)
     }
 
+    /// An object's fields in the order read. A request has a handful, so a linear search beats hashing.
+    struct Fields {
+        fileprivate var pairs: [(key: String, value: Value)] = []
+
+        subscript(key: String) -> Value? {
+            for pair in pairs where pair.key == key { return pair.value }
+            return nil
+        }
+
+        /// Adds a field; false if the key is already there.
+        fileprivate mutating func add(_ key: String, _ value: Value) -> Bool {
+            guard self[key] == nil else { return false }
+            pairs.append((key, value))
+            return true
+        }
+    }
+
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
 
@@ -81,8 +98,9 @@ struct FlatJSONScanner {
         self.bytes = bytes
     }
 
-    mutating func object() -> [String: Value]? {
-        var fields: [String: Value] = [:]
+    mutating func object() -> Fields? {
+        var fields = Fields()
+        fields.pairs.reserveCapacity(6)
         skipWhitespace()
         guard take(UInt8(ascii: "{")) else { return nil }
         skipWhitespace()
@@ -93,7 +111,7 @@ struct FlatJSONScanner {
                 skipWhitespace()
                 guard take(UInt8(ascii: ":")) else { return nil }
                 skipWhitespace()
-                guard let value = value(), fields.updateValue(value, forKey: key) == nil else { return nil }
+                guard let value = value(), fields.add(key, value) else { return nil }
                 skipWhitespace()
             } while take(UInt8(ascii: ","))
             guard take(UInt8(ascii: "}")) else { return nil }
@@ -127,8 +145,11 @@ struct FlatJSONScanner {
         }
         let count = position - start
         guard count > 0, !(count > 1 && bytes[start] == UInt8(ascii: "0")) else { return nil }
-        if position < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[position]) {
-            return nil
+        if position < bytes.count {
+            switch bytes[position] {
+            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): return nil
+            default: break
+            }
         }
         return value
     }
@@ -224,10 +245,11 @@ struct FlatJSONScanner {
     }
 
     private mutating func skipWhitespace() {
-        while position < bytes.count,
-            [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(bytes[position])
-        {
-            position += 1
+        while position < bytes.count {
+            switch bytes[position] {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): position += 1
+            default: return
+            }
         }
     }
 

@@ -28,6 +28,28 @@ import Testing
         #expect(CredentialRules.messageTextProblem("two\nlines") == .invalidArguments)
     }
 
+    @Test func asciiTextFollowsTheSameRuleAsAnyOtherText() {
+        // The rule stated over Characters, as the slow path applies it to non-ASCII text.
+        func reference(_ text: String) -> ErrorCode? {
+            if text.isEmpty || text.allSatisfy(\.isWhitespace) || text.contains(where: \.isNewline) {
+                return .invalidArguments
+            }
+            return text.count > ProtocolLimits.maxMessageCharacters ? .messageTooLong : nil
+        }
+        for byte in UInt8(0)..<0x80 {
+            let character = String(UnicodeScalar(byte))
+            for text in [character, "a" + character + "b", " " + character, character + character] {
+                #expect(CredentialRules.messageTextProblem(text) == reference(text), "byte \(byte)")
+            }
+        }
+        for text in [
+            "\t \t", "\r\n", String(repeating: "x", count: 4096), String(repeating: "x", count: 4097),
+            String(repeating: " ", count: 5000),
+        ] {
+            #expect(CredentialRules.messageTextProblem(text) == reference(text))
+        }
+    }
+
     @Test func errorTextsNameTheirSubject() {
         #expect(ErrorCode.notBlocked.text(subject: "bob") == "Error. bob was not blocked")
         #expect(ErrorCode.userOffline.text(subject: "bob") == "Error. bob is offline")
