@@ -124,7 +124,7 @@ let package = Package(
         // Runs the shipped binaries as child processes.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["parleyd", "parley-fuzz", "ParleyProtocol"]
+            dependencies: ["parleyd", "parley-fuzz", "ParleyProtocol", "ParleyTesting"]
         ),
         // The client library alone, against an in-process server, and the built binaries under a terminal.
         .testTarget(

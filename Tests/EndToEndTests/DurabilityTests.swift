@@ -1,14 +1,12 @@
 import Foundation
 import ParleyProtocol
+import ParleyTesting
 import Testing
 
 /// Kills the real `parleyd` with SIGKILL and checks that what it acknowledged survived.
 @Suite(.serialized) struct DurabilityTests {
-    let directory: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("parley-e2e-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)  // exists is fine
-        return url
-    }()
+    /// One database for the restarts of a test.
+    let directory = TestDirectory.fresh()
 
     private func loggedIn(_ name: String, port: Int, password: String = "pw") throws -> LineSocket {
         let socket = try LineSocket(port: port)
@@ -23,7 +21,7 @@ import Testing
     }
 
     @Test func anAcknowledgedOfflineMessageSurvivesKillDashNineExactlyOnce() throws {
-        var server = try ServerProcess(arguments: ["--database", "chat.db"], workingDirectory: directory)
+        var server = try ServerBinary(directory: directory, extraArguments: ["--insecure-plaintext"])
         do {
             let bob = try loggedIn("bob", port: server.port)
             #expect(try bob.request(.logout).ok)
@@ -31,10 +29,10 @@ import Testing
             let reply = try alice.request(.message(to: "bob", text: "survive this"))
             #expect(reply.ok && reply.stored == true)
         }
-        server.kill(SIGKILL)
-        _ = try server.waitForExit()
+        server.child.signal(SIGKILL)
+        _ = try server.child.waitForExit()
 
-        server = try ServerProcess(arguments: ["--database", "chat.db"], workingDirectory: directory)
+        server = try ServerBinary(directory: directory, extraArguments: ["--insecure-plaintext"])
         do {
             let bob = try LineSocket(port: server.port)
             #expect(try bob.request(.hello(version: 1, client: "e2e")).ok)
@@ -50,19 +48,19 @@ import Testing
             #expect(try bob.request(.logout).ok)
         }
         // Delivered once: after a graceful restart it is gone.
-        server.kill(SIGTERM)
-        #expect(try server.waitForExit() == 0)
-        server = try ServerProcess(arguments: ["--database", "chat.db"], workingDirectory: directory)
+        server.child.signal(SIGTERM)
+        #expect(try server.child.waitForExit() == 0)
+        server = try ServerBinary(directory: directory, extraArguments: ["--insecure-plaintext"])
         let bob = try LineSocket(port: server.port)
         #expect(try bob.request(.hello(version: 1, client: "e2e")).ok)
         #expect(try bob.request(.login(username: "bob", password: "pw")).waiting == 0)
-        server.kill(SIGTERM)
-        #expect(try server.waitForExit() == 0)
+        server.child.signal(SIGTERM)
+        #expect(try server.child.waitForExit() == 0)
     }
 
     @Test func locksAndBlocksSurviveARestart() throws {
-        var server = try ServerProcess(
-            arguments: ["--database", "chat.db", "--block-duration", "600"], workingDirectory: directory)
+        var server = try ServerBinary(
+            directory: directory, extraArguments: ["--insecure-plaintext", "--block-duration", "600"])
         do {
             let alice = try loggedIn("alice", port: server.port)
             _ = try loggedIn("bob", port: server.port)
@@ -75,26 +73,26 @@ import Testing
             #expect(try guesser.request(.login(username: "mallory", password: "wrong2")).error?.code == .wrongPassword)
         }
         // Two wrong guesses before the crash and one after lock the account: the count itself is durable.
-        server.kill(SIGKILL)
-        _ = try server.waitForExit()
-        server = try ServerProcess(
-            arguments: ["--database", "chat.db", "--block-duration", "600"], workingDirectory: directory)
+        server.child.signal(SIGKILL)
+        _ = try server.child.waitForExit()
+        server = try ServerBinary(
+            directory: directory, extraArguments: ["--insecure-plaintext", "--block-duration", "600"])
         do {
             let guesser = try LineSocket(port: server.port)
             #expect(try guesser.request(.hello(version: 1, client: "e2e")).ok)
             #expect(
                 try guesser.request(.login(username: "mallory", password: "wrong3")).error?.code == .accountLockedNow)
         }
-        server.kill(SIGKILL)
-        _ = try server.waitForExit()
-        server = try ServerProcess(
-            arguments: ["--database", "chat.db", "--block-duration", "600"], workingDirectory: directory)
+        server.child.signal(SIGKILL)
+        _ = try server.child.waitForExit()
+        server = try ServerBinary(
+            directory: directory, extraArguments: ["--insecure-plaintext", "--block-duration", "600"])
         let mallory = try LineSocket(port: server.port)
         #expect(try mallory.request(.hello(version: 1, client: "e2e")).ok)
         #expect(try mallory.request(.login(username: "mallory", password: "right")).error?.code == .accountLocked)
         let bob = try loggedIn("bob", port: server.port)
         #expect(try bob.request(.message(to: "alice", text: "hi")).error?.code == .blockedByRecipient)
-        server.kill(SIGTERM)
-        #expect(try server.waitForExit() == 0)
+        server.child.signal(SIGTERM)
+        #expect(try server.child.waitForExit() == 0)
     }
 }

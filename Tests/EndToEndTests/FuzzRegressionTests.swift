@@ -1,4 +1,5 @@
 import Foundation
+import ParleyTesting
 import Testing
 
 /// Replays the fuzzer's seed corpus and every input it ever crashed on through the plain `parley-fuzz`
@@ -15,7 +16,7 @@ import Testing
         }
         #expect(inputs.count >= 3)
         let process = Process()
-        process.executableURL = ServerProcess.binaries.appendingPathComponent("parley-fuzz")
+        process.executableURL = Binaries.directory.appendingPathComponent("parley-fuzz")
         process.arguments = inputs
         process.standardOutput = FileHandle.nullDevice
         try process.run()

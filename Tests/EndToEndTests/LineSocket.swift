@@ -19,7 +19,7 @@ final class LineSocket {
                 connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard result == 0 else { throw ProcessFailure("connect failed: \(errno)") }
+        guard result == 0 else { throw LineSocketFailure("connect failed: \(errno)") }
     }
 
     deinit { close(descriptor) }
@@ -30,7 +30,7 @@ final class LineSocket {
         let id = RequestID.number(nextID)
         let bytes = Array(codec.line(Request(id: id, command: command)))
         guard send(descriptor, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else {
-            throw ProcessFailure("send failed")
+            throw LineSocketFailure("send failed")
         }
         while true {
             switch try codec.decodeServerFrame(try readLine()) {
@@ -63,11 +63,16 @@ final class LineSocket {
             }
             var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             let remaining = Int32(max(0, deadline.timeIntervalSinceNow) * 1000)
-            guard poll(&poller, 1, remaining) > 0 else { throw ProcessFailure("no line within \(seconds) s") }
+            guard poll(&poller, 1, remaining) > 0 else { throw LineSocketFailure("no line within \(seconds) s") }
             var chunk = [UInt8](repeating: 0, count: 4096)
             let count = recv(descriptor, &chunk, chunk.count, 0)
-            guard count > 0 else { throw ProcessFailure("connection closed") }
+            guard count > 0 else { throw LineSocketFailure("connection closed") }
             buffer += chunk[..<count]
         }
     }
+}
+
+struct LineSocketFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

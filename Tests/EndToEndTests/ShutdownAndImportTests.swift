@@ -1,32 +1,30 @@
 import Foundation
 import ParleyProtocol
+import ParleyTesting
 import Testing
 
 @Suite struct ShutdownAndImportTests {
-    let directory: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("parley-e2e-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)  // exists is fine
-        return url
-    }()
+    /// One database for the restarts of a test.
+    let directory = TestDirectory.fresh()
 
     @Test func sigtermTellsClientsAndExitsZero() throws {
-        let server = try ServerProcess(arguments: ["--database", "chat.db"], workingDirectory: directory)
+        let server = try ServerBinary(directory: directory, extraArguments: ["--insecure-plaintext"])
         let alice = try LineSocket(port: server.port)
         #expect(try alice.request(.hello(version: 1, client: "e2e")).ok)
         #expect(try alice.request(.login(username: "alice", password: "pw")).error?.code == .newUser)
         #expect(try alice.request(.register(username: "alice", password: "pw", confirmation: "pw")).ok)
-        server.kill(SIGTERM)
+        server.child.signal(SIGTERM)
         #expect(try alice.nextEvent() == .loggedOut(reason: .shutdown))
-        #expect(try server.waitForExit() == 0)
+        #expect(try server.child.waitForExit() == 0)
     }
 
     @Test func credentialsFromThePrototypeAreImportedHashed() throws {
         let credentials = directory.appendingPathComponent("credentials.txt")
         try "hans falcon*solo\nyoda wise@!man\nbad line with three\n".write(
             to: credentials, atomically: true, encoding: .utf8)
-        let server = try ServerProcess(
-            arguments: ["--database", "chat.db", "--credentials", credentials.path, "--no-registration"],
-            workingDirectory: directory)
+        let server = try ServerBinary(
+            directory: directory,
+            extraArguments: ["--insecure-plaintext", "--credentials", credentials.path, "--no-registration"])
         let hans = try LineSocket(port: server.port)
         #expect(try hans.request(.hello(version: 1, client: "e2e")).ok)
         #expect(try hans.request(.login(username: "hans", password: "wrong")).error?.code == .wrongPassword)
@@ -34,16 +32,16 @@ import Testing
         let stranger = try LineSocket(port: server.port)
         #expect(try stranger.request(.hello(version: 1, client: "e2e")).ok)
         #expect(try stranger.request(.login(username: "luke", password: "x")).error?.code == .invalidUser)
-        server.kill(SIGTERM)
-        #expect(try server.waitForExit() == 0)
-        let database = try Data(contentsOf: directory.appendingPathComponent("chat.db"))
+        server.child.signal(SIGTERM)
+        #expect(try server.child.waitForExit() == 0)
+        let database = try Data(contentsOf: server.databaseFile)
         #expect(database.range(of: Data("falcon*solo".utf8)) == nil)
         #expect(database.range(of: Data("wise@!man".utf8)) == nil)
     }
 
     @Test func logsNeverContainPasswordsOrMessageText() throws {
-        let server = try ServerProcess(
-            arguments: ["--database", "chat.db", "--log-level", "info"], workingDirectory: directory)
+        let server = try ServerBinary(
+            directory: directory, extraArguments: ["--insecure-plaintext", "--log-level", "info"])
         for (name, password) in [("alice", "sesame-alice"), ("bob", "sesame-bob")] {
             let socket = try LineSocket(port: server.port)
             #expect(try socket.request(.hello(version: 1, client: "e2e")).ok)
@@ -55,9 +53,9 @@ import Testing
         #expect(try alice.request(.hello(version: 1, client: "e2e")).ok)
         #expect(try alice.request(.login(username: "alice", password: "sesame-alice")).ok)
         #expect(try alice.request(.message(to: "bob", text: "top-secret-text")).ok)
-        server.kill(SIGTERM)
-        #expect(try server.waitForExit() == 0)
-        let logs = server.standardErrorText()
+        server.child.signal(SIGTERM)
+        #expect(try server.child.waitForExit() == 0)
+        let logs = try server.log()
         #expect(logs.contains("logged in"))
         for secret in ["sesame-alice", "sesame-bob", "top-secret-text"] {
             #expect(!logs.contains(secret), "\(secret) appears in the logs")

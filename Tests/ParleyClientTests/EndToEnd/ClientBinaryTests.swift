@@ -1,5 +1,6 @@
 import Foundation
 import ParleyProtocol
+import ParleyTesting
 import Testing
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import Foundation
 import ParleyProtocol
+import ParleyTesting
 import Testing
 
 /// A whole session with the shipped binaries, parleyd logging at its most verbose: afterwards no password and

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyTesting
 
 #if canImport(Glibc)
     import Glibc

@@ -1,6 +1,7 @@
 import Foundation
 import ParleyE2E
 import ParleyProtocol
+import ParleyTesting
 import Testing
 
 @testable import ParleyClient

@@ -1,3 +1,5 @@
+import ParleyTesting
+
 /// Collects values reported from other tasks, in the order reported, and lets a test wait (bounded) for
 /// the next one.
 actor EventCollector<Event: Sendable> {

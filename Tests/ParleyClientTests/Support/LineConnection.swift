@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import ParleyProtocol
+import ParleyTesting
 
 @testable import ParleyClient
 

@@ -1,5 +1,6 @@
 import Foundation
 import ParleyClient
+import ParleyTesting
 
 /// A console driven by a test: lines are "typed" with `type`, output is collected and waited for with
 /// bounded `expect` calls that read forward like a person reading the screen.

@@ -1,10 +1,5 @@
 import Foundation
-
-/// A bounded wait ran out. Tests never sleep for a fixed time; they wait for what they expect, up to a limit.
-struct TimedOut: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
+import ParleyTesting
 
 /// Runs `body`, failing with `TimedOut` if it takes longer than `seconds`. `body` must end when cancelled.
 func within<T: Sendable>(

@@ -5,8 +5,8 @@ import Foundation
 #endif
 
 /// Where `swift build` put `parley` and `parleyd` for this test run: beside the test bundle.
-enum Binaries {
-    static let directory: URL = {
+public enum Binaries {
+    public static let directory: URL = {
         var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: url.appendingPathComponent("parley").path), url.path != "/" {
             url.deleteLastPathComponent()
@@ -14,17 +14,17 @@ enum Binaries {
         return url
     }()
 
-    static var parley: URL { directory.appendingPathComponent("parley") }
-    static var parleyd: URL { directory.appendingPathComponent("parleyd") }
+    public static var parley: URL { directory.appendingPathComponent("parley") }
+    public static var parleyd: URL { directory.appendingPathComponent("parleyd") }
 }
 
 /// A child process with its exit awaited by a bounded wait.
-final class Child: @unchecked Sendable {
+public final class Child: @unchecked Sendable {
     // `process` is only touched by the test's own thread after `run`.
-    let process = Process()
+    public let process = Process()
     private let exited = DispatchSemaphore(value: 0)
 
-    init(_ executable: URL, _ arguments: [String], configure: (Process) -> Void) throws {
+    public init(_ executable: URL, _ arguments: [String], configure: (Process) -> Void) throws {
         process.executableURL = executable
         process.arguments = arguments
         configure(process)
@@ -32,7 +32,7 @@ final class Child: @unchecked Sendable {
         try process.run()
     }
 
-    func waitForExit(within seconds: Double = 15) throws -> Int32 {
+    public func waitForExit(within seconds: Double = 15) throws -> Int32 {
         guard exited.wait(timeout: .now() + seconds) == .success else {
             process.terminate()
             throw TimedOut("\(process.executableURL?.lastPathComponent ?? "child") did not exit within \(seconds) s")
@@ -41,7 +41,7 @@ final class Child: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    func signal(_ number: Int32) {
+    public func signal(_ number: Int32) {
         kill(process.processIdentifier, number)
     }
 
@@ -50,20 +50,23 @@ final class Child: @unchecked Sendable {
     }
 }
 
-/// The real `parleyd`, on a free port with a fresh database in a temporary directory.
-final class ServerBinary: Sendable {
-    let child: Child
-    let port: Int
+/// The real `parleyd`, on a free port, with its database (and self-signed certificate) in a directory of its
+/// own that is also its working directory, so relative paths in `extraArguments` resolve there.
+public final class ServerBinary: Sendable {
+    public let child: Child
+    public let port: Int
     /// The TLS certificate's fingerprint as parleyd prints it; `nil` with `--insecure-plaintext`.
-    let fingerprint: String?
-    let output: Transcript
+    public let fingerprint: String?
+    public let output: Transcript
     /// Standard error: where parleyd writes its log.
-    let errors: Transcript
+    public let errors: Transcript
     /// Holds the database (and the self-signed certificate).
-    let directory: URL
+    public let directory: URL
 
-    init(extraArguments: [String] = []) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-e2e-\(UUID().uuidString)")
+    /// Starts parleyd in `directory` (a fresh temporary one by default; pass the same one again to restart
+    /// on the same database) and waits, bounded, for its ready lines.
+    public init(directory: URL? = nil, extraArguments: [String] = []) throws {
+        let directory = directory ?? TestDirectory.fresh()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.directory = directory
         let stdout = Pipe()
@@ -76,6 +79,7 @@ final class ServerBinary: Sendable {
             ]
                 + extraArguments
         ) { process in
+            process.currentDirectoryURL = directory
             process.standardOutput = stdout
             process.standardError = stderr
         }
@@ -95,13 +99,23 @@ final class ServerBinary: Sendable {
         fingerprint = lines.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
     }
 
-    func stop() throws {
+    /// The database file parleyd uses.
+    public var databaseFile: URL { directory.appendingPathComponent("parley.db") }
+
+    /// Everything parleyd wrote to standard error, once it has exited and closed it.
+    public func log() throws -> String {
+        try errors.waitForEnd()
+        return errors.text
+    }
+
+    /// SIGTERM, then a bounded wait for the exit.
+    public func stop() throws {
         child.signal(SIGTERM)
         _ = try child.waitForExit()
     }
 
     /// A TCP port on 127.0.0.1 that nobody listens on (bound, then closed at once).
-    static func unusedPort() throws -> Int {
+    public static func unusedPort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()

@@ -6,14 +6,14 @@ import Foundation
 
 /// Everything a child process writes to one descriptor, read on a thread of its own, with bounded waits
 /// for expected text that read forward like a person watching the screen.
-final class Transcript: @unchecked Sendable {
+public final class Transcript: @unchecked Sendable {
     // The buffer is shared between the reading thread and the test; `condition` guards it.
     private let condition = NSCondition()
     private var bytes: [UInt8] = []
     private var cursor = 0
     private var ended = false
 
-    init(reading descriptor: Int32) {
+    public init(reading descriptor: Int32) {
         let thread = Thread { [self] in
             var chunk = [UInt8](repeating: 0, count: 4096)
             while true {
@@ -30,19 +30,19 @@ final class Transcript: @unchecked Sendable {
     }
 
     /// All text so far.
-    var text: String {
+    public var text: String {
         condition.lock()
         defer { condition.unlock() }
         return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Waits until `expected` appears after the last thing expected, and moves past it.
-    func expect(_ expected: String, within seconds: Double = 15) throws {
+    public func expect(_ expected: String, within seconds: Double = 15) throws {
         try wait(for: String(reflecting: expected), within: seconds) { find(Array(expected.utf8)) }
     }
 
     /// Waits until a whole line equal to `line` is written after the last thing expected, and moves past it.
-    func expectLine(_ line: String, within seconds: Double = 15) throws {
+    public func expectLine(_ line: String, within seconds: Double = 15) throws {
         try wait(for: "the line " + String(reflecting: line), within: seconds) {
             var from = cursor
             let needle = Array((line + "\n").utf8)
@@ -73,7 +73,7 @@ final class Transcript: @unchecked Sendable {
     }
 
     /// Waits for the descriptor to reach its end (the writer closed it).
-    func waitForEnd(within seconds: Double = 15) throws {
+    public func waitForEnd(within seconds: Double = 15) throws {
         let deadline = Date().addingTimeInterval(seconds)
         condition.lock()
         defer { condition.unlock() }
@@ -92,4 +92,10 @@ final class Transcript: @unchecked Sendable {
         }
         return nil
     }
+}
+
+/// A bounded wait ran out. Tests never sleep for a fixed time; they wait for what they expect, up to a limit.
+public struct TimedOut: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
