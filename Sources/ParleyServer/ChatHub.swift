@@ -38,9 +38,7 @@ final class ChatHub: @unchecked Sendable {
     private var dueSoon: [ConnectionSlot] = []
     private var soonFlushScheduled = false
     static let presenceDelay = TimeAmount.milliseconds(100)
-    /// Writes since free memory was last given back, and in the current second (see `watchMemory`).
-    private var writesSinceTrim = 0
-    private var writesThisSecond = 0
+    private var bursts = BurstWatch()
     private var memoryWatch: RepeatedTask?
 
     init(
@@ -119,16 +117,10 @@ final class ChatHub: @unchecked Sendable {
     /// it left free back to the system, on a hashing thread so the event loop does not wait for it.
     func watchMemory() {
         memoryWatch = eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
-            let quiet = self.writesThisSecond < Self.quietWrites
-            self.writesThisSecond = 0
-            guard quiet, self.writesSinceTrim >= Self.burstWrites else { return }
-            self.writesSinceTrim = 0
+            guard self.bursts.secondPassed() else { return }
             self.hashPool.submit { _ in ProcessTuning.returnFreeMemory() }
         }
     }
-
-    private static let burstWrites = 20_000
-    private static let quietWrites = 1_000
 
     /// Logs everyone out with a notice and completes when the store has everything.
     func shutdown() -> EventLoopFuture<Void> {
@@ -303,8 +295,7 @@ final class ChatHub: @unchecked Sendable {
     private func flush(_ slot: ConnectionSlot) {
         guard !slot.backedUp, let outbox = slot.takeOutbox() else { return }
         slot.channel.writeAndFlush(outbox, promise: nil)
-        writesSinceTrim &+= 1
-        writesThisSecond &+= 1
+        bursts.wrote()
         // Past the high water mark NIO says the channel is not writable; it says so again below the low one.
         if !slot.channel.isWritable { slot.backedUp = true }
     }
@@ -354,68 +345,6 @@ final class ChatHub: @unchecked Sendable {
         if error != nil { apply(.writesFailed(writes)) }
     }
 
-}
-
-/// A connection's channel and its output state. A class, so the hot path changes it in place with one
-/// dictionary lookup per frame rather than copying it out and back (seen in the `dm` profile).
-final class ConnectionSlot {
-    let channel: any Channel
-    /// Frames waiting for a store batch to commit before they may be written, in order.
-    var held: [ServerFrame] = []
-    var heldUntil: UInt64 = 0
-    var isHeld = false
-    /// How many of the held replies wait for durability (each `hold` is followed by its reply).
-    var durableReplies = 0
-    var closeWhenReleased = false
-    var closing = false
-    /// The connection has closed; the core hears of it shortly (see `ChatHub.disconnected`).
-    var gone = false
-    /// Frames written in this tick, sent together at its end; `dirty` while there are some.
-    var outbox: ByteBuffer?
-    var dirty = false
-    /// Frames in `outbox` may wait for the next presence flush (see `ChatHub.scheduleSoonFlush`).
-    var dueSoon = false
-    /// NIO holds more than the high water mark for this client: new frames wait in `outbox`.
-    var backedUp = false
-    /// Bytes the client has not read yet that count against the server's limit.
-    var bytesQueuedWhileBackedUp = 0
-
-    init(channel: any Channel) {
-        self.channel = channel
-    }
-
-    func takeOutbox() -> ByteBuffer? {
-        defer { outbox = nil }
-        return outbox
-    }
-
-    func hold(until batch: UInt64) {
-        isHeld = true
-        durableReplies += 1
-        heldUntil = max(heldUntil, batch)
-    }
-
-    func release() -> [ServerFrame] {
-        defer {
-            held = []
-            isHeld = false
-            durableReplies = 0
-        }
-        return held
-    }
-}
-
-extension ServerFrame {
-    var isPresence: Bool {
-        if case .event(.presence) = self { return true }
-        return false
-    }
-
-    /// A message that waited while its recipient was offline.
-    var isWaitingMessage: Bool {
-        if case .event(.message(let message)) = self { return message.kind == .offline }
-        return false
-    }
 }
 
 extension LogEntry.Level {
