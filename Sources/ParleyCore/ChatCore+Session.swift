@@ -61,12 +61,8 @@ extension ChatCore {
         let hiddenFrom = accounts[user]?.blocked ?? []
         var recipients: [ConnectionID] = []
         recipients.reserveCapacity(online.count)
-        if hiddenFrom.isEmpty {
-            for (other, connection) in online where other != user { recipients.append(connection) }
-        } else {
-            for (other, connection) in online where other != user && !hiddenFrom.contains(other) {
-                recipients.append(connection)
-            }
+        for (other, connection) in online where other != user && (hiddenFrom.isEmpty || !hiddenFrom.contains(other)) {
+            recipients.append(connection)
         }
         if !recipients.isEmpty {
             effects.append(.sendToEach(recipients, .event(.presence(user: user, online: isOnline))))
