@@ -13,12 +13,16 @@ public enum ServerTrust: Sendable {
 
 /// Builds the TLS handler a client puts first in its pipeline.
 public enum ClientTLS {
-    public static func handler(host: String, trust: ServerTrust) throws -> NIOSSLClientHandler {
+    /// `alsoTrusting`: certificate authorities trusted besides the system's, for `.systemRoots`.
+    public static func handler(
+        host: String, trust: ServerTrust, alsoTrusting authorities: [NIOSSLAdditionalTrustRoots] = []
+    ) throws -> NIOSSLClientHandler {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12
         let serverName = isIPAddress(host) ? nil : host  // SNI takes names only
         switch trust {
         case .systemRoots:
+            configuration.additionalTrustRoots = authorities
             let context = try NIOSSLContext(configuration: configuration)
             return try NIOSSLClientHandler(context: context, serverHostname: serverName)
         case .pinned(let expected):

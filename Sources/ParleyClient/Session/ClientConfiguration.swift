@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import ParleyProtocol
 import ParleyTLS
 
@@ -38,6 +39,9 @@ public struct ClientConfiguration: Sendable {
     /// The calendar (and so time zone) in which the times of waiting messages are shown.
     public var calendar: Calendar
     public var clientName: String
+    /// Certificate authorities trusted besides the system's when a server's certificate is checked the
+    /// normal way (before trust on first use asks): a private CA, or a test's stand-in for the system's.
+    public var additionalTrustRoots: [NIOSSLAdditionalTrustRoots] = []
 
     public init(
         host: String = "127.0.0.1", port: Int = 4000, security: ServerSecurity = .trustOnFirstUse(.standard),

@@ -92,7 +92,8 @@ extension ClientSession {
     private func connect(tls trust: ServerTrust?) async throws -> LineChannel {
         let host = configuration.host
         var tls: (@Sendable () throws -> NIOSSLClientHandler)?
-        if let trust { tls = { try ClientTLS.handler(host: host, trust: trust) } }
+        let authorities = configuration.additionalTrustRoots
+        if let trust { tls = { try ClientTLS.handler(host: host, trust: trust, alsoTrusting: authorities) } }
         return try await LineTransport.connect(
             host: host, port: configuration.port, timeout: configuration.connectTimeout, tls: tls)
     }

@@ -73,6 +73,41 @@ struct TLSTrustTests {
         }
     }
 
+    @Test func aCertificateTheTrustedRootsVouchForNeedsNoQuestion() async throws {
+        let authority = try PrivateAuthority(signingFor: "localhost")
+        try await withServer(
+            transport: .tls(certificatePath: authority.certificateFile, keyPath: authority.keyFile)
+        ) { server in
+            let knownHosts = temporaryKnownHosts()
+            let alice = try await TestClient.register("alice", port: server.port) {
+                $0.host = "localhost"
+                $0.security = .trustOnFirstUse(knownHosts)
+                $0.additionalTrustRoots = [.file(authority.authorityFile)]
+            }
+            #expect(await alice.console.prompts.first?.text == Texts.usernamePrompt)
+            #expect(knownHosts.fingerprint(for: "localhost:\(server.port)") == nil, "nothing to remember")
+            try await alice.logout()
+        }
+    }
+
+    @Test func theRootsVouchOnlyForTheNameInTheCertificate() async throws {
+        let authority = try PrivateAuthority(signingFor: "localhost")
+        try await withServer(
+            transport: .tls(certificatePath: authority.certificateFile, keyPath: authority.keyFile)
+        ) { server in
+            // Signed for "localhost", reached as 127.0.0.1: the normal check fails, so the user is asked.
+            let knownHosts = temporaryKnownHosts()
+            let alice = TestClient(port: server.port) {
+                $0.security = .trustOnFirstUse(knownHosts)
+                $0.additionalTrustRoots = [.file(authority.authorityFile)]
+            }
+            await alice.type("no")
+            try await alice.expect(Texts.serverNotTrusted)
+            #expect(await alice.console.prompts.first == .init(text: Texts.trustQuestion, secret: false))
+            #expect(try await alice.exit() == .untrusted)
+        }
+    }
+
     @Test func aFingerprintGivenThatDoesNotMatchIsRefused() async throws {
         try await withServer(tls: true) { server in
             let fingerprint = try #require(server.fingerprint)

@@ -13,11 +13,12 @@ struct ClientTestServer {
     /// Plain TCP unless `tls` (a self-signed certificate made in the server's own temporary directory).
     static func start(
         timeout: TimeInterval? = nil, blockDuration: TimeInterval = 60, registration: Bool = true,
-        privateRequestLifetime: TimeInterval = 60, tls: Bool = false
+        privateRequestLifetime: TimeInterval = 60, tls: Bool = false, transport: ServerConfiguration.Transport? = nil
     ) async throws -> ClientTestServer {
         let options = TestServerOptions(
             blockDuration: blockDuration, timeout: timeout, registration: registration,
-            privateRequestLifetime: privateRequestLifetime, transport: tls ? .selfSignedTLS : .plaintext)
+            privateRequestLifetime: privateRequestLifetime,
+            transport: transport ?? (tls ? .selfSignedTLS : .plaintext))
         return ClientTestServer(server: try await options.start())
     }
 
@@ -29,11 +30,12 @@ struct ClientTestServer {
 /// Runs `body` with a fresh server and always stops it.
 func withServer(
     timeout: TimeInterval? = nil, blockDuration: TimeInterval = 60, registration: Bool = true,
-    privateRequestLifetime: TimeInterval = 60, tls: Bool = false, _ body: (ClientTestServer) async throws -> Void
+    privateRequestLifetime: TimeInterval = 60, tls: Bool = false, transport: ServerConfiguration.Transport? = nil,
+    _ body: (ClientTestServer) async throws -> Void
 ) async throws {
     let server = try await ClientTestServer.start(
         timeout: timeout, blockDuration: blockDuration, registration: registration,
-        privateRequestLifetime: privateRequestLifetime, tls: tls)
+        privateRequestLifetime: privateRequestLifetime, tls: tls, transport: transport)
     do {
         try await body(server)
     } catch {
