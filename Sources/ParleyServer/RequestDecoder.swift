@@ -158,13 +158,15 @@ struct FlatJSONScanner {
     private mutating func string() -> String? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = position
+        var ascii = true
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                let text = Self.text(UnsafeRawBufferPointer(rebasing: bytes[start..<position]), ascii: ascii)
                 position += 1
                 return text
             }
+            if byte >= 0x80 { ascii = false }
             if byte == UInt8(ascii: "\\") {
                 position = start
                 return escapedString()
@@ -173,6 +175,15 @@ struct FlatJSONScanner {
             position += 1
         }
         return nil
+    }
+
+    /// The bytes as a String, nil if they are not UTF-8. Through a typed buffer: `String(validating:as:)` on
+    /// a raw buffer took the generic path (a metadata lookup and a byte at a time), 8 % of the server's CPU in
+    /// the `dm` benchmark at full speed. ASCII needs no validation at all.
+    private static func text(_ raw: UnsafeRawBufferPointer, ascii: Bool) -> String? {
+        raw.withMemoryRebound(to: UInt8.self) { utf8 in
+            ascii ? String(decoding: utf8, as: UTF8.self) : String(validating: utf8, as: UTF8.self)
+        }
     }
 
     /// The slow path of `string`, from just after the opening quote.
