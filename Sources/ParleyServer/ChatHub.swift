@@ -19,26 +19,26 @@ final class ChatHub: @unchecked Sendable {
     private let writer: GroupCommitWriter
     private let hashPool: NIOThreadPool
     private let hasher: PasswordHasher
-    private let logger: Logger
-    private let maxOutboundBytes: Int
+    let logger: Logger
+    let maxOutboundBytes: Int
     private let requestDecoder = RequestDecoder()
-    private let frameEncoder = FrameEncoder()
-    private let allocator = ByteBufferAllocator()
+    let frameEncoder = FrameEncoder()
+    let allocator = ByteBufferAllocator()
 
-    private var slots: [ConnectionID: ConnectionSlot] = [:]
+    var slots: [ConnectionID: ConnectionSlot] = [:]
     private var timers: [TimerKey: Scheduled<Void>] = [:]
     private var lastConnectionID: UInt64 = 0
     /// Slots written to in this tick, to flush once at its end.
-    private var dirty: [ConnectionSlot] = []
-    private var flushScheduled = false
+    var dirty: [ConnectionSlot] = []
+    var flushScheduled = false
     /// Connections that closed and that the core has not been told about yet, oldest first.
     private var closedConnections: [ConnectionID] = []
     private static let disconnectBatch = 64
     /// Slots with only `.soon` output, written when `presenceDelay` has passed.
-    private var dueSoon: [ConnectionSlot] = []
-    private var soonFlushScheduled = false
+    var dueSoon: [ConnectionSlot] = []
+    var soonFlushScheduled = false
     static let presenceDelay = TimeAmount.milliseconds(100)
-    private var bursts = BurstWatch()
+    var bursts = BurstWatch()
     private var memoryWatch: RepeatedTask?
 
     init(
@@ -194,132 +194,6 @@ final class ChatHub: @unchecked Sendable {
             if let user = entry.user { metadata["user"] = "\(user)" }
             if let connection = entry.connection { metadata["connection"] = "\(connection)" }
             logger.log(level: entry.level.loggerLevel, "\(entry.message)", metadata: metadata)
-        }
-    }
-
-    // MARK: Output
-
-    /// How soon a frame must leave: `.now` at the end of this tick; `.soon` within `presenceDelay`, or with
-    /// the next `.now` frame to the same connection if that comes first.
-    enum Urgency {
-        case now, soon
-    }
-
-    /// Writes `frame` now, or queues it behind a reply that waits for the store.
-    /// `encoded` is the frame's bytes when the caller already has them (one frame sent to many).
-    private func send(
-        _ frame: ServerFrame, to id: ConnectionID, encoded: ByteBuffer? = nil, urgency: Urgency = .now
-    ) {
-        guard let slot = slots[id], !slot.closing else { return }
-        if slot.isHeld {
-            slot.held.append(frame)
-            return
-        }
-        write(
-            frame, bytes: encoded ?? frameEncoder.encode(frame, allocator: allocator), to: id, slot: slot,
-            urgency: urgency)
-    }
-
-    private func write(
-        _ frame: ServerFrame, bytes: ByteBuffer, to id: ConnectionID, slot: ConnectionSlot, urgency: Urgency
-    ) {
-        // Messages that waited for the user go out together at login, however many there are: they are the
-        // backlog the server chose to send, not output the client failed to read, so they do not count.
-        if slot.backedUp, !frame.isWaitingMessage {
-            slot.bytesQueuedWhileBackedUp += bytes.readableBytes
-            if slot.bytesQueuedWhileBackedUp > maxOutboundBytes {
-                logger.notice("client is not reading, disconnecting", metadata: ["connection": "\(id)"])
-                slot.closing = true
-                slot.outbox = nil
-                slot.channel.close(promise: nil)
-                return
-            }
-        }
-        if slot.outbox == nil {
-            slot.outbox = bytes
-        } else {
-            slot.outbox!.writeImmutableBuffer(bytes)
-        }
-        guard !slot.dirty, !slot.backedUp else { return }
-        switch urgency {
-        case .now:
-            slot.dirty = true
-            dirty.append(slot)
-            scheduleFlush()
-        case .soon:
-            guard !slot.dueSoon else { return }
-            slot.dueSoon = true
-            dueSoon.append(slot)
-            scheduleSoonFlush()
-        }
-    }
-
-    /// One write and flush per channel per event-loop tick, however many frames went to it: fewer trips
-    /// through the channel pipeline. A channel NIO calls not writable (its client reads slowly) is
-    /// `backedUp`: what follows waits in its outbox, one buffer, until NIO has caught up, rather than as one
-    /// entry per tick in NIO's queue of pending writes, which keeps the capacity of its longest moment for
-    /// the life of the connection.
-    private func scheduleFlush() {
-        guard !flushScheduled else { return }
-        flushScheduled = true
-        eventLoop.execute { self.flushDirtySlots() }
-    }
-
-    private func flushDirtySlots() {
-        flushScheduled = false
-        let slots = dirty
-        dirty = []
-        for slot in slots {
-            slot.dirty = false
-            flush(slot)
-        }
-    }
-
-    /// Presence events wait up to `presenceDelay` for company: during a login storm each login tells
-    /// everyone online, and one write per login per connection was most of the storm's cost (10,000 logins
-    /// are 50 million presence events). A person does not notice 100 ms on "bob logged in".
-    private func scheduleSoonFlush() {
-        guard !soonFlushScheduled else { return }
-        soonFlushScheduled = true
-        eventLoop.scheduleTask(in: Self.presenceDelay) {
-            self.soonFlushScheduled = false
-            let slots = self.dueSoon
-            self.dueSoon = []
-            for slot in slots {
-                slot.dueSoon = false
-                self.flush(slot)
-            }
-        }
-    }
-
-    private func flush(_ slot: ConnectionSlot) {
-        guard !slot.backedUp, let outbox = slot.takeOutbox() else { return }
-        slot.channel.writeAndFlush(outbox, promise: nil)
-        bursts.wrote()
-        // Past the high water mark NIO says the channel is not writable; it says so again below the low one.
-        if !slot.channel.isWritable { slot.backedUp = true }
-    }
-
-    /// NIO has written enough of what it held: what waited in the outbox may go.
-    func becameWritable(_ id: ConnectionID) {
-        guard let slot = slots[id], slot.backedUp else { return }
-        slot.backedUp = false
-        slot.bytesQueuedWhileBackedUp = 0
-        if !slot.closing { flush(slot) }
-    }
-
-    /// Closes once everything sent so far (including held output) is written.
-    private func close(_ id: ConnectionID) {
-        guard let slot = slots[id], !slot.closing else { return }
-        if slot.isHeld {
-            slot.closeWhenReleased = true
-            return
-        }
-        slot.closing = true
-        let channel = slot.channel
-        if let outbox = slot.takeOutbox() { channel.write(outbox, promise: nil) }
-        channel.writeAndFlush(channel.allocator.buffer(capacity: 0)).whenComplete { _ in
-            channel.close(promise: nil)
         }
     }
 
