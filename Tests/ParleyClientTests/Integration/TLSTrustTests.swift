@@ -73,16 +73,29 @@ struct TLSTrustTests {
         }
     }
 
-    @Test func aCertificateTheTrustedRootsVouchForNeedsNoQuestion() async throws {
+    /// A server whose certificate a CA of the test's own signed for "localhost", and a client configuration
+    /// that trusts that CA besides the system's roots, with trust on first use (in `knownHosts`) behind it.
+    private func withServerSignedForLocalhost(
+        _ body: (ClientTestServer, KnownHosts, @escaping @Sendable (inout ClientConfiguration) -> Void) async throws
+            -> Void
+    ) async throws {
         let authority = try PrivateAuthority(signingFor: "localhost")
+        let knownHosts = temporaryKnownHosts()
         try await withServer(
             transport: .tls(certificatePath: authority.certificateFile, keyPath: authority.keyFile)
         ) { server in
-            let knownHosts = temporaryKnownHosts()
-            let alice = try await TestClient.register("alice", port: server.port) {
-                $0.host = "localhost"
+            try await body(server, knownHosts) {
                 $0.security = .trustOnFirstUse(knownHosts)
                 $0.additionalTrustRoots = [.file(authority.authorityFile)]
+            }
+        }
+    }
+
+    @Test func aCertificateTheTrustedRootsVouchForNeedsNoQuestion() async throws {
+        try await withServerSignedForLocalhost { server, knownHosts, trusting in
+            let alice = try await TestClient.register("alice", port: server.port) {
+                trusting(&$0)
+                $0.host = "localhost"
             }
             #expect(await alice.console.prompts.first?.text == Texts.usernamePrompt)
             #expect(knownHosts.fingerprint(for: "localhost:\(server.port)") == nil, "nothing to remember")
@@ -91,16 +104,9 @@ struct TLSTrustTests {
     }
 
     @Test func theRootsVouchOnlyForTheNameInTheCertificate() async throws {
-        let authority = try PrivateAuthority(signingFor: "localhost")
-        try await withServer(
-            transport: .tls(certificatePath: authority.certificateFile, keyPath: authority.keyFile)
-        ) { server in
+        try await withServerSignedForLocalhost { server, _, trusting in
             // Signed for "localhost", reached as 127.0.0.1: the normal check fails, so the user is asked.
-            let knownHosts = temporaryKnownHosts()
-            let alice = TestClient(port: server.port) {
-                $0.security = .trustOnFirstUse(knownHosts)
-                $0.additionalTrustRoots = [.file(authority.authorityFile)]
-            }
+            let alice = TestClient(port: server.port, configure: trusting)
             await alice.type("no")
             try await alice.expect(Texts.serverNotTrusted)
             #expect(await alice.console.prompts.first == .init(text: Texts.trustQuestion, secret: false))
