@@ -15,28 +15,27 @@ struct FrameEncoder {
     func encode(_ frame: ServerFrame, allocator: ByteBufferAllocator) -> ByteBuffer {
         switch frame {
         case .event(.message(let message)):
+            // Few, long static pieces (quotes included): each write into the buffer has a fixed cost.
             var buffer = allocator.buffer(capacity: 64 + message.from.utf8.count + message.text.utf8.count)
-            buffer.writeStaticString(#"{"event":"message","from":"#)
-            buffer.writeJSONString(message.from)
-            buffer.writeStaticString(#","kind":""#)
-            buffer.writeString(message.kind.rawValue)
-            buffer.writeStaticString("\"")
+            buffer.writeStaticString(#"{"event":"message","from":""#)
+            buffer.writeJSONStringContents(message.from)
             if let sent = message.sent {
-                buffer.writeStaticString(#","sent":""#)
+                buffer.writeStaticString(Self.kindThenSent(message.kind))
                 buffer.writeISO8601(sent)
-                buffer.writeStaticString("\"")
+                buffer.writeStaticString(#"","text":""#)
+            } else {
+                buffer.writeStaticString(Self.kindThenText(message.kind))
             }
-            buffer.writeStaticString(#","text":"#)
-            buffer.writeJSONString(message.text)
-            buffer.writeStaticString("}\n")
+            buffer.writeJSONStringContents(message.text)
+            buffer.writeStaticString("\"}\n")
             return buffer
         case .event(.presence(let user, let online)):
             var buffer = allocator.buffer(capacity: 64 + user.utf8.count)
-            buffer.writeStaticString(#"{"event":"presence","online":"#)
-            buffer.writeStaticString(online ? "true" : "false")
-            buffer.writeStaticString(#","user":"#)
-            buffer.writeJSONString(user)
-            buffer.writeStaticString("}\n")
+            buffer.writeStaticString(
+                online
+                    ? #"{"event":"presence","online":true,"user":""# : #"{"event":"presence","online":false,"user":""#)
+            buffer.writeJSONStringContents(user)
+            buffer.writeStaticString("\"}\n")
             return buffer
         case .reply(let reply) where reply.version == nil && reply.server == nil && reply.users == nil:
             return encodePlain(reply, allocator: allocator)
@@ -45,49 +44,65 @@ struct FrameEncoder {
         }
     }
 
-    /// A reply with at most an error, `partial`, `stored`, `username` and `waiting`, in sorted key order.
+    /// From the quote that ends `from` to the quote that opens `text`.
+    private static func kindThenText(_ kind: MessageKind) -> StaticString {
+        switch kind {
+        case .direct: #"","kind":"direct","text":""#
+        case .broadcast: #"","kind":"broadcast","text":""#
+        case .offline: #"","kind":"offline","text":""#
+        }
+    }
+
+    /// From the quote that ends `from` to the quote that opens `sent`.
+    private static func kindThenSent(_ kind: MessageKind) -> StaticString {
+        switch kind {
+        case .direct: #"","kind":"direct","sent":""#
+        case .broadcast: #"","kind":"broadcast","sent":""#
+        case .offline: #"","kind":"offline","sent":""#
+        }
+    }
+
+    /// A reply with at most an error, `partial`, `stored`, `username` and `waiting`, in sorted key order,
+    /// in as few writes as the optional fields allow.
     private func encodePlain(_ reply: Reply, allocator: ByteBufferAllocator) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: 64 + (reply.error?.message.utf8.count ?? 0))
-        buffer.writeStaticString("{")
-        var needsComma = false
-        func key(_ name: StaticString) {
-            if needsComma { buffer.writeStaticString(",") }
-            needsComma = true
-            buffer.writeStaticString(name)
-        }
+        let opened: Bool
         if let error = reply.error {
-            key(#""error":{"code":"#)
-            buffer.writeJSONString(error.code.rawValue)
-            buffer.writeStaticString(#","message":"#)
-            buffer.writeJSONString(error.message)
-            buffer.writeStaticString("}")
+            buffer.writeStaticString(#"{"error":{"code":""#)
+            buffer.writeJSONStringContents(error.code.rawValue)
+            buffer.writeStaticString(#"","message":""#)
+            buffer.writeJSONStringContents(error.message)
+            buffer.writeStaticString(#""},"#)
+            opened = true
+        } else {
+            opened = false
         }
         switch reply.id {
         case .number(let number):
-            key(#""id":"#)
+            buffer.writeStaticString(opened ? #""id":"# : #"{"id":"#)
             buffer.writeString(String(number))
+            buffer.writeStaticString(reply.ok ? #","ok":true"# : #","ok":false"#)
         case .string(let string):
-            key(#""id":"#)
-            buffer.writeJSONString(string)
+            buffer.writeStaticString(opened ? #""id":""# : #"{"id":""#)
+            buffer.writeJSONStringContents(string)
+            buffer.writeStaticString(reply.ok ? #"","ok":true"# : #"","ok":false"#)
         case nil:
-            break
+            if !opened { buffer.writeStaticString("{") }
+            buffer.writeStaticString(reply.ok ? #""ok":true"# : #""ok":false"#)
         }
-        key(#""ok":"#)
-        buffer.writeStaticString(reply.ok ? "true" : "false")
         if let partial = reply.partial {
-            key(#""partial":"#)
-            buffer.writeStaticString(partial ? "true" : "false")
+            buffer.writeStaticString(partial ? #","partial":true"# : #","partial":false"#)
         }
         if let stored = reply.stored {
-            key(#""stored":"#)
-            buffer.writeStaticString(stored ? "true" : "false")
+            buffer.writeStaticString(stored ? #","stored":true"# : #","stored":false"#)
         }
         if let username = reply.username {
-            key(#""username":"#)
-            buffer.writeJSONString(username)
+            buffer.writeStaticString(#","username":""#)
+            buffer.writeJSONStringContents(username)
+            buffer.writeStaticString("\"")
         }
         if let waiting = reply.waiting {
-            key(#""waiting":"#)
+            buffer.writeStaticString(#","waiting":"#)
             buffer.writeString(String(waiting))
         }
         buffer.writeStaticString("}\n")
@@ -100,6 +115,12 @@ extension ByteBuffer {
     /// characters; everything else, including `/` and non-ASCII, as UTF-8.
     mutating func writeJSONString(_ string: String) {
         writeStaticString("\"")
+        writeJSONStringContents(string)
+        writeStaticString("\"")
+    }
+
+    /// What `writeJSONString` writes between the quotes.
+    mutating func writeJSONStringContents(_ string: String) {
         var string = string
         string.withUTF8 { bytes in
             var clean = 0  // start of the run of bytes that need no escaping
@@ -123,7 +144,6 @@ extension ByteBuffer {
             }
             writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[clean...])))
         }
-        writeStaticString("\"")
     }
 
     /// `date` as `yyyy-MM-ddTHH:mm:ssZ` in UTC, whole seconds, as JSONEncoder's `.iso8601` writes it.
