@@ -72,6 +72,20 @@ public struct TestServerOptions: Sendable {
         logger.logLevel = .critical
         return try await ParleyServer.start(configuration: configuration, store: store, logger: logger)
     }
+
+    /// Starts a server with these options, runs `body` with it, and stops it whether `body` throws or not.
+    public func run<Result>(_ body: (ParleyServer) async throws -> Result) async throws -> Result {
+        let server = try await start()
+        let result: Result
+        do {
+            result = try await body(server)
+        } catch {
+            try await server.shutdown()
+            throw error
+        }
+        try await server.shutdown()
+        return result
+    }
 }
 
 /// Fresh directories under one per-process temporary directory.

@@ -9,20 +9,15 @@ import ParleyTesting
 /// meaning anything.
 func withBenchServer(_ body: (BenchSettings) async throws -> Void, scenario: ScenarioKind) async throws {
     let options = TestServerOptions(loginAttemptsPerAddress: nil, commandRate: nil, maxUnauthenticated: 100_000)
-    let server = try await options.start()
-    var settings = BenchSettings(scenario: scenario, wire: .parley, port: server.port)
-    settings.serverPID = getpid()
-    settings.label = "parley"
-    settings.namePrefix = "t"
-    settings.clients = 20
-    settings.warmupSeconds = 0.2
-    settings.durationSeconds = 0.5
-    settings.connectConcurrency = 10
-    do {
+    try await options.run { server in
+        var settings = BenchSettings(scenario: scenario, wire: .parley, port: server.port)
+        settings.serverPID = getpid()
+        settings.label = "parley"
+        settings.namePrefix = "t"
+        settings.clients = 20
+        settings.warmupSeconds = 0.2
+        settings.durationSeconds = 0.5
+        settings.connectConcurrency = 10
         try await body(settings)
-    } catch {
-        try await server.shutdown()
-        throw error
     }
-    try await server.shutdown()
 }

@@ -33,7 +33,7 @@ final class WatchedStore: ChatStore {
     }
 
     @Test func manyOfflineMessagesAtOnceShareTransactions() async throws {
-        let store = try WatchedStore(path: TemporaryFiles.path("group.db"))
+        let store = try WatchedStore(path: TestDirectory.path("group.db"))
         let server = try await start(store)
         let bob = try await server.login("bob")
         try await bob.ok(.logout)
@@ -66,7 +66,7 @@ final class WatchedStore: ChatStore {
     }
 
     @Test func aFailedCommitTurnsTheAcknowledgementIntoAnErrorAndLosesNothingElse() async throws {
-        let store = try WatchedStore(path: TemporaryFiles.path("failing.db"))
+        let store = try WatchedStore(path: TestDirectory.path("failing.db"))
         let server = try await start(store)
         let bob = try await server.login("bob")
         try await bob.ok(.logout)

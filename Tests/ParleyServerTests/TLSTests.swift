@@ -3,12 +3,13 @@ import NIOCore
 import ParleyProtocol
 import ParleyServer
 import ParleyTLS
+import ParleyTesting
 import Synchronization
 import Testing
 
 @Suite struct TLSTests {
     private func withTLSServer(databasePath: String? = nil, _ body: (TestServer) async throws -> Void) async throws {
-        let path = databasePath ?? TemporaryFiles.freshDirectory().appendingPathComponent("tls.db").path
+        let path = databasePath ?? TestDirectory.fresh().appendingPathComponent("tls.db").path
         try await withServer(.init(databasePath: path, transport: .selfSignedTLS), body)
     }
 
@@ -48,7 +49,7 @@ import Testing
     }
 
     @Test func theSelfSignedCertificateIsKeptAcrossRestarts() async throws {
-        let database = TemporaryFiles.freshDirectory().appendingPathComponent("tls.db").path
+        let database = TestDirectory.fresh().appendingPathComponent("tls.db").path
         var first: CertificateFingerprint?
         try await withTLSServer(databasePath: database) { first = $0.server.tlsFingerprint }
         try await withTLSServer(databasePath: database) { server in
@@ -82,7 +83,7 @@ import Testing
     }
 
     @Test func knownHostsRememberPerEndpoint() throws {
-        let file = KnownHosts(path: TemporaryFiles.path("known_hosts"))
+        let file = KnownHosts(path: TestDirectory.path("known_hosts"))
         let one = try #require(CertificateFingerprint(parsing: String(repeating: "11", count: 32)))
         let two = try #require(CertificateFingerprint(parsing: String(repeating: "22", count: 32)))
         #expect(file.fingerprint(for: "example.org:4000") == nil)

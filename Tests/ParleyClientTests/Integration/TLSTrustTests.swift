@@ -13,7 +13,7 @@ private func temporaryKnownHosts() -> KnownHosts {
 @Suite("TLS to the server, with the certificate pinned by fingerprint")
 struct TLSTrustTests {
     @Test func aPinnedFingerprintConnects() async throws {
-        try await withServer(tls: true) { server in
+        try await withServer(transport: .selfSignedTLS) { server in
             let fingerprint = try #require(server.fingerprint)
             let alice = try await TestClient.register("alice", port: server.port) { $0.security = .pinned(fingerprint) }
             await alice.type("whoelse")
@@ -23,7 +23,7 @@ struct TLSTrustTests {
     }
 
     @Test func firstContactAsksRemembersAndDoesNotAskAgain() async throws {
-        try await withServer(tls: true) { server in
+        try await withServer(transport: .selfSignedTLS) { server in
             let fingerprint = try #require(server.fingerprint)
             let knownHosts = temporaryKnownHosts()
             let endpoint = "127.0.0.1:\(server.port)"
@@ -44,7 +44,7 @@ struct TLSTrustTests {
     }
 
     @Test func declinedOnFirstContactNothingIsSentOrRemembered() async throws {
-        try await withServer(tls: true) { server in
+        try await withServer(transport: .selfSignedTLS) { server in
             let knownHosts = temporaryKnownHosts()
             let alice = TestClient(port: server.port) { $0.security = .trustOnFirstUse(knownHosts) }
             await alice.type("no")
@@ -58,7 +58,7 @@ struct TLSTrustTests {
     }
 
     @Test func aChangedCertificateIsRefusedWithBothFingerprints() async throws {
-        try await withServer(tls: true) { server in
+        try await withServer(transport: .selfSignedTLS) { server in
             let fingerprint = try #require(server.fingerprint)
             let knownHosts = temporaryKnownHosts()
             let endpoint = "127.0.0.1:\(server.port)"
@@ -115,7 +115,7 @@ struct TLSTrustTests {
     }
 
     @Test func aFingerprintGivenThatDoesNotMatchIsRefused() async throws {
-        try await withServer(tls: true) { server in
+        try await withServer(transport: .selfSignedTLS) { server in
             let fingerprint = try #require(server.fingerprint)
             let wrong = try #require(CertificateFingerprint(parsing: String(repeating: "CD", count: 32)))
             let alice = TestClient(port: server.port) { $0.security = .pinned(wrong) }
@@ -142,7 +142,7 @@ struct TLSTrustTests {
     }
 
     @Test func privateSessionsWorkBesideATLSServerConnection() async throws {
-        try await withServer(tls: true) { server in
+        try await withServer(transport: .selfSignedTLS) { server in
             let fingerprint = try #require(server.fingerprint)
             let alice = try await TestClient.register("alice", port: server.port) { $0.security = .pinned(fingerprint) }
             let bob = try await TestClient.register("bob", port: server.port) { $0.security = .pinned(fingerprint) }

@@ -10,16 +10,19 @@ struct ClientTestServer {
 
     var fingerprint: CertificateFingerprint? { server.tlsFingerprint }
 
-    /// Plain TCP unless `tls` (a self-signed certificate made in the server's own temporary directory).
-    static func start(
+    /// Plain TCP unless `transport` says otherwise (`.selfSignedTLS` makes a certificate in the server's own
+    /// temporary directory).
+    static func options(
         timeout: TimeInterval? = nil, blockDuration: TimeInterval = 60, registration: Bool = true,
-        privateRequestLifetime: TimeInterval = 60, tls: Bool = false, transport: ServerConfiguration.Transport? = nil
-    ) async throws -> ClientTestServer {
-        let options = TestServerOptions(
+        privateRequestLifetime: TimeInterval = 60, transport: ServerConfiguration.Transport = .plaintext
+    ) -> TestServerOptions {
+        TestServerOptions(
             blockDuration: blockDuration, timeout: timeout, registration: registration,
-            privateRequestLifetime: privateRequestLifetime,
-            transport: transport ?? (tls ? .selfSignedTLS : .plaintext))
-        return ClientTestServer(server: try await options.start())
+            privateRequestLifetime: privateRequestLifetime, transport: transport)
+    }
+
+    static func start() async throws -> ClientTestServer {
+        ClientTestServer(server: try await options().start())
     }
 
     func stop() async throws {
@@ -30,17 +33,11 @@ struct ClientTestServer {
 /// Runs `body` with a fresh server and always stops it.
 func withServer(
     timeout: TimeInterval? = nil, blockDuration: TimeInterval = 60, registration: Bool = true,
-    privateRequestLifetime: TimeInterval = 60, tls: Bool = false, transport: ServerConfiguration.Transport? = nil,
+    privateRequestLifetime: TimeInterval = 60, transport: ServerConfiguration.Transport = .plaintext,
     _ body: (ClientTestServer) async throws -> Void
 ) async throws {
-    let server = try await ClientTestServer.start(
+    let options = ClientTestServer.options(
         timeout: timeout, blockDuration: blockDuration, registration: registration,
-        privateRequestLifetime: privateRequestLifetime, tls: tls, transport: transport)
-    do {
-        try await body(server)
-    } catch {
-        try await server.stop()
-        throw error
-    }
-    try await server.stop()
+        privateRequestLifetime: privateRequestLifetime, transport: transport)
+    try await options.run { try await body(ClientTestServer(server: $0)) }
 }

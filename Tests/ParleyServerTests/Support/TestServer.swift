@@ -30,20 +30,7 @@ struct TestServer {
 
 typealias ServerOptions = TestServerOptions
 
-/// Fresh paths for files tests keep.
-enum TemporaryFiles {
-    static func path(_ name: String) -> String { TestDirectory.path(name) }
-    static func freshDirectory() -> URL { TestDirectory.fresh() }
-}
-
 /// Runs `body` with a server and always stops it.
 func withServer(_ options: ServerOptions = ServerOptions(), _ body: (TestServer) async throws -> Void) async throws {
-    let server = try await TestServer.start(options)
-    do {
-        try await body(server)
-    } catch {
-        try await server.stop()
-        throw error
-    }
-    try await server.stop()
+    try await options.run { try await body(TestServer(server: $0)) }
 }
