@@ -57,7 +57,7 @@ enum LineTransport {
 
     private static func wrap(_ channel: any Channel, maxLineBytes: Int) throws -> LineChannel {
         try channel.pipeline.syncOperations.addHandler(
-            ByteToMessageHandler(LineFrameDecoder(maxLength: maxLineBytes, deliversUnterminatedLastLine: false)))
+            ByteToMessageHandler(LineFrameDecoder(maxLength: maxLineBytes)))
         return try LineChannel(wrappingChannelSynchronously: channel)
     }
 }

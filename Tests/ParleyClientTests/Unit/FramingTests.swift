@@ -11,7 +11,7 @@ struct FramingTests {
     private func channel(maxLength: Int = 16) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(
-            ByteToMessageHandler(LineFrameDecoder(maxLength: maxLength, deliversUnterminatedLastLine: false)))
+            ByteToMessageHandler(LineFrameDecoder(maxLength: maxLength)))
         return channel
     }
 
@@ -45,6 +45,7 @@ struct FramingTests {
         try channel.writeInbound(ByteBuffer(string: "done\npart"))
         #expect(try readLines(channel) == ["done"])
         _ = try channel.finish()
+        #expect(try readLines(channel) == [])
     }
 
     @Test(arguments: [
