@@ -11,10 +11,9 @@ enum ProcessTuning {
     /// With the threshold fixed, large buffers are mapped and unmapped, and the heap top is trimmed.
     static let configureMemory: Void = {
         #if canImport(Glibc)
-            // <malloc.h> is not in Swift's Glibc module: look mallopt up, with the constants from that header.
             typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-            let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+            guard let mallopt = mallocFunction("mallopt", as: Mallopt.self) else { return }
+            // The constants from <malloc.h>.
             let trimThreshold: Int32 = -1  // M_TRIM_THRESHOLD
             let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
             _ = mallopt(mmapThreshold, 128 * 1024)
@@ -27,10 +26,20 @@ enum ProcessTuning {
     /// until trimmed. The `idle` benchmark at 10,000 clients measured 18 MB (1.8 kB per client) returned.
     /// Call it off the event loop: it walks the whole heap.
     static func returnFreeMemory() {
+        _ = mallocTrim?(0)
+    }
+
+    private typealias MallocTrim = @convention(c) (Int) -> Int32
+    private static let mallocTrim = mallocFunction("malloc_trim", as: MallocTrim.self)
+
+    /// A function of glibc's malloc, looked up by name: <malloc.h> is not in Swift's Glibc module.
+    /// nil where there is no such function (another C library).
+    private static func mallocFunction<Function>(_ name: String, as type: Function.Type) -> Function? {
         #if canImport(Glibc)
-            typealias MallocTrim = @convention(c) (Int) -> Int32
-            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
-            _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
+            return unsafeBitCast(symbol, to: type)
+        #else
+            return nil
         #endif
     }
 
