@@ -13,8 +13,6 @@ final class ConnectionSlot {
     var durableReplies = 0
     var closeWhenReleased = false
     var closing = false
-    /// The connection has closed; the core hears of it shortly (see `ChatHub.disconnected`).
-    var gone = false
     /// Frames written in this tick, sent together at its end; `dirty` while there are some.
     var outbox: ByteBuffer?
     var dirty = false
