@@ -65,20 +65,34 @@ public final class ServerBinary: Sendable {
 
     /// Starts parleyd in `directory` (a fresh temporary one by default; pass the same one again to restart
     /// on the same database) and waits, bounded, for its ready lines.
-    public init(directory: URL? = nil, extraArguments: [String] = []) throws {
+    ///
+    /// With `fileSizeLimit` (bytes, a multiple of 512) parleyd cannot make any file larger than that, as on a
+    /// full disk: a shell lowers `RLIMIT_FSIZE` and ignores SIGXFSZ before it becomes parleyd, so a write
+    /// past the limit fails with `EFBIG` instead of killing it. Unprivileged, unlike a small file system.
+    public init(directory: URL? = nil, extraArguments: [String] = [], fileSizeLimit: Int? = nil) throws {
         let directory = directory ?? TestDirectory.fresh()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.directory = directory
         let stdout = Pipe()
         let stderr = Pipe()
-        child = try Child(
-            Binaries.parleyd,
+        let arguments =
             [
                 "0", "--host", "127.0.0.1", "--database", directory.appendingPathComponent("parley.db").path,
                 "--password-cost", "10",
-            ]
-                + extraArguments
-        ) { process in
+            ] + extraArguments
+        let executable: URL
+        let commandLine: [String]
+        if let fileSizeLimit {
+            // POSIX `ulimit -f` counts 512-byte blocks.
+            executable = URL(fileURLWithPath: "/bin/sh")
+            commandLine =
+                ["-c", "trap '' XFSZ; ulimit -f \(fileSizeLimit / 512); exec \"$0\" \"$@\"", Binaries.parleyd.path]
+                + arguments
+        } else {
+            executable = Binaries.parleyd
+            commandLine = arguments
+        }
+        child = try Child(executable, commandLine) { process in
             process.currentDirectoryURL = directory
             process.standardOutput = stdout
             process.standardError = stderr

@@ -8,24 +8,12 @@ import Testing
     /// One database for the restarts of a test.
     let directory = TestDirectory.fresh()
 
-    private func loggedIn(_ name: String, port: Int, password: String = "pw") throws -> LineSocket {
-        let socket = try LineSocket(port: port)
-        #expect(try socket.request(.hello(version: 1, client: "e2e")).ok)
-        let login = try socket.request(.login(username: name, password: password))
-        if login.error?.code == .newUser {
-            #expect(try socket.request(.register(username: name, password: password, confirmation: password)).ok)
-        } else {
-            #expect(login.ok)
-        }
-        return socket
-    }
-
     @Test func anAcknowledgedOfflineMessageSurvivesKillDashNineExactlyOnce() throws {
         var server = try ServerBinary(directory: directory, extraArguments: ["--insecure-plaintext"])
         do {
-            let bob = try loggedIn("bob", port: server.port)
+            let bob = try LineSocket.loggedIn("bob", port: server.port)
             #expect(try bob.request(.logout).ok)
-            let alice = try loggedIn("alice", port: server.port)
+            let alice = try LineSocket.loggedIn("alice", port: server.port)
             let reply = try alice.request(.message(to: "bob", text: "survive this"))
             #expect(reply.ok && reply.stored == true)
         }
@@ -62,10 +50,10 @@ import Testing
         var server = try ServerBinary(
             directory: directory, extraArguments: ["--insecure-plaintext", "--block-duration", "600"])
         do {
-            let alice = try loggedIn("alice", port: server.port)
-            _ = try loggedIn("bob", port: server.port)
+            let alice = try LineSocket.loggedIn("alice", port: server.port)
+            _ = try LineSocket.loggedIn("bob", port: server.port)
             #expect(try alice.request(.block(user: "bob")).ok)
-            let mallory = try loggedIn("mallory", port: server.port, password: "right")
+            let mallory = try LineSocket.loggedIn("mallory", port: server.port, password: "right")
             #expect(try mallory.request(.logout).ok)
             let guesser = try LineSocket(port: server.port)
             #expect(try guesser.request(.hello(version: 1, client: "e2e")).ok)
@@ -90,7 +78,7 @@ import Testing
         let mallory = try LineSocket(port: server.port)
         #expect(try mallory.request(.hello(version: 1, client: "e2e")).ok)
         #expect(try mallory.request(.login(username: "mallory", password: "right")).error?.code == .accountLocked)
-        let bob = try loggedIn("bob", port: server.port)
+        let bob = try LineSocket.loggedIn("bob", port: server.port)
         #expect(try bob.request(.message(to: "alice", text: "hi")).error?.code == .blockedByRecipient)
         server.child.signal(SIGTERM)
         #expect(try server.child.waitForExit() == 0)

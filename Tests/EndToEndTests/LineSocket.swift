@@ -1,5 +1,6 @@
 import Foundation
 import ParleyProtocol
+import Testing
 
 /// A blocking JSON-lines socket with bounded reads, for talking to a child-process server.
 final class LineSocket {
@@ -23,6 +24,19 @@ final class LineSocket {
     }
 
     deinit { close(descriptor) }
+
+    /// A connection logged in as `name`, registering the account first if it is new.
+    static func loggedIn(_ name: String, port: Int, password: String = "pw") throws -> LineSocket {
+        let socket = try LineSocket(port: port)
+        #expect(try socket.request(.hello(version: 1, client: "e2e")).ok)
+        let login = try socket.request(.login(username: name, password: password))
+        if login.error?.code == .newUser {
+            #expect(try socket.request(.register(username: name, password: password, confirmation: password)).ok)
+        } else {
+            #expect(login.ok)
+        }
+        return socket
+    }
 
     /// Sends `command` and returns its reply; events read meanwhile are returned through `events`.
     func request(_ command: Command, events: inout [ServerEvent]) throws -> Reply {
