@@ -183,3 +183,26 @@ struct SilentPeerPortTests {
         }
     }
 }
+
+@Suite("The relay also takes over when connecting to the peer gets no answer at all")
+struct UnansweredPeerPortTests {
+    @Test func aConnectionAttemptThatIsNeverAnsweredFallsBackToTheRelay() async throws {
+        try await withServer { server in
+            // Where alice says she listens, connection attempts are dropped (a firewall): bob's connect hangs
+            // until his direct timeout, then the relay takes over.
+            let unanswered = try UnansweredPort()
+            let alice = try await TestClient.register("alice", port: server.port) {
+                $0.advertisedPeerPort = unanswered.port
+            }
+            let bob = try await TestClient.register("bob", port: server.port) {
+                $0.privateDirectTimeout = .milliseconds(500)
+            }
+            try await startRelayed(alice: alice, bob: bob)
+            await bob.type("private alice through the relay")
+            try await alice.expect("bob (private): through the relay")
+            try await alice.logout()
+            try await bob.logout()
+            withExtendedLifetime(unanswered) {}
+        }
+    }
+}
