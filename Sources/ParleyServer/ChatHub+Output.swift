@@ -71,6 +71,8 @@ extension ChatHub {
         eventLoop.execute { self.flushDirtySlots() }
     }
 
+    /// Works on a copy of the queue: a write can fail and close a channel at once, and what that sets off may
+    /// queue output again (for the next tick) while this loop runs.
     func flushDirtySlots() {
         flushScheduled = false
         let slots = dirty
