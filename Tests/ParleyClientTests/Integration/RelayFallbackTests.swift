@@ -163,45 +163,42 @@ struct RelayFallbackTests {
     }
 }
 
-@Suite("The relay also takes over from a direct path that connects but never answers")
-struct SilentPeerPortTests {
+/// alice says she listens on `alicePort`; bob (configured by `configureBob`) cannot use it, gives up on the
+/// direct path, and the two talk through the relay both ways.
+private func talkRelayed(
+    serverPort: Int, alicePort: Int, configureBob: (inout ClientConfiguration) -> Void
+) async throws {
+    let alice = try await TestClient.register("alice", port: serverPort) { $0.advertisedPeerPort = alicePort }
+    let bob = try await TestClient.register("bob", port: serverPort, configure: configureBob)
+    try await startRelayed(alice: alice, bob: bob)
+    await alice.type("private bob made it")
+    try await bob.expect("alice (private): made it")
+    await bob.type("private alice both ways")
+    try await alice.expect("bob (private): both ways")
+    try await alice.logout()
+    try await bob.logout()
+}
+
+@Suite("The relay also takes over from a direct path that is there but does not work")
+struct UnworkableDirectPathTests {
     @Test func aPortThatAcceptsButNeverAnswersFallsBackToTheRelay() async throws {
         try await withServer { server in
             // Something else listens where alice says she does (a wrong port forward): it accepts and says nothing.
             let silent = try await LineTransport.listen(host: "127.0.0.1", port: 0)
             let port = try #require(silent.channel.localAddress?.port)
-            let alice = try await TestClient.register("alice", port: server.port) { $0.advertisedPeerPort = port }
-            let bob = try await TestClient.register("bob", port: server.port) {
-                $0.peerHandshakeTimeout = .seconds(1)
-            }
-            try await startRelayed(alice: alice, bob: bob)
-            await alice.type("private bob made it")
-            try await bob.expect("alice (private): made it")
-            try await alice.logout()
-            try await bob.logout()
+            try await talkRelayed(serverPort: server.port, alicePort: port) { $0.peerHandshakeTimeout = .seconds(1) }
             try await silent.channel.close()
         }
     }
-}
 
-@Suite("The relay also takes over when connecting to the peer gets no answer at all")
-struct UnansweredPeerPortTests {
     @Test func aConnectionAttemptThatIsNeverAnsweredFallsBackToTheRelay() async throws {
         try await withServer { server in
-            // Where alice says she listens, connection attempts are dropped (a firewall): bob's connect hangs
-            // until his direct timeout, then the relay takes over.
+            // Where alice says she listens, connection attempts are dropped (a firewall): bob's connect waits
+            // for his direct timeout, then the relay takes over.
             let unanswered = try UnansweredPort()
-            let alice = try await TestClient.register("alice", port: server.port) {
-                $0.advertisedPeerPort = unanswered.port
-            }
-            let bob = try await TestClient.register("bob", port: server.port) {
+            try await talkRelayed(serverPort: server.port, alicePort: unanswered.port) {
                 $0.privateDirectTimeout = .milliseconds(500)
             }
-            try await startRelayed(alice: alice, bob: bob)
-            await bob.type("private alice through the relay")
-            try await alice.expect("bob (private): through the relay")
-            try await alice.logout()
-            try await bob.logout()
             withExtendedLifetime(unanswered) {}
         }
     }
