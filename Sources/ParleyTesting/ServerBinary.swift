@@ -68,7 +68,8 @@ public final class ServerBinary: Sendable {
     ///
     /// With `fileSizeLimit` (bytes, a multiple of 512) parleyd cannot make any file larger than that, as on a
     /// full disk: a shell lowers `RLIMIT_FSIZE` and ignores SIGXFSZ before it becomes parleyd, so a write
-    /// past the limit fails with `EFBIG` instead of killing it. Unprivileged, unlike a small file system.
+    /// past the limit fails with `EFBIG` instead of killing it. Unprivileged, unlike a small file system,
+    /// and only the soft limit, so `freeDiskSpace()` can lift it again.
     public init(directory: URL? = nil, extraArguments: [String] = [], fileSizeLimit: Int? = nil) throws {
         let directory = directory ?? TestDirectory.fresh()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -86,7 +87,7 @@ public final class ServerBinary: Sendable {
             // POSIX `ulimit -f` counts 512-byte blocks.
             executable = URL(fileURLWithPath: "/bin/sh")
             commandLine =
-                ["-c", "trap '' XFSZ; ulimit -f \(fileSizeLimit / 512); exec \"$0\" \"$@\"", Binaries.parleyd.path]
+                ["-c", "trap '' XFSZ; ulimit -S -f \(fileSizeLimit / 512); exec \"$0\" \"$@\"", Binaries.parleyd.path]
                 + arguments
         } else {
             executable = Binaries.parleyd
@@ -111,6 +112,16 @@ public final class ServerBinary: Sendable {
         self.port = port
         let prefix = "TLS certificate SHA-256 fingerprint: "
         fingerprint = lines.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+    }
+
+    /// Lifts the `fileSizeLimit` parleyd was started with, as if space had been freed on its disk (with
+    /// util-linux's `prlimit`: the C function is a GNU extension Swift's Glibc module does not show).
+    public func freeDiskSpace() throws {
+        let prlimit = try Child(
+            URL(fileURLWithPath: "/usr/bin/prlimit"),
+            ["--pid", "\(child.process.processIdentifier)", "--fsize=unlimited"]
+        ) { _ in }
+        guard try prlimit.waitForExit() == 0 else { throw TimedOut("prlimit could not lift the file size limit") }
     }
 
     /// The database file parleyd uses.

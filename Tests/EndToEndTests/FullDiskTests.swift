@@ -4,8 +4,8 @@ import ParleyTesting
 import Testing
 
 /// The real `parleyd` on a "full disk" (no file may grow past 1 MiB): what it cannot store it refuses with
-/// `store_failure`, users who need no storage go on talking, and after a crash everything it acknowledged
-/// is there, once, and nothing it refused.
+/// `store_failure`, users who need no storage go on talking, it stores again once there is room, and after a
+/// crash everything it acknowledged is there, once, and nothing it refused.
 @Suite(.serialized) struct FullDiskTests {
     let directory = TestDirectory.fresh()
 
@@ -41,11 +41,17 @@ import Testing
             #expect(try dave.request(.login(username: "dave", password: "pw")).error?.code == .newUser)
             let registration = try dave.request(.register(username: "dave", password: "pw", confirmation: "pw"))
             #expect(registration.error?.code == .storeFailure)
+
+            // Space again: writes work again without a restart.
+            try server.freeDiskSpace()
+            let text = "after the disk had room again"
+            #expect(try alice.request(.message(to: "bob", text: text)).stored == true)
+            acknowledged.append(text)
         }
         server.child.signal(SIGKILL)
         _ = try server.child.waitForExit()
 
-        // Space again: the database opens, holds every acknowledged message once and in order, and takes writes.
+        // After a crash the database opens and holds every acknowledged message, once and in order.
         server = try ServerBinary(directory: directory, extraArguments: ["--insecure-plaintext"])
         let bob = try LineSocket(port: server.port)
         #expect(try bob.request(.hello(version: 1, client: "e2e")).ok)
