@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOSSL
 
@@ -41,7 +42,26 @@ public enum ClientTLS {
         }
     }
 
+    /// The certificate authorities in a PEM file (one or more certificates), to trust besides the system's.
+    /// Throws `UnreadableAuthorities` when the file cannot be read or holds no certificate.
+    public static func authorities(inPEMFile path: String) throws -> NIOSSLAdditionalTrustRoots {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw UnreadableAuthorities(path: path, reason: "no such file, or it may not be read")
+        }
+        guard let certificates = try? NIOSSLCertificate.fromPEMFile(path), !certificates.isEmpty else {
+            throw UnreadableAuthorities(path: path, reason: "it holds no PEM certificate")
+        }
+        return .certificates(certificates)
+    }
+
     static func isIPAddress(_ host: String) -> Bool {
         (try? SocketAddress(ipAddress: host, port: 0)) != nil
     }
+}
+
+/// A file given as certificate authorities that could not be used.
+public struct UnreadableAuthorities: Error, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "cannot read certificates from \(path): \(reason)" }
 }

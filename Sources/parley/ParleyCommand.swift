@@ -10,7 +10,8 @@ import ParleyTLS
     import Darwin
 #endif
 
-/// `parley [PORT] [--host HOST] [--trust FINGERPRINT | --insecure-plaintext] [--private-port PORT]`: the terminal client. Parses the command line, picks the console (line
+/// `parley [PORT] [--host HOST] [--trust FINGERPRINT | --trust-ca FILE | --insecure-plaintext]
+/// [--private-port PORT]`: the terminal client. Parses the command line, picks the console (line
 /// editor on a terminal, plain lines otherwise) and runs a `ClientSession`; everything else is in
 /// `ParleyClient` and `ParleyTerminal`.
 @main
@@ -29,6 +30,14 @@ struct ParleyCommand: AsyncParsableCommand {
             "Trust only the server certificate with this SHA-256 fingerprint (as parleyd prints it).",
             valueName: "fingerprint"))
     var trust: String?
+
+    @Option(
+        name: .customLong("trust-ca"),
+        help: ArgumentHelp(
+            "Also trust server certificates signed by the certificate authorities in this PEM file (a private "
+                + "CA), besides the system's; a certificate neither vouches for is still asked about.",
+            valueName: "file"))
+    var trustCA: String?
 
     @Flag(help: "Connect without TLS, to a parleyd run with --insecure-plaintext.")
     var insecurePlaintext = false
@@ -50,6 +59,16 @@ struct ParleyCommand: AsyncParsableCommand {
         if let trust, CertificateFingerprint(parsing: trust) == nil {
             throw ValidationError("--trust takes a SHA-256 fingerprint: 64 hex digits, with or without colons.")
         }
+        if trustCA != nil, insecurePlaintext || trust != nil {
+            throw ValidationError("--trust-ca goes with neither --insecure-plaintext nor --trust.")
+        }
+        if let trustCA {
+            do {
+                _ = try ClientTLS.authorities(inPEMFile: trustCA)
+            } catch {
+                throw ValidationError("--trust-ca: \(error)")
+            }
+        }
     }
 
     func run() async throws {
@@ -63,9 +82,10 @@ struct ParleyCommand: AsyncParsableCommand {
         } else {
             security = .trustOnFirstUse(.standard)
         }
-        let configuration = ClientConfiguration(
+        var configuration = ClientConfiguration(
             host: host, port: port, security: security, commandPrompt: onTerminal ? Texts.commandPrompt : "",
             advertisedPeerPort: privatePort)
+        if let trustCA { configuration.additionalTrustRoots = [try ClientTLS.authorities(inPEMFile: trustCA)] }
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
             Task { await console.interrupt() }
         }

@@ -195,6 +195,42 @@ struct ClientBinaryTests {
         try server.stop()
     }
 
+    @Test func aCertificateSignedByTheAuthorityGivenWithTrustCANeedsNoQuestion() throws {
+        let authority = try PrivateAuthority(signingFor: "localhost")
+        let server = try ServerBinary(
+            extraArguments: ["--tls-cert", authority.certificateFile, "--tls-key", authority.keyFile])
+        defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
+        let home = try temporaryDirectory()
+        let grace = try PipedClient(
+            port: server.port, arguments: ["--host", "localhost", "--trust-ca", authority.authorityFile],
+            configHome: home)
+        grace.send("grace", "secret", "secret", "logout")
+        try grace.expectLine("Username:")
+        try grace.expectLine(Texts.welcome)
+        try grace.expectLine("Goodbye")
+        #expect(try grace.child.waitForExit() == 0)
+        #expect(!grace.output.text.contains("not known yet"))
+        #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("parley/known_hosts").path))
+
+        // Without the authority the same server is a stranger, and a script does not trust strangers.
+        let stranger = try PipedClient(port: server.port, arguments: ["--host", "localhost"], configHome: home)
+        stranger.send("grace", "secret")
+        try stranger.expectLine("Trust this server and remember it? (yes/no):")
+        #expect(try stranger.child.waitForExit() == 1)
+        try server.stop()
+    }
+
+    @Test func aTrustCAFileWithoutCertificatesIsRefusedAtOnce() throws {
+        let empty = TestDirectory.fresh().appendingPathComponent("empty.pem")
+        try FileManager.default.createDirectory(
+            at: empty.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data().write(to: empty)
+        let client = try PipedClient(port: 1, arguments: ["--trust-ca", empty.path])
+        #expect(try client.child.waitForExit() == 64)
+        try client.errors.expectLine(
+            "Error: --trust-ca: cannot read certificates from \(empty.path): it holds no PEM certificate")
+    }
+
     @Test func noServerToConnectTo() throws {
         let server = try ServerBinary()
         let port = server.port
