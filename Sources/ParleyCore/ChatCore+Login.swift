@@ -100,9 +100,11 @@ extension ChatCore {
         beginSession(connection, id, user: username, at: now)
     }
 
-    /// Undoes in memory what could not be stored: a message the sender was told failed must not be delivered.
+    /// Undoes in memory what could not be stored and its requester was told failed: a message must not be
+    /// delivered, an account must not exist, a block or unblock must not take effect. Latest first, so a block
+    /// and its unblock failing together leave things as they were before both.
     mutating func undo(failedWrites writes: [StoreWrite], at now: Date) {
-        for write in writes {
+        for write in writes.reversed() {
             switch write {
             case .enqueue(let message):
                 mailbox.remove(id: message.id, for: message.recipient)
@@ -115,9 +117,18 @@ extension ChatCore {
                 }
                 for target in accounts[name]?.blocked ?? [] { accounts[target]?.blockedBy.remove(name) }
                 accounts[name] = nil
-            default:
-                effects.append(
-                    .log(LogEntry(.warning, "a store write failed; memory and disk may differ until restart")))
+            case .block(let blocker, let blocked):
+                accounts[blocker]?.blocked.remove(blocked)
+                accounts[blocked]?.blockedBy.remove(blocker)
+            case .unblock(let blocker, let blocked):
+                guard accounts[blocker] != nil, accounts[blocked] != nil else { break }
+                accounts[blocker]?.blocked.insert(blocked)
+                accounts[blocked]?.blockedBy.insert(blocker)
+            case .setLockState, .dequeue, .recordLogin, .recordLogout:
+                // Nobody was promised these (the server's log says they may be out of date): a lock stays in
+                // force until restart (the safe side), delivered messages still on disk come again after a
+                // restart, and login times only feed `whoelsesince`.
+                break
             }
         }
     }

@@ -40,6 +40,7 @@ final class ChatHub: @unchecked Sendable {
     var soonFlushScheduled = false
     static let presenceDelay = TimeAmount.milliseconds(100)
     var bursts = BurstWatch()
+    private var storeFailures = StoreFailureLog()
     private var memoryWatch: RepeatedTask?
 
     init(
@@ -205,7 +206,9 @@ final class ChatHub: @unchecked Sendable {
 
     private func batchFinished(_ number: UInt64, writes: [StoreWrite], error: (any Error)?) {
         if let error {
-            logger.error("store write failed", metadata: ["error": "\(error)", "writes": "\(writes.count)"])
+            logStoreFailure(error, writes: writes.count)
+        } else if case .recovered(let batches) = storeFailures.batchStored() {
+            logger.notice("store writes succeed again", metadata: ["failed batches": "\(batches)"])
         }
         for (id, slot) in slots where slot.isHeld && slot.heldUntil <= number {
             let released = slot
@@ -225,6 +228,26 @@ final class ChatHub: @unchecked Sendable {
         if error != nil { apply(.writesFailed(writes)) }
     }
 
+}
+
+extension ChatHub {
+    fileprivate func logStoreFailure(_ error: any Error, writes: Int) {
+        switch storeFailures.batchFailed(at: Date()) {
+        case .firstFailure:
+            logger.error(
+                """
+                store writes are failing (is the disk full?): requests that must be stored are refused with \
+                store_failure; logins, logouts, locks and delivered waiting messages may be out of date after a \
+                restart
+                """,
+                metadata: ["error": "\(error)", "writes": "\(writes)"])
+        case .stillFailing(let batches):
+            logger.error(
+                "store writes still failing", metadata: ["error": "\(error)", "failed batches": "\(batches)"])
+        case .recovered, nil:
+            break
+        }
+    }
 }
 
 extension LogEntry.Level {

@@ -10,14 +10,14 @@ import Testing
     let directory = TestDirectory.fresh()
 
     @Test func aFullDiskRefusesWhatItCannotStoreAndLosesNothingItAcknowledged() throws {
-        var server = try ServerBinary(
+        let full = try ServerBinary(
             directory: directory, extraArguments: ["--insecure-plaintext", "--command-rate", "0"],
             fileSizeLimit: 1 << 20)
         var acknowledged: [String] = []
         do {
-            #expect(try LineSocket.loggedIn("bob", port: server.port).request(.logout).ok)
-            let carol = try LineSocket.loggedIn("carol", port: server.port)
-            let alice = try LineSocket.loggedIn("alice", port: server.port)
+            #expect(try LineSocket.loggedIn("bob", port: full.port).request(.logout).ok)
+            let carol = try LineSocket.loggedIn("carol", port: full.port)
+            let alice = try LineSocket.loggedIn("alice", port: full.port)
             // Long messages until one does not fit, then short ones until not even a page is left.
             for padding in [900, 0] {
                 let refusal = try fill(from: alice, padding: padding, into: &acknowledged)
@@ -36,23 +36,29 @@ import Testing
             #expect(heard.from == "carol" && heard.text == "still there?")
             // Still full: the next write is refused too, and a new account is not half made.
             #expect(try alice.request(.message(to: "bob", text: "refused")).error?.code == .storeFailure)
-            let dave = try LineSocket(port: server.port)
+            let dave = try LineSocket(port: full.port)
             #expect(try dave.request(.hello(version: 1, client: "e2e")).ok)
             #expect(try dave.request(.login(username: "dave", password: "pw")).error?.code == .newUser)
             let registration = try dave.request(.register(username: "dave", password: "pw", confirmation: "pw"))
             #expect(registration.error?.code == .storeFailure)
 
             // Space again: writes work again without a restart.
-            try server.freeDiskSpace()
+            try full.freeDiskSpace()
             let text = "after the disk had room again"
             #expect(try alice.request(.message(to: "bob", text: text)).stored == true)
             acknowledged.append(text)
         }
-        server.child.signal(SIGKILL)
-        _ = try server.child.waitForExit()
+        full.child.signal(SIGKILL)
+        _ = try full.child.waitForExit()
+        // The operator hears of each run of failures once, with a hint, and of its end; not of every one of the
+        // four refused commits (a long message, a short one, "refused", dave's registration).
+        let log = try full.log()
+        let failing = log.components(separatedBy: "store writes are failing (is the disk full?)").count - 1
+        let recovered = log.components(separatedBy: "store writes succeed again").count - 1
+        #expect(failing >= 1 && failing < 4 && failing == recovered, "\(log)")
 
         // After a crash the database opens and holds every acknowledged message, once and in order.
-        server = try ServerBinary(directory: directory, extraArguments: ["--insecure-plaintext"])
+        let server = try ServerBinary(directory: directory, extraArguments: ["--insecure-plaintext"])
         let bob = try LineSocket(port: server.port)
         #expect(try bob.request(.hello(version: 1, client: "e2e")).ok)
         #expect(try bob.request(.login(username: "bob", password: "pw")).waiting == acknowledged.count)

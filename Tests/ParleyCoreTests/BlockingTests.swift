@@ -68,6 +68,37 @@ import Testing
         #expect(h.send(users[0], .whoelse)?.users == ["bob", "carol"])
     }
 
+    @Test func aBlockThatCouldNotBeStoredDoesNotTakeEffect() throws {
+        let h = CoreHarness(accounts: ["alice", "bob"])
+        let users = try h.logInQuietly("alice", "bob")
+        #expect(h.send(users[0], .block(user: "bob"))?.ok == true)
+        h.feed(.writesFailed([.block(blocker: "alice", blocked: "bob")]))  // alice was told store_failure
+        #expect(h.send(users[1], .message(to: "alice", text: "hey"))?.stored == false)
+        #expect(h.send(users[1], .broadcast(text: "all"))?.partial == false)
+        // Trying again stores it again.
+        #expect(h.send(users[0], .block(user: "bob"))?.ok == true)
+        #expect(h.persisted.filter { $0 == .block(blocker: "alice", blocked: "bob") }.count == 2)
+    }
+
+    @Test func anUnblockThatCouldNotBeStoredLeavesTheBlock() throws {
+        let h = CoreHarness(accounts: ["alice", "bob"], blocks: [(blocker: "alice", blocked: "bob")])
+        let users = try h.logInQuietly("alice", "bob")
+        #expect(h.send(users[0], .unblock(user: "bob"))?.ok == true)
+        h.feed(.writesFailed([.unblock(blocker: "alice", blocked: "bob")]))
+        #expect(h.send(users[1], .message(to: "alice", text: "hey"))?.code == .blockedByRecipient)
+        #expect(h.send(users[1], .broadcast(text: "all"))?.partial == true)
+    }
+
+    @Test func aBlockAndItsUnblockFailingTogetherLeaveNoBlock() throws {
+        let h = CoreHarness(accounts: ["alice", "bob"])
+        let users = try h.logInQuietly("alice", "bob")
+        #expect(h.send(users[0], .block(user: "bob"))?.ok == true)
+        #expect(h.send(users[0], .unblock(user: "bob"))?.ok == true)
+        h.feed(
+            .writesFailed([.block(blocker: "alice", blocked: "bob"), .unblock(blocker: "alice", blocked: "bob")]))
+        #expect(h.send(users[1], .message(to: "alice", text: "hey"))?.stored == false)
+    }
+
     @Test func unblockErrors() throws {
         let h = CoreHarness(accounts: ["alice", "bob"])
         let alice = try h.logIn("alice")
