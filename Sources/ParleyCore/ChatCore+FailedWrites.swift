@@ -1,0 +1,37 @@
+import Foundation
+
+/// What the core does when the store could not keep some of its writes.
+extension ChatCore {
+    /// Undoes in memory what could not be stored and its requester was told failed: a message must not be
+    /// delivered, an account must not exist, a block or unblock must not take effect. Latest first, so a block
+    /// and its unblock failing together leave things as they were before both.
+    mutating func undo(failedWrites writes: [StoreWrite], at now: Date) {
+        for write in writes.reversed() {
+            switch write {
+            case .enqueue(let message):
+                mailbox.remove(id: message.id, for: message.recipient)
+            case .createAccount(let name, _, _):
+                // The client was told registration failed; an account only in memory would vanish on restart.
+                effects.append(.log(LogEntry(.warning, "account could not be stored", user: name)))
+                if let connection = online[name] {
+                    endSession(on: connection, reason: .disconnect, at: now)
+                    close(connection)
+                }
+                for target in accounts[name]?.blocked ?? [] { accounts[target]?.blockedBy.remove(name) }
+                accounts[name] = nil
+            case .block(let blocker, let blocked):
+                accounts[blocker]?.blocked.remove(blocked)
+                accounts[blocked]?.blockedBy.remove(blocker)
+            case .unblock(let blocker, let blocked):
+                guard accounts[blocker] != nil, accounts[blocked] != nil else { break }
+                accounts[blocker]?.blocked.insert(blocked)
+                accounts[blocked]?.blockedBy.insert(blocker)
+            case .setLockState, .dequeue, .recordLogin, .recordLogout:
+                // Nobody was promised these (the server's log says they may be out of date): a lock stays in
+                // force until restart (the safe side), delivered messages still on disk come again after a
+                // restart, and login times only feed `whoelsesince`.
+                break
+            }
+        }
+    }
+}
