@@ -50,13 +50,11 @@ extension ChatHub {
         switch urgency {
         case .now:
             slot.dirty = true
-            dirty.append(slot)
-            scheduleFlush()
+            if dirty.add(slot) { scheduleFlush() }
         case .soon:
             guard !slot.dueSoon else { return }
             slot.dueSoon = true
-            dueSoon.append(slot)
-            scheduleSoonFlush()
+            if dueSoon.add(slot) { scheduleSoonFlush() }
         }
     }
 
@@ -66,18 +64,13 @@ extension ChatHub {
     /// entry per tick in NIO's queue of pending writes, which keeps the capacity of its longest moment for
     /// the life of the connection.
     private func scheduleFlush() {
-        guard !flushScheduled else { return }
-        flushScheduled = true
         eventLoop.execute { self.flushDirtySlots() }
     }
 
-    /// Works on a copy of the queue: a write can fail and close a channel at once, and what that sets off may
-    /// queue output again (for the next tick) while this loop runs.
+    /// Works on what the queue held when it started: a write can fail and close a channel at once, and what
+    /// that sets off may queue output again (for a run of its own) while this loop runs.
     func flushDirtySlots() {
-        flushScheduled = false
-        let slots = dirty
-        dirty = []
-        for slot in slots {
+        for slot in dirty.take() {
             slot.dirty = false
             flush(slot)
         }
@@ -87,13 +80,8 @@ extension ChatHub {
     /// everyone online, and one write per login per connection was most of the storm's cost (10,000 logins
     /// are 50 million presence events). A person does not notice 100 ms on "bob logged in".
     private func scheduleSoonFlush() {
-        guard !soonFlushScheduled else { return }
-        soonFlushScheduled = true
         eventLoop.scheduleTask(in: Self.presenceDelay) {
-            self.soonFlushScheduled = false
-            let slots = self.dueSoon
-            self.dueSoon = []
-            for slot in slots {
+            for slot in self.dueSoon.take() {
                 slot.dueSoon = false
                 self.flush(slot)
             }

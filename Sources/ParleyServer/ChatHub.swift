@@ -29,15 +29,12 @@ final class ChatHub: @unchecked Sendable {
     private var timers: [TimerKey: Scheduled<Void>] = [:]
     private var lastConnectionID: UInt64 = 0
     /// Slots written to in this tick, to flush once at its end.
-    var dirty: [ConnectionSlot] = []
-    var flushScheduled = false
+    var dirty = DeferredBatch<ConnectionSlot>()
     /// Connections that closed and that the core has not been told about yet, oldest first.
-    private var closedConnections: [ConnectionID] = []
-    private var handOverScheduled = false
+    private var closedConnections = DeferredBatch<ConnectionID>()
     private static let disconnectBatch = 64
     /// Slots with only `.soon` output, written when `presenceDelay` has passed.
-    var dueSoon: [ConnectionSlot] = []
-    var soonFlushScheduled = false
+    var dueSoon = DeferredBatch<ConnectionSlot>()
     static let presenceDelay = TimeAmount.milliseconds(100)
     var bursts = BurstWatch()
     private var storeFailures = StoreFailureLog()
@@ -100,23 +97,17 @@ final class ChatHub: @unchecked Sendable {
         guard let slot = slots[id] else { return }
         slot.closing = true
         slot.outbox = nil
-        closedConnections.append(id)
-        scheduleHandOver()
+        if closedConnections.add(id) { scheduleHandOver() }
     }
 
     private func scheduleHandOver() {
-        guard !handOverScheduled else { return }
-        handOverScheduled = true
         eventLoop.execute {
-            self.handOverScheduled = false
-            let batch = self.closedConnections.prefix(Self.disconnectBatch)
-            self.closedConnections.removeFirst(batch.count)
-            for id in batch {
+            for id in self.closedConnections.take(upTo: Self.disconnectBatch) {
                 self.slots[id] = nil
                 self.apply(.disconnected(id))
             }
             self.flushDirtySlots()
-            if !self.closedConnections.isEmpty { self.scheduleHandOver() }
+            if self.closedConnections.claimRun() { self.scheduleHandOver() }
         }
     }
 
