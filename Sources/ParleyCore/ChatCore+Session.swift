@@ -27,7 +27,7 @@ extension ChatCore {
         let waiting = mailbox.takeAll(for: user)
         reply(connection, Reply(id: id, username: user, waiting: waiting.count))
         deliverWaiting(waiting, to: connection)
-        announcePresence(of: user, online: true)
+        announcePresence(of: user, online: true, on: connection)
         if let timeout = configuration.inactivityTimeout {
             effects.append(.schedule(.inactivity(connection), at: now.addingTimeInterval(timeout)))
         }
@@ -50,22 +50,17 @@ extension ChatCore {
         case .shutdown: effects.append(.send(connection, .event(.loggedOut(reason: .shutdown))))
         case .logout, .disconnect: break
         }
-        announcePresence(of: user, online: false)
+        announcePresence(of: user, online: false, on: connection)
         effects.append(.log(LogEntry(.info, "logged out (\(reason))", user: user, connection: connection)))
     }
 
     /// Tells every other online user that `user` came or went, except users `user` has blocked.
-    mutating func announcePresence(of user: String, online isOnline: Bool) {
-        // A plain loop over locals: a closure that called `hasBlocked` would capture (and copy) the whole
-        // core once per online user, which made a mass logout quadratic in memory traffic.
-        let hiddenFrom = accounts[user]?.blocked ?? []
-        var recipients: [ConnectionID] = []
-        recipients.reserveCapacity(online.count)
-        for (other, connection) in online where other != user && (hiddenFrom.isEmpty || !hiddenFrom.contains(other)) {
-            recipients.append(connection)
+    mutating func announcePresence(of user: String, online isOnline: Bool, on connection: ConnectionID) {
+        var hiddenFrom: [ConnectionID] = []
+        for blocked in accounts[user]?.blocked ?? [] {
+            if let other = online[blocked] { hiddenFrom.append(other) }
         }
-        if !recipients.isEmpty {
-            effects.append(.sendToEach(recipients, .event(.presence(user: user, online: isOnline))))
-        }
+        hiddenFrom.sort { $0.raw < $1.raw }  // a set's order varies from run to run; effects do not
+        effects.append(.presence(user: user, online: isOnline, connection: connection, hiddenFrom: hiddenFrom))
     }
 }

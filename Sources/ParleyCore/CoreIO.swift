@@ -22,8 +22,14 @@ public enum CoreInput: Sendable {
 /// What the core asks the world to do, in order.
 public enum Effect: Sendable, Hashable {
     case send(ConnectionID, ServerFrame)
-    /// The same frame to many connections (a broadcast, a presence change): encoded once by the adapter.
+    /// The same frame to many connections (a broadcast): encoded once by the adapter.
     case sendToEach([ConnectionID], ServerFrame)
+    /// `user` came online on `connection`, or went offline from it: every other connection whose user is
+    /// online hears of it (`ServerEvent.presence`), except `hiddenFrom`, the connections of users `user` has
+    /// blocked. The online connections are exactly those announced online and not yet offline, so the adapter
+    /// keeps that audience itself rather than being given it each time (a storm of N logins would otherwise
+    /// list N² recipients), and it may let these events wait a moment to share a write.
+    case presence(user: String, online: Bool, connection: ConnectionID, hiddenFrom: [ConnectionID])
     /// Close the connection once what was sent to it is written.
     case close(ConnectionID)
     case persist(StoreWrite)

@@ -2,43 +2,42 @@ import NIOCore
 import ParleyCore
 import ParleyProtocol
 
-/// Output: frames gathered per connection and written once per tick (presence within `presenceDelay`),
-/// held behind replies that wait for the store, kept back from clients that read slowly, and closing.
+/// Output: frames gathered per connection and written once per tick (presence events within
+/// `PresenceJournal.delay`), held behind replies that wait for the store, kept back from clients that read slowly,
+/// and closing.
 extension ChatHub {
-    /// How soon a frame must leave: `.now` at the end of this tick; `.soon` within `presenceDelay`, or with
-    /// the next `.now` frame to the same connection if that comes first.
-    enum Urgency {
-        case now, soon
+    /// Writes `frame` at the end of this tick, or queues it behind a reply that waits for the store.
+    /// `encoded` is the frame's bytes when the caller already has them (one frame sent to many).
+    func send(_ frame: ServerFrame, to id: ConnectionID, encoded: ByteBuffer? = nil) {
+        guard let slot = slots[id], !slot.closing else { return }
+        catchUpOnPresence(slot)
+        deliver(frame, to: slot, encoded: encoded)
     }
 
-    /// Writes `frame` now, or queues it behind a reply that waits for the store.
-    /// `encoded` is the frame's bytes when the caller already has them (one frame sent to many).
-    func send(
-        _ frame: ServerFrame, to id: ConnectionID, encoded: ByteBuffer? = nil, urgency: Urgency = .now
-    ) {
-        guard let slot = slots[id], !slot.closing else { return }
+    /// `send` without first giving the connection the presence events it has not had: for output that was
+    /// held, which is older than those.
+    func deliver(_ frame: ServerFrame, to slot: ConnectionSlot, encoded: ByteBuffer? = nil) {
         if slot.isHeld {
-            slot.held.append(frame)
+            slot.held.append(.frame(frame))
             return
         }
-        write(
-            frame, bytes: encoded ?? frameEncoder.encode(frame, allocator: allocator), to: id, slot: slot,
-            urgency: urgency)
-    }
-
-    private func write(
-        _ frame: ServerFrame, bytes: ByteBuffer, to id: ConnectionID, slot: ConnectionSlot, urgency: Urgency
-    ) {
+        let bytes = encoded ?? frameEncoder.encode(frame, allocator: allocator)
         // Messages that waited for the user go out together at login, however many there are: they are the
         // backlog the server chose to send, not output the client failed to read, so they do not count.
-        if slot.backedUp, !frame.isWaitingMessage {
+        guard append(bytes, to: slot, countsAsUnread: !frame.isWaitingMessage) else { return }
+        markDirty(slot)
+    }
+
+    /// Adds `bytes` to the connection's outbox; false when that closed it (a client that does not read).
+    func append(_ bytes: ByteBuffer, to slot: ConnectionSlot, countsAsUnread: Bool = true) -> Bool {
+        if slot.backedUp, countsAsUnread {
             slot.bytesQueuedWhileBackedUp += bytes.readableBytes
             if slot.bytesQueuedWhileBackedUp > maxOutboundBytes {
-                logger.notice("client is not reading, disconnecting", metadata: ["connection": "\(id)"])
+                logger.notice("client is not reading, disconnecting", metadata: ["connection": "\(slot.id)"])
                 slot.closing = true
                 slot.outbox = nil
                 slot.channel.close(promise: nil)
-                return
+                return false
             }
         }
         if slot.outbox == nil {
@@ -46,16 +45,56 @@ extension ChatHub {
         } else {
             slot.outbox!.writeImmutableBuffer(bytes)
         }
-        guard !slot.dirty, !slot.backedUp else { return }
-        switch urgency {
-        case .now:
-            slot.dirty = true
-            if dirty.add(slot) { scheduleFlush() }
-        case .soon:
-            guard !slot.dueSoon else { return }
-            slot.dueSoon = true
-            if dueSoon.add(slot) { scheduleSoonFlush() }
+        return true
+    }
+
+    func markDirty(_ slot: ConnectionSlot) {
+        guard !slot.dirty, !slot.backedUp, slot.outbox != nil else { return }
+        slot.dirty = true
+        if dirty.add(slot) { scheduleFlush() }
+    }
+
+    // MARK: Presence
+
+    /// Announces a presence change to every online connection but the subject's and `hiddenFrom`, and keeps
+    /// the audience: the subject joins it when it comes online and leaves it when it goes.
+    func announcePresence(user: String, online: Bool, connection: ConnectionID, hiddenFrom: [ConnectionID]) {
+        if !online, let leaving = presence.audience[connection] {
+            catchUpOnPresence(leaving)
+            _ = presence.leave(connection)
         }
+        var skipping: [ConnectionSlot] = []
+        for id in hiddenFrom {
+            guard let slot = presence.audience[id] else { continue }
+            catchUpOnPresence(slot)
+            skipping.append(slot)
+        }
+        let event = frameEncoder.encode(.event(.presence(user: user, online: online)), allocator: allocator)
+        if presence.append(event) {
+            eventLoop.scheduleTask(in: presence.delay) { self.flushPresence() }
+        }
+        for slot in skipping { presence.markSeen(slot) }
+        if online, let slot = slots[connection], !slot.closing { presence.join(connection, slot) }
+    }
+
+    /// Gives the connection the presence events it has not had yet, ahead of whatever comes next.
+    private func catchUpOnPresence(_ slot: ConnectionSlot) {
+        guard slot.inAudience, !slot.closing, let events = presence.takeUnseen(by: slot) else { return }
+        if slot.isHeld {
+            slot.held.append(.presence(events))
+        } else {
+            _ = append(events, to: slot)
+        }
+    }
+
+    /// Gives every online connection what it has not had of the presence events and writes it (see
+    /// `PresenceJournal.delay` for why they wait).
+    private func flushPresence() {
+        for slot in presence.audience.values where !slot.closing {
+            catchUpOnPresence(slot)
+            markDirty(slot)
+        }
+        presence.startOver()
     }
 
     /// One write and flush per channel per event-loop tick, however many frames went to it: fewer trips
@@ -73,18 +112,6 @@ extension ChatHub {
         for slot in dirty.take() {
             slot.dirty = false
             flush(slot)
-        }
-    }
-
-    /// Presence events wait up to `presenceDelay` for company: during a login storm each login tells
-    /// everyone online, and one write per login per connection was most of the storm's cost (10,000 logins
-    /// are 50 million presence events). A person does not notice 100 ms on "bob logged in".
-    private func scheduleSoonFlush() {
-        eventLoop.scheduleTask(in: Self.presenceDelay) {
-            for slot in self.dueSoon.take() {
-                slot.dueSoon = false
-                self.flush(slot)
-            }
         }
     }
 
@@ -111,6 +138,7 @@ extension ChatHub {
             slot.closeWhenReleased = true
             return
         }
+        catchUpOnPresence(slot)
         slot.closing = true
         let channel = slot.channel
         if let outbox = slot.takeOutbox() { channel.write(outbox, promise: nil) }

@@ -33,9 +33,9 @@ final class ChatHub: @unchecked Sendable {
     /// Connections that closed and that the core has not been told about yet, oldest first.
     private var closedConnections = DeferredBatch<ConnectionID>()
     private static let disconnectBatch = 64
-    /// Slots with only `.soon` output, written when `presenceDelay` has passed.
-    var dueSoon = DeferredBatch<ConnectionSlot>()
-    static let presenceDelay = TimeAmount.milliseconds(100)
+    /// Presence events not yet given to every online connection, written when `PresenceJournal.delay` has
+    /// passed.
+    lazy var presence = PresenceJournal(allocator: allocator)
     var bursts = BurstWatch()
     private var storeFailures = StoreFailureLog()
     private var memoryWatch: RepeatedTask?
@@ -61,7 +61,7 @@ final class ChatHub: @unchecked Sendable {
     func connect(_ channel: any Channel) -> ConnectionID {
         lastConnectionID += 1
         let id = ConnectionID(lastConnectionID)
-        slots[id] = ConnectionSlot(channel: channel)
+        slots[id] = ConnectionSlot(id: id, channel: channel)
         let address = channel.remoteAddress?.ipAddress ?? "unknown"
         apply(.connected(id, address: address))
         return id
@@ -145,8 +145,9 @@ final class ChatHub: @unchecked Sendable {
             send(frame, to: id)
         case .sendToEach(let ids, let frame):
             let bytes = frameEncoder.encode(frame, allocator: allocator)
-            let urgency: Urgency = frame.isPresence ? .soon : .now
-            for id in ids { send(frame, to: id, encoded: bytes, urgency: urgency) }
+            for id in ids { send(frame, to: id, encoded: bytes) }
+        case .presence(let user, let online, let connection, let hiddenFrom):
+            announcePresence(user: user, online: online, connection: connection, hiddenFrom: hiddenFrom)
         case .close(let id):
             close(id)
         case .persist(let write):
@@ -202,19 +203,20 @@ final class ChatHub: @unchecked Sendable {
             logger.notice("store writes succeed again", metadata: ["failed batches": "\(batches)"])
         }
         for (id, slot) in slots where slot.isHeld && slot.heldUntil <= number {
-            let released = slot
-            var failuresToReport = error == nil ? 0 : released.durableReplies
-            let frames = released.release()
-            for frame in frames {
-                if failuresToReport > 0, case .reply(let reply) = frame, reply.ok {
+            var failuresToReport = error == nil ? 0 : slot.durableReplies
+            for output in slot.release() where !slot.closing {
+                switch output {
+                case .frame(.reply(let reply)) where failuresToReport > 0 && reply.ok:
                     // The reply promised durability it could not get.
                     failuresToReport -= 1
-                    send(.reply(.failure(reply.id, .storeFailure)), to: id)
-                } else {
-                    send(frame, to: id)
+                    deliver(.reply(.failure(reply.id, .storeFailure)), to: slot)
+                case .frame(let frame):
+                    deliver(frame, to: slot)
+                case .presence(let events):
+                    if append(events, to: slot) { markDirty(slot) }
                 }
             }
-            if released.closeWhenReleased { close(id) }
+            if slot.closeWhenReleased { close(id) }
         }
         if error != nil { apply(.writesFailed(writes)) }
     }

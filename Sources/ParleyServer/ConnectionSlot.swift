@@ -1,12 +1,14 @@
 import NIOCore
+import ParleyCore
 import ParleyProtocol
 
 /// A connection's channel and its output state. A class, so the hot path changes it in place with one
 /// dictionary lookup per frame rather than copying it out and back (seen in the `dm` profile).
 final class ConnectionSlot {
+    let id: ConnectionID
     let channel: any Channel
-    /// Frames waiting for a store batch to commit before they may be written, in order.
-    var held: [ServerFrame] = []
+    /// Output waiting for a store batch to commit before it may be written, in order.
+    var held: [HeldOutput] = []
     var heldUntil: UInt64 = 0
     var isHeld = false
     /// How many of the held replies wait for durability (each `hold` is followed by its reply).
@@ -16,14 +18,18 @@ final class ConnectionSlot {
     /// Frames written in this tick, sent together at its end; `dirty` while there are some.
     var outbox: ByteBuffer?
     var dirty = false
-    /// Frames in `outbox` may wait for the next presence flush (see `ChatHub.scheduleSoonFlush`).
-    var dueSoon = false
     /// NIO holds more than the high water mark for this client: new frames wait in `outbox`.
     var backedUp = false
     /// Bytes the client has not read yet that count against the server's limit.
     var bytesQueuedWhileBackedUp = 0
+    /// Its user is online, so it hears of presence changes (`PresenceJournal`).
+    var inAudience = false
+    /// How far into the presence journal's period `presencePeriod` this connection has been given.
+    var presencePeriod: UInt64 = 0
+    var presenceSeen = 0
 
-    init(channel: any Channel) {
+    init(id: ConnectionID, channel: any Channel) {
+        self.id = id
         self.channel = channel
     }
 
@@ -38,7 +44,7 @@ final class ConnectionSlot {
         heldUntil = max(heldUntil, batch)
     }
 
-    func release() -> [ServerFrame] {
+    func release() -> [HeldOutput] {
         defer {
             held = []
             isHeld = false
@@ -48,12 +54,14 @@ final class ConnectionSlot {
     }
 }
 
-extension ServerFrame {
-    var isPresence: Bool {
-        if case .event(.presence) = self { return true }
-        return false
-    }
+/// Output held behind a reply that waits for the store: a frame (encoded when released, since a reply that
+/// could not be stored is then replaced by `store_failure`), or presence events already encoded.
+enum HeldOutput {
+    case frame(ServerFrame)
+    case presence(ByteBuffer)
+}
 
+extension ServerFrame {
     /// A message that waited while its recipient was offline.
     var isWaitingMessage: Bool {
         if case .event(.message(let message)) = self { return message.kind == .offline }

@@ -1,5 +1,5 @@
 /// Items waiting for one later run on the event loop (a flush at the end of the tick, a hand-over of closed
-/// connections), with the flag that says whether that run is already scheduled. The three queues of
+/// connections), with the flag that says whether that run is already scheduled. The two queues of
 /// `ChatHub` share it so the two rules live in one place: schedule only when the first item arrives, and
 /// forget the schedule as the run takes its items, so anything queued while it works gets a run of its own.
 struct DeferredBatch<Element> {

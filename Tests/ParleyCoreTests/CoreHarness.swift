@@ -1,6 +1,7 @@
 import Foundation
 import ParleyCore
 import ParleyProtocol
+import Testing
 
 /// Drives a `ChatCore` the way the server adapter does, without any I/O, so tests read like sessions:
 ///
@@ -35,6 +36,8 @@ final class CoreHarness {
     var answersPasswordsAtOnce = true
 
     private var frames: [ConnectionID: [ServerFrame]] = [:]
+    /// The online users' connections as the adapter learns them from `presence` effects.
+    private var audience: [ConnectionID: String] = [:]
     private var lastConnection: UInt64 = 0
     private var lastRequest = 0
 
@@ -85,6 +88,10 @@ final class CoreHarness {
             }
         }
         lastEffects = produced
+        // The adapter relies on this: presence effects alone tell it who is online.
+        #expect(
+            audience.values.sorted() == core.onlineUsers,
+            "presence effects say \(audience.values.sorted()) are online, the core \(core.onlineUsers)")
         return produced
     }
 
@@ -113,6 +120,15 @@ final class CoreHarness {
         case .send(let connection, let frame): frames[connection, default: []].append(frame)
         case .sendToEach(let connections, let frame):
             for connection in connections { frames[connection, default: []].append(frame) }
+        case .presence(let user, let online, let subject, let hiddenFrom):
+            // As the server adapter does: the audience is every connection announced online and not since
+            // announced offline; the subject hears nothing of itself.
+            if !online { audience[subject] = nil }
+            let event = ServerFrame.event(.presence(user: user, online: online))
+            for connection in audience.keys where !hiddenFrom.contains(connection) {
+                frames[connection, default: []].append(event)
+            }
+            if online { audience[subject] = user }
         case .close(let connection): closed.insert(connection)
         case .schedule(let key, let deadline): timers[key] = deadline
         case .cancel(let key): timers[key] = nil

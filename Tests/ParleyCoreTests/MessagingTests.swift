@@ -67,8 +67,8 @@ import Testing
         let lastToBob = try #require(h.lastEffects.lastIndex { if case .send(bob, _) = $0 { true } else { false } })
         let presence = try #require(
             h.lastEffects.firstIndex {
-                if case .sendToEach(let to, .event(.presence(user: "bob", online: true))) = $0 {
-                    to.contains(alice)
+                if case .presence(user: "bob", online: true, connection: bob, hiddenFrom: []) = $0 {
+                    true
                 } else {
                     false
                 }

@@ -8,11 +8,15 @@ import ParleyTesting
 import Synchronization
 import Testing
 
-/// A store that counts its transactions and can be made to fail, around a real SQLite store.
+/// A store that counts its transactions and can be made to fail or to wait, around a real SQLite store.
 final class WatchedStore: ChatStore {
     let inner: SQLiteStore
     let transactions = Atomic<Int>(0)
     let failing = Atomic<Bool>(false)
+    /// While set, a commit waits (on the store's own thread) before it starts.
+    let paused = Atomic<Bool>(false)
+    /// Set once a commit holding a waiting message has started (and, if paused, waits).
+    let sawWaitingMessage = Atomic<Bool>(false)
 
     init(path: String) throws { inner = try SQLiteStore(path: path) }
 
@@ -20,6 +24,10 @@ final class WatchedStore: ChatStore {
     func accountNames() throws -> Set<String> { try inner.accountNames() }
     func apply(_ writes: [StoreWrite]) throws {
         struct DiskFull: Error {}
+        if writes.contains(where: { if case .enqueue = $0 { true } else { false } }) {
+            sawWaitingMessage.store(true, ordering: .relaxed)
+        }
+        while paused.load(ordering: .relaxed) { usleep(1_000) }
         if failing.load(ordering: .relaxed) { throw DiskFull() }
         transactions.add(1, ordering: .relaxed)
         try inner.apply(writes)
@@ -84,6 +92,43 @@ final class WatchedStore: ChatStore {
             return
         }
         #expect(message.text == "kept")
+        try await server.stop()
+    }
+
+    /// Output to a connection waits behind a reply that waits for the store; presence events announced
+    /// meanwhile (kept once for everyone, given to each connection later) must still come after that reply
+    /// and before anything sent to the connection after them.
+    @Test func presenceAnnouncedWhileAReplyWaitsForTheStoreKeepsItsPlace() async throws {
+        let store = try WatchedStore(path: TestDirectory.path("held.db"))
+        let server = try await start(store)
+        for name in ["carol", "bob", "erin"] { try await server.login(name).ok(.logout) }
+        let dave = try await server.login("dave")
+        let alice = try await server.login("alice")
+        store.paused.store(true, ordering: .relaxed)
+        try await alice.sendLine(#"{"id":"held","op":"message","to":"carol","text":"for later"}"#)
+        for _ in 0..<1_000 where !store.sawWaitingMessage.load(ordering: .relaxed) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let reachedStore = store.sawWaitingMessage.load(ordering: .relaxed)
+        #expect(reachedStore, "alice's message reached the store")
+        let bob = try await server.login("bob")
+        // Dave has no other output, so he hears of bob only once the presence events are written to everyone:
+        // alice, waiting for the store, must have been given hers behind her reply by then.
+        try await dave.waitForEvent { $0 == .presence(user: "bob", online: true) }
+        _ = try await server.login("erin")
+        try await bob.ok(.message(to: "alice", text: "hi"))
+        store.paused.store(false, ordering: .relaxed)
+        let hi = ServerEvent.message(DeliveredMessage(from: "bob", text: "hi", kind: .direct))
+        try await alice.waitForEvent { $0 == hi }
+        let arrived = await alice.arrived
+        let held = try #require(
+            arrived.firstIndex { if case .reply(let r) = $0 { r.id == .string("held") } else { false } })
+        #expect(
+            Array(arrived[held...]).dropFirst() == [
+                .event(.presence(user: "bob", online: true)), .event(.presence(user: "erin", online: true)),
+                .event(hi),
+            ])
+        if case .reply(let reply) = arrived[held] { #expect(reply.stored == true) }
         try await server.stop()
     }
 }

@@ -18,6 +18,42 @@ import Testing
         }
     }
 
+    @Test func eachComingAndGoingIsToldOnceInOrderToThoseOnlineAndHiddenWhereBlocked() async throws {
+        try await withServer { server in
+            try await server.login("watcher").ok(.logout)
+            let shy = try await server.login("shy")
+            try await shy.ok(.block(user: "watcher"))
+            try await shy.ok(.logout)
+            let watcher = try await server.login("watcher")
+            var users: [WireClient] = []
+            for index in 0..<20 {
+                users.append(try await server.login("u\(index)"))
+                if index == 9 { _ = try await server.login("shy") }
+            }
+            try await users[5].ok(.logout)
+            try await users[19].ok(.message(to: "watcher", text: "last"))
+            let last = ServerEvent.message(DeliveredMessage(from: "u19", text: "last", kind: .direct))
+
+            try await watcher.waitForEvent { $0 == last }
+            let toldWatcher = await watcher.arrived.compactMap { if case .event(let e) = $0 { e } else { nil } }
+            #expect(
+                toldWatcher
+                    == (0..<20).map { ServerEvent.presence(user: "u\($0)", online: true) }
+                    + [.presence(user: "u5", online: false), last])
+            // u0 hears of everyone after it, shy included (shy blocked only the watcher), and of nothing before.
+            try await users[0].waitForEvent { $0 == .presence(user: "u5", online: false) }
+            let toldFirst = await users[0].arrived.compactMap { if case .event(let e) = $0 { e } else { nil } }
+            let arrivals = (1..<20).map { ServerEvent.presence(user: "u\($0)", online: true) }
+            #expect(
+                toldFirst
+                    == arrivals[..<9] + [.presence(user: "shy", online: true)] + arrivals[9...]
+                    + [.presence(user: "u5", online: false)])
+            // The last to come heard only of u5 leaving, before the reply to its message, which took it along.
+            let toldLast = await users[19].arrived.compactMap { if case .event(let e) = $0 { e } else { nil } }
+            #expect(toldLast == [.presence(user: "u5", online: false)])
+        }
+    }
+
     @Test func manyClientsDroppingAtOnceAreAllAnnouncedAndTheRestCarryOn() async throws {
         try await withServer { server in
             let watcher = try await server.login("watcher")

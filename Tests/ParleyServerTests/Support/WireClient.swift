@@ -27,6 +27,8 @@ actor WireClient {
     private let continuation: AsyncStream<Incoming>.Continuation
     private var events: [ServerEvent] = []
     private var replies: [Reply] = []
+    /// Every frame read so far, replies and events together, in the order they arrived.
+    private(set) var arrived: [ServerFrame] = []
     private var nextID = 0
     private var nextTick: UInt64 = 0
     private var isClosed = false
@@ -184,7 +186,9 @@ actor WireClient {
                 isClosed = true
                 return
             case .line(let line):
-                switch try codec.decodeServerFrame(Array(line.utf8)) {
+                let frame = try codec.decodeServerFrame(Array(line.utf8))
+                arrived.append(frame)
+                switch frame {
                 case .reply(let reply): replies.append(reply)
                 case .event(let event): events.append(event)
                 }
