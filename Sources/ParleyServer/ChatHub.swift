@@ -229,7 +229,7 @@ extension ChatHub {
         case .firstFailure:
             logger.error(
                 """
-                store writes are failing (is the disk full?): requests that must be stored are refused with \
+                store writes are failing (\(StoreFailureCause(error).hint)): requests that must be stored are refused with \
                 store_failure; logins, logouts, locks and delivered waiting messages may be out of date after a \
                 restart
                 """,

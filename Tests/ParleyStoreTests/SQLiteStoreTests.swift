@@ -257,3 +257,16 @@ import Testing
         #expect(throws: (any Error).self) { try SQLiteStore(path: directory.path("missing/dir/parley.db")) }
     }
 }
+
+@Suite struct StoreFailureCauseTests {
+    @Test func sqliteResultCodesAreNamedForTheOperator() {
+        #expect(StoreFailureCause(DatabaseError(resultCode: .SQLITE_FULL)) == .diskFull)
+        #expect(StoreFailureCause(DatabaseError(resultCode: .SQLITE_IOERR_WRITE)) == .ioError)
+        #expect(StoreFailureCause(DatabaseError(resultCode: .SQLITE_READONLY_DBMOVED)) == .readOnly)
+        #expect(StoreFailureCause(DatabaseError(resultCode: .SQLITE_NOTADB)) == .damaged)
+        #expect(StoreFailureCause(DatabaseError(resultCode: .SQLITE_CONSTRAINT)) == .unknown)
+        struct Elsewhere: Error {}
+        #expect(StoreFailureCause(Elsewhere()) == .unknown)
+        #expect(StoreFailureCause.diskFull.hint == "the disk is full")
+    }
+}
