@@ -35,7 +35,7 @@ final class ChatHub: @unchecked Sendable {
     private static let disconnectBatch = 64
     /// Presence events not yet given to every online connection, written when `PresenceJournal.delay` has
     /// passed.
-    lazy var presence = PresenceJournal(allocator: allocator)
+    var presence: PresenceJournal
     var bursts = BurstWatch()
     private var storeFailures = StoreFailureLog()
     private var memoryWatch: RepeatedTask?
@@ -45,6 +45,7 @@ final class ChatHub: @unchecked Sendable {
         hashPool: NIOThreadPool, configuration: ServerConfiguration, logger: Logger
     ) {
         self.core = core
+        self.presence = PresenceJournal(allocator: allocator)
         self.eventLoop = eventLoop
         self.hashPool = hashPool
         self.hasher = configuration.passwordHasher
