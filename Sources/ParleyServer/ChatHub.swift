@@ -26,6 +26,8 @@ final class ChatHub: @unchecked Sendable {
     let allocator = ByteBufferAllocator()
 
     var slots: [ConnectionID: ConnectionSlot] = [:]
+    /// The slots whose output waits for a store batch, so a finished batch need not look at every connection.
+    private var heldSlots: [ConnectionID: ConnectionSlot] = [:]
     private var timers: [TimerKey: Scheduled<Void>] = [:]
     private var lastConnectionID: UInt64 = 0
     /// Slots written to in this tick, to flush once at its end.
@@ -105,6 +107,7 @@ final class ChatHub: @unchecked Sendable {
         eventLoop.execute {
             for id in self.closedConnections.take(upTo: Self.disconnectBatch) {
                 self.slots[id] = nil
+                self.heldSlots[id] = nil
                 self.apply(.disconnected(id))
             }
             self.flushDirtySlots()
@@ -154,7 +157,10 @@ final class ChatHub: @unchecked Sendable {
         case .persist(let write):
             writer.enqueue(write)
         case .holdUntilDurable(let id):
-            if let batch = writer.batchCoveringEnqueuedWrites { slots[id]?.hold(until: batch) }
+            if let batch = writer.batchCoveringEnqueuedWrites, let slot = slots[id] {
+                slot.hold(until: batch)
+                heldSlots[id] = slot
+            }
         case .verifyPassword(let id, let requestID, let username, let password, let hash):
             let hasher = self.hasher
             hashPool.runIfActive(eventLoop: eventLoop) {
@@ -203,7 +209,8 @@ final class ChatHub: @unchecked Sendable {
         } else if case .recovered(let batches) = storeFailures.batchStored() {
             logger.notice("store writes succeed again", metadata: ["failed batches": "\(batches)"])
         }
-        for (id, slot) in slots where slot.isHeld && slot.heldUntil <= number {
+        for (id, slot) in heldSlots.filter({ $0.value.heldUntil <= number }) {
+            heldSlots[id] = nil
             var failuresToReport = error == nil ? 0 : slot.durableReplies
             for output in slot.release() where !slot.closing {
                 switch output {
