@@ -22,7 +22,8 @@ final class ConnectionSlot {
     var backedUp = false
     /// Bytes the client has not read yet that count against the server's limit.
     var bytesQueuedWhileBackedUp = 0
-    /// Its user is online, so it hears of presence changes (`PresenceJournal`).
+    /// Its user is online, so it hears of presence changes (`PresenceJournal`); a flag of its own so that
+    /// sending a frame need not look the connection up in the journal's audience.
     var inAudience = false
     /// How far into the presence journal's period `presencePeriod` this connection has been given.
     var presencePeriod: UInt64 = 0
