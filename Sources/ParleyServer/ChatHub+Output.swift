@@ -21,15 +21,20 @@ extension ChatHub {
             slot.held.append(.frame(frame))
             return
         }
-        let bytes = encoded ?? frameEncoder.encode(frame, allocator: allocator)
         // Messages that waited for the user go out together at login, however many there are: they are the
         // backlog the server chose to send, not output the client failed to read, so they do not count.
-        guard append(bytes, to: slot, countsAsUnread: !frame.isWaitingMessage) else { return }
-        markDirty(slot)
+        write(
+            encoded ?? frameEncoder.encode(frame, allocator: allocator), to: slot,
+            countsAsUnread: !frame.isWaitingMessage)
+    }
+
+    /// Adds `bytes` to the connection's outbox, to be written at the end of this tick.
+    func write(_ bytes: ByteBuffer, to slot: ConnectionSlot, countsAsUnread: Bool = true) {
+        if append(bytes, to: slot, countsAsUnread: countsAsUnread) { markDirty(slot) }
     }
 
     /// Adds `bytes` to the connection's outbox; false when that closed it (a client that does not read).
-    func append(_ bytes: ByteBuffer, to slot: ConnectionSlot, countsAsUnread: Bool = true) -> Bool {
+    private func append(_ bytes: ByteBuffer, to slot: ConnectionSlot, countsAsUnread: Bool = true) -> Bool {
         if slot.backedUp, countsAsUnread {
             slot.bytesQueuedWhileBackedUp += bytes.readableBytes
             if slot.bytesQueuedWhileBackedUp > maxOutboundBytes {
@@ -48,7 +53,7 @@ extension ChatHub {
         return true
     }
 
-    func markDirty(_ slot: ConnectionSlot) {
+    private func markDirty(_ slot: ConnectionSlot) {
         guard !slot.dirty, !slot.backedUp, slot.outbox != nil else { return }
         slot.dirty = true
         if dirty.add(slot) { scheduleFlush() }
@@ -61,7 +66,7 @@ extension ChatHub {
     func announcePresence(user: String, online: Bool, connection: ConnectionID, hiddenFrom: [ConnectionID]) {
         if !online, let leaving = presence.audience[connection] {
             catchUpOnPresence(leaving)
-            _ = presence.leave(connection)
+            presence.leave(connection)
         }
         var skipping: [ConnectionSlot] = []
         for id in hiddenFrom {
@@ -74,7 +79,7 @@ extension ChatHub {
             eventLoop.scheduleTask(in: presence.delay) { self.flushPresence() }
         }
         for slot in skipping { presence.markSeen(slot) }
-        if online, let slot = slots[connection], !slot.closing { presence.join(connection, slot) }
+        if online, let slot = slots[connection], !slot.closing { presence.join(slot) }
     }
 
     /// Gives the connection the presence events it has not had yet, ahead of whatever comes next.

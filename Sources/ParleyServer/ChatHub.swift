@@ -221,7 +221,7 @@ final class ChatHub: @unchecked Sendable {
                 case .frame(let frame):
                     deliver(frame, to: slot)
                 case .presence(let events):
-                    if append(events, to: slot) { markDirty(slot) }
+                    write(events, to: slot)
                 }
             }
             if slot.closeWhenReleased { close(id) }

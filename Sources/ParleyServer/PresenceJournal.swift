@@ -33,13 +33,14 @@ struct PresenceJournal {
     }
 
     /// `slot` hears of every change from now on, none from before.
-    mutating func join(_ id: ConnectionID, _ slot: ConnectionSlot) {
-        audience[id] = slot
+    mutating func join(_ slot: ConnectionSlot) {
+        audience[slot.id] = slot
         slot.inAudience = true
         markSeen(slot)
     }
 
-    /// `id` hears of nothing more; its slot, to give it what it has not had yet.
+    /// `id` hears of nothing more (give it what it has not had first); its slot, if it was in the audience.
+    @discardableResult
     mutating func leave(_ id: ConnectionID) -> ConnectionSlot? {
         guard let slot = audience.removeValue(forKey: id) else { return nil }
         slot.inAudience = false

@@ -9,9 +9,8 @@ import Testing
 @Suite struct PresenceJournalTests {
     private let allocator = ByteBufferAllocator()
 
-    private func slot(_ raw: UInt64) -> (ConnectionID, ConnectionSlot) {
-        let id = ConnectionID(raw)
-        return (id, ConnectionSlot(id: id, channel: EmbeddedChannel()))
+    private func slot(_ raw: UInt64) -> ConnectionSlot {
+        ConnectionSlot(id: ConnectionID(raw), channel: EmbeddedChannel())
     }
 
     private func event(_ text: String) -> ByteBuffer { allocator.buffer(string: text) }
@@ -22,11 +21,11 @@ import Testing
 
     @Test func aMemberGetsWhatCameAfterItJoinedOnceAndInOrder() {
         var journal = PresenceJournal(allocator: allocator)
-        let (aliceID, alice) = slot(1)
-        let (bobID, bob) = slot(2)
-        journal.join(aliceID, alice)
+        let alice = slot(1)
+        let bob = slot(2)
+        journal.join(alice)
         let first = journal.append(event("bob+\n"))
-        journal.join(bobID, bob)
+        journal.join(bob)
         let second = journal.append(event("carol+\n"))
         #expect(first && !second, "one flush per period")
         #expect(unseen(journal, alice) == "bob+\ncarol+\n")
@@ -39,10 +38,10 @@ import Testing
 
     @Test func markingSeenSkipsAnEventForOneMember() {
         var journal = PresenceJournal(allocator: allocator)
-        let (aliceID, alice) = slot(1)
-        let (bobID, bob) = slot(2)
-        journal.join(aliceID, alice)
-        journal.join(bobID, bob)
+        let alice = slot(1)
+        let bob = slot(2)
+        journal.join(alice)
+        journal.join(bob)
         _ = journal.append(event("carol+\n"))
         // Dave blocked bob: bob is given what came before, then dave's event is counted as given.
         #expect(unseen(journal, bob) == "carol+\n")
@@ -55,8 +54,8 @@ import Testing
 
     @Test func aNewPeriodStartsEveryoneAfresh() {
         var journal = PresenceJournal(allocator: allocator)
-        let (aliceID, alice) = slot(1)
-        journal.join(aliceID, alice)
+        let alice = slot(1)
+        journal.join(alice)
         _ = journal.append(event("bob+\n"))
         let written = journal.takeUnseen(by: alice)
         journal.startOver()
@@ -69,10 +68,10 @@ import Testing
 
     @Test func aMemberThatLeftGetsNothingMore() {
         var journal = PresenceJournal(allocator: allocator)
-        let (aliceID, alice) = slot(1)
-        journal.join(aliceID, alice)
-        let left = journal.leave(aliceID)
-        let again = journal.leave(aliceID)
+        let alice = slot(1)
+        journal.join(alice)
+        let left = journal.leave(alice.id)
+        let again = journal.leave(alice.id)
         #expect(left === alice && again == nil)
         _ = journal.append(event("bob+\n"))
         #expect(unseen(journal, alice) == nil)
@@ -83,8 +82,7 @@ import Testing
         var journal = PresenceJournal(allocator: allocator)
         #expect(journal.delay == .milliseconds(100))
         for raw in 1...4_000 {
-            let (id, member) = slot(UInt64(raw))
-            journal.join(id, member)
+            journal.join(slot(UInt64(raw)))
         }
         #expect(journal.delay == .milliseconds(200))
     }
