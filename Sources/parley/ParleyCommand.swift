@@ -62,16 +62,17 @@ struct ParleyCommand: AsyncParsableCommand {
         if trustCA != nil, insecurePlaintext || trust != nil {
             throw ValidationError("--trust-ca goes with neither --insecure-plaintext nor --trust.")
         }
-        if let trustCA {
+    }
+
+    func run() async throws {
+        // Read here, once, before the terminal is touched; a file that cannot be used is a usage error.
+        let trustRoots = try trustCA.map { path in
             do {
-                _ = try ClientTLS.authorities(inPEMFile: trustCA)
+                return try ClientTLS.authorities(inPEMFile: path)
             } catch {
                 throw ValidationError("--trust-ca: \(error)")
             }
         }
-    }
-
-    func run() async throws {
         let onTerminal = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         let console: any InterruptibleConsole = onTerminal ? TerminalConsole() : LineConsole()
         let security: ServerSecurity
@@ -85,7 +86,7 @@ struct ParleyCommand: AsyncParsableCommand {
         var configuration = ClientConfiguration(
             host: host, port: port, security: security, commandPrompt: onTerminal ? Texts.commandPrompt : "",
             advertisedPeerPort: privatePort)
-        if let trustCA { configuration.additionalTrustRoots = [try ClientTLS.authorities(inPEMFile: trustCA)] }
+        if let trustRoots { configuration.additionalTrustRoots = [trustRoots] }
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
             Task { await console.interrupt() }
         }
