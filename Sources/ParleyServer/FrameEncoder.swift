@@ -111,15 +111,9 @@ struct FrameEncoder {
 }
 
 extension ByteBuffer {
-    /// `string` as a JSON string literal, escaped as JSONEncoder escapes it: quote, backslash and control
-    /// characters; everything else, including `/` and non-ASCII, as UTF-8.
-    mutating func writeJSONString(_ string: String) {
-        writeStaticString("\"")
-        writeJSONStringContents(string)
-        writeStaticString("\"")
-    }
-
-    /// What `writeJSONString` writes between the quotes.
+    /// `string` inside a JSON string literal (the caller writes the quotes, as part of its static pieces),
+    /// escaped as JSONEncoder escapes it: quote, backslash and control characters; everything else, including
+    /// `/` and non-ASCII, as UTF-8.
     mutating func writeJSONStringContents(_ string: String) {
         var string = string
         string.withUTF8 { bytes in
