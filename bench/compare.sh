@@ -2,12 +2,15 @@
 # Runs the same scenarios against Parley, ngircd and InspIRCd on this machine, in one run, and prints one
 # table with the ratio of Parley to each peer per figure (its last line: the ratios of the headline figures).
 #
-#   bench/compare.sh                 # the full run (about 10 minutes)
-#   DURATION=3 CLIENTS=200 IDLE_CLIENTS=2000 bench/compare.sh   # a quick look
+#   bench/compare.sh                 # the full run (about 25 minutes)
+#   ROUNDS=1 DURATION=3 CLIENTS=200 IDLE_CLIENTS=2000 bench/compare.sh   # a quick look
 #   PARLEYD=/path/to/older/parleyd bench/compare.sh                # measure another build of parleyd
 #
 # Scenarios run interleaved (each scenario against the three servers one after the other), so slow drift
-# of a shared machine moves all three alike. Reports land in $OUT as JSON; the table is printed last.
+# of a shared machine moves all three alike. The message scenarios (dm, fanout) run ROUNDS times, the
+# servers' order turning each round, and the table shows each figure's median over the rounds: on this shared
+# machine one build's CPU per message moves by a quarter between runs minutes apart.
+# Reports land in $OUT as JSON; the table is printed last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -16,6 +19,7 @@ CLIENTS=${CLIENTS:-1000}
 IDLE_CLIENTS=${IDLE_CLIENTS:-10000}
 WARMUP=${WARMUP:-2}
 DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
 OFFLINE_MESSAGES=${OFFLINE_MESSAGES:-100000}
 OUT=${OUT:-bench/results/$(date -u +%Y%m%d-%H%M%S)}
 PARLEY_PORT=4700
@@ -97,30 +101,38 @@ wait_quiet() {
     echo "warning: the machine stayed busy; the next figures may be disturbed" >&2
 }
 
-# run VARIANT SCENARIO [options...]: the scenario against each of the three servers.
+# run VARIANT SCENARIO [options...]: the scenario against each of the three servers, in the order of
+# $ORDER; reports named after $ROUND.
 # ngircd listens with a backlog of 10, so it gets logins 10 at a time; the others 200.
+ORDER=(parley ngircd inspircd)
+ROUND=1
 run() {
     local variant=$1 scenario=$2
     shift 2
-    for server in parley ngircd inspircd; do
+    for server in "${ORDER[@]}"; do
         case $server in
             parley) target=(--wire parley --port "$PARLEY_PORT" --pid "$PARLEY_PID") ;;
             ngircd) target=(--wire irc --port "$NGIRCD_PORT" --pid "$NGIRCD_PID" --connect-concurrency 10) ;;
             inspircd) target=(--wire irc --port "$INSPIRCD_PORT" --pid "$INSPIRCD_PID") ;;
         esac
         wait_quiet
-        echo "== $variant on $server" >&2
-        "$BENCH" run "$scenario" --label "$server" --variant "$variant" --json "$OUT/$server-$variant.json" \
+        echo "== $variant on $server (round $ROUND)" >&2
+        "$BENCH" run "$scenario" --label "$server" --variant "$variant" --json "$OUT/$server-$variant-r$ROUND.json" \
             "${target[@]}" "$@" >&2
     done
 }
 
 COMMON=(--warmup "$WARMUP" --duration "$DURATION")
-run dm-10k dm --clients "$CLIENTS" --rate 10000 "${COMMON[@]}"
-run dm-50k dm --clients "$CLIENTS" --rate 50000 "${COMMON[@]}"
-run dm-100k dm --clients "$CLIENTS" --rate 100000 "${COMMON[@]}"
-run dm-max dm --clients "$CLIENTS" --rate 0 --window 8 "${COMMON[@]}"
-run fanout fanout --clients "$CLIENTS" --rate 100 --senders 5 "${COMMON[@]}"
+for ROUND in $(seq 1 "$ROUNDS"); do
+    run dm-10k dm --clients "$CLIENTS" --rate 10000 "${COMMON[@]}"
+    run dm-50k dm --clients "$CLIENTS" --rate 50000 "${COMMON[@]}"
+    run dm-100k dm --clients "$CLIENTS" --rate 100000 "${COMMON[@]}"
+    run dm-max dm --clients "$CLIENTS" --rate 0 --window 8 "${COMMON[@]}"
+    run fanout fanout --clients "$CLIENTS" --rate 100 --senders 5 "${COMMON[@]}"
+    ORDER=("${ORDER[@]:1}" "${ORDER[0]}")
+done
+ROUND=1
+ORDER=(parley ngircd inspircd)
 # On fresh servers, so memory left from the other scenarios does not count; two processes of 5,000 sockets.
 # Parley's idle users are imported at its start (`--credentials`), so no connection precedes the first
 # memory reading and the measured logins are real ones.

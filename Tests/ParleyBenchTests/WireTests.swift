@@ -100,4 +100,26 @@ import Testing
             text.split(separator: "\n").last
                 == "headline ratios (parley/peer): dm-50k server CPU per delivered message: ngircd=0.25 best=0.25")
     }
+
+    @Test func roundsOfOneRunCountByTheirMedianAndLossByTheWorst() {
+        func report(_ server: String, cpu: Double, lost: Double) -> BenchReport {
+            BenchReport(
+                server: server, variant: "dm-50k", scenario: .dm, clients: 10, processes: 1,
+                figures: [
+                    Figure("lost", lost, "msgs", lowerIsBetter: true),
+                    Figure("server CPU per delivered message", cpu, "µs", lowerIsBetter: true, headline: true),
+                ])
+        }
+        let reports = [
+            report("parley", cpu: 4, lost: 0), report("parley", cpu: 40, lost: 3), report("parley", cpu: 5, lost: 0),
+            report("ngircd", cpu: 10, lost: 0), report("ngircd", cpu: 12, lost: 0),
+        ]
+        let lines = ComparisonTable(reports: reports).text.split(separator: "\n").map(String.init)
+        #expect(lines.first == "each figure: the median of 2 or 3 rounds per server (lost and errors: the worst round)")
+        #expect(
+            lines.last
+                == "headline ratios (parley/peer): dm-50k server CPU per delivered message: ngircd=0.45 best=0.45")
+        let lost = lines.first { $0.hasPrefix("dm-50k") && $0.contains(" lost ") }?.split(separator: " ")
+        #expect(lost.map(Array.init) == ["dm-50k", "lost", "msgs", "3", "0", "-", "-"])
+    }
 }

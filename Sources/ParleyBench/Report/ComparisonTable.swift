@@ -2,10 +2,16 @@ import Foundation
 
 /// The side-by-side table `bench/compare.sh` prints: one row per scenario variant and figure, a column per
 /// server, and the ratio of Parley to each peer. Its last line gives the ratios of the headline figures.
+///
+/// A server may have several reports of one variant (rounds of the same run): each figure is then their
+/// median, so one disturbed round on a shared machine does not decide a ratio, except for the figures that
+/// count failures (`worstOfRounds`), where any round's loss is the one to see.
 public struct ComparisonTable {
     public var reports: [BenchReport]
     /// The server the others are compared with.
     public var subject = "parley"
+    /// Figures shown as the worst round rather than the median.
+    public static let worstOfRounds: Set<String> = ["lost", "server error replies"]
 
     public init(reports: [BenchReport]) {
         self.reports = reports
@@ -18,9 +24,11 @@ public struct ComparisonTable {
         header += peers.map { "\(subject)/\($0)" } + ["\(subject)/best peer"]
         var rows: [[String]] = []
         var headlines: [String] = []
+        var rounds: Set<Int> = []
         for variant in orderedUnique(reports.map(\.variant)) {
-            let byServer = Dictionary(
-                reports.filter { $0.variant == variant }.map { ($0.server, $0) }, uniquingKeysWith: { $1 })
+            let ofVariant = Dictionary(grouping: reports.filter { $0.variant == variant }, by: \.server)
+            rounds.formUnion(ofVariant.values.map(\.count))
+            let byServer = ofVariant.mapValues(combined)
             let names = orderedUnique(servers.flatMap { byServer[$0]?.figures.map(\.name) ?? [] })
             for name in names {
                 let figures = servers.map { byServer[$0]?.figure(name) }
@@ -39,8 +47,31 @@ public struct ComparisonTable {
             }
         }
         var lines = [format(header, rows: rows)]
+        if let most = rounds.max(), most > 1 {
+            let counts = rounds.sorted().map(String.init).joined(separator: " or ")
+            lines.insert(
+                "each figure: the median of \(counts) rounds per server (lost and errors: the worst round)", at: 0)
+        }
         lines.append("headline ratios (\(subject)/peer): " + headlines.joined(separator: "; "))
         return lines.joined(separator: "\n")
+    }
+
+    /// One report standing for the rounds of one variant on one server: each figure the median of the
+    /// rounds' values (the worst for `worstOfRounds`).
+    private func combined(_ rounds: [BenchReport]) -> BenchReport {
+        var report = rounds[0]
+        report.figures = report.figures.map { first in
+            var figure = first
+            let values = rounds.compactMap { $0.figure(first.name)?.value }.sorted()
+            if Self.worstOfRounds.contains(first.name) {
+                figure.value = (first.lowerIsBetter ? values.last : values.first) ?? first.value
+            } else {
+                let middle = values.count / 2
+                figure.value = values.count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2
+            }
+            return figure
+        }
+        return report
     }
 
     /// The better of the peers' figures: the lowest where lower is better, else the highest.
