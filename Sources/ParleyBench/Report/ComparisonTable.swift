@@ -42,7 +42,8 @@ public struct ComparisonTable {
                 rows.append(row)
                 if sample.headline, figures[0] != nil {
                     let parts = zip(peers, ratios).map { "\($0)=\($1)" }.joined(separator: " ")
-                    headlines.append("\(variant) \(name): \(parts) best=\(best)")
+                    let spread = roundSpread(of: name, in: ofVariant, peers: peers).map { " (rounds \($0))" } ?? ""
+                    headlines.append("\(variant) \(name): \(parts) best=\(best)\(spread)")
                 }
             }
         }
@@ -72,6 +73,21 @@ public struct ComparisonTable {
             return figure
         }
         return report
+    }
+
+    /// The lowest and highest of the per-round ratios to the best peer ("2.76–3.15"), round N of the subject
+    /// against round N of each peer: how far the ratio moved within the run. nil for a single round.
+    private func roundSpread(of name: String, in rounds: [String: [BenchReport]], peers: [String]) -> String? {
+        let count = ([subject] + peers).map { rounds[$0]?.count ?? 0 }.min() ?? 0
+        guard count > 1 else { return nil }
+        let values = (0..<count).compactMap { round -> Double? in
+            guard let mine = rounds[subject]?[round].figure(name),
+                let theirs = bestPeer(peers.compactMap { rounds[$0]?[round].figure(name) }), theirs.value != 0
+            else { return nil }
+            return mine.value / theirs.value
+        }
+        guard let low = values.min(), let high = values.max() else { return nil }
+        return String(format: "%.2f–%.2f", low, high)
     }
 
     /// The better of the peers' figures: the lowest where lower is better, else the highest.
