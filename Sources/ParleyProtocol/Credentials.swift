@@ -35,20 +35,25 @@ public enum CredentialRules {
     }
 
     /// The same rule in one pass over the bytes when the text is ASCII (most chat is), since walking
-    /// `Character`s three times was a visible part of every message's cost.
+    /// `Character`s three times was a visible part of every message's cost; over the string's own buffer
+    /// where it has one (a native string always does), since stepping through `String.UTF8View` index by
+    /// index was still 2 % of the server's time at full speed.
     private static func asciiMessageTextVerdict(_ text: String) -> Verdict {
-        var count = 0
+        text.utf8.withContiguousStorageIfAvailable(asciiMessageTextVerdict) ?? asciiMessageTextVerdict(text.utf8)
+    }
+
+    private static func asciiMessageTextVerdict<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Verdict {
         var onlyWhitespace = true
-        for byte in text.utf8 {
+        for byte in bytes {
             guard byte < 0x80 else { return .notASCII }
             switch byte {
             case 0x0A...0x0D: return .refused(.invalidArguments)  // \n, vertical tab, form feed, \r: line breaks
             case 0x09, 0x20: break
             default: onlyWhitespace = false
             }
-            count += 1
         }
         if onlyWhitespace { return .refused(.invalidArguments) }  // also the empty text
-        return count > ProtocolLimits.maxMessageCharacters ? .refused(.messageTooLong) : .acceptable
+        // All ASCII: one character per byte.
+        return bytes.count > ProtocolLimits.maxMessageCharacters ? .refused(.messageTooLong) : .acceptable
     }
 }

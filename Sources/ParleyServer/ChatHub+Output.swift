@@ -23,9 +23,17 @@ extension ChatHub {
         }
         // Messages that waited for the user go out together at login, however many there are: they are the
         // backlog the server chose to send, not output the client failed to read, so they do not count.
-        write(
-            encoded ?? frameEncoder.encode(frame, allocator: allocator), to: slot,
-            countsAsUnread: !frame.isWaitingMessage)
+        let countsAsUnread = !frame.isWaitingMessage
+        if let encoded {
+            write(encoded, to: slot, countsAsUnread: countsAsUnread)
+        } else if slot.outbox != nil {
+            // Encoded in place, behind what the connection already has in this tick.
+            let before = slot.outbox!.readableBytes
+            frameEncoder.encode(frame, into: &slot.outbox!)
+            if admit(slot.outbox!.readableBytes - before, to: slot, countsAsUnread: countsAsUnread) { markDirty(slot) }
+        } else {
+            write(frameEncoder.encode(frame, allocator: allocator), to: slot, countsAsUnread: countsAsUnread)
+        }
     }
 
     /// Adds `bytes` to the connection's outbox, to be written at the end of this tick.
@@ -35,22 +43,26 @@ extension ChatHub {
 
     /// Adds `bytes` to the connection's outbox; false when that closed it (a client that does not read).
     private func append(_ bytes: ByteBuffer, to slot: ConnectionSlot, countsAsUnread: Bool = true) -> Bool {
-        if slot.backedUp, countsAsUnread {
-            slot.bytesQueuedWhileBackedUp += bytes.readableBytes
-            if slot.bytesQueuedWhileBackedUp > maxOutboundBytes {
-                logger.notice("client is not reading, disconnecting", metadata: ["connection": "\(slot.id)"])
-                slot.closing = true
-                slot.outbox = nil
-                slot.channel.close(promise: nil)
-                return false
-            }
-        }
+        guard admit(bytes.readableBytes, to: slot, countsAsUnread: countsAsUnread) else { return false }
         if slot.outbox == nil {
             slot.outbox = bytes
         } else {
             slot.outbox!.writeImmutableBuffer(bytes)
         }
         return true
+    }
+
+    /// Counts `count` more bytes against a client that does not keep up; false when that passes the limit and
+    /// closes the connection (its outbox dropped).
+    private func admit(_ count: Int, to slot: ConnectionSlot, countsAsUnread: Bool) -> Bool {
+        guard slot.backedUp, countsAsUnread else { return true }
+        slot.bytesQueuedWhileBackedUp += count
+        guard slot.bytesQueuedWhileBackedUp > maxOutboundBytes else { return true }
+        logger.notice("client is not reading, disconnecting", metadata: ["connection": "\(slot.id)"])
+        slot.closing = true
+        slot.outbox = nil
+        slot.channel.close(promise: nil)
+        return false
     }
 
     private func markDirty(_ slot: ConnectionSlot) {

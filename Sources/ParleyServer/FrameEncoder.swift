@@ -13,10 +13,18 @@ struct FrameEncoder {
     private let codec = WireCodec()
 
     func encode(_ frame: ServerFrame, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: Self.capacity(for: frame))
+        encode(frame, into: &buffer)
+        return buffer
+    }
+
+    /// Appends the frame to `buffer`: a connection's output gathered in one tick is encoded in place, one
+    /// buffer instead of one per frame copied into it.
+    func encode(_ frame: ServerFrame, into buffer: inout ByteBuffer) {
         switch frame {
         case .event(.message(let message)):
             // Few, long static pieces (quotes included): each write into the buffer has a fixed cost.
-            var buffer = allocator.buffer(capacity: 64 + message.from.utf8.count + message.text.utf8.count)
+            buffer.reserveCapacity(minimumWritableBytes: Self.capacity(for: frame))
             buffer.writeStaticString(#"{"event":"message","from":""#)
             buffer.writeJSONStringContents(message.from)
             if let sent = message.sent {
@@ -28,19 +36,26 @@ struct FrameEncoder {
             }
             buffer.writeJSONStringContents(message.text)
             buffer.writeStaticString("\"}\n")
-            return buffer
         case .event(.presence(let user, let online)):
-            var buffer = allocator.buffer(capacity: 64 + user.utf8.count)
             buffer.writeStaticString(
                 online
                     ? #"{"event":"presence","online":true,"user":""# : #"{"event":"presence","online":false,"user":""#)
             buffer.writeJSONStringContents(user)
             buffer.writeStaticString("\"}\n")
-            return buffer
         case .reply(let reply) where reply.version == nil && reply.server == nil && reply.users == nil:
-            return encodePlain(reply, allocator: allocator)
+            encodePlain(reply, into: &buffer)
         default:
-            return allocator.buffer(bytes: codec.line(frame))
+            buffer.writeBytes(codec.line(frame))
+        }
+    }
+
+    /// Enough for the frames written here without growing, unless their text needs escapes.
+    private static func capacity(for frame: ServerFrame) -> Int {
+        switch frame {
+        case .event(.message(let message)): 96 + message.from.utf8.count + message.text.utf8.count
+        case .event(.presence(let user, _)): 64 + user.utf8.count
+        case .reply(let reply): 64 + (reply.error?.message.utf8.count ?? 0)
+        default: 256
         }
     }
 
@@ -64,8 +79,7 @@ struct FrameEncoder {
 
     /// A reply with at most an error, `partial`, `stored`, `username` and `waiting`, in sorted key order,
     /// in as few writes as the optional fields allow.
-    private func encodePlain(_ reply: Reply, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 64 + (reply.error?.message.utf8.count ?? 0))
+    private func encodePlain(_ reply: Reply, into buffer: inout ByteBuffer) {
         let opened: Bool
         if let error = reply.error {
             buffer.writeStaticString(#"{"error":{"code":""#)
@@ -106,7 +120,6 @@ struct FrameEncoder {
             buffer.writeString(String(waiting))
         }
         buffer.writeStaticString("}\n")
-        return buffer
     }
 }
 

@@ -57,6 +57,28 @@ import Testing
         }
     }
 
+    /// A connection's output in one tick is encoded in place, behind what it already has, which may be bytes
+    /// shared with other connections (a broadcast, presence events): those must stay as they were.
+    @Test func framesEncodedBehindEarlierOutputAppendExactlyTheirBytes() {
+        let frames: [ServerFrame] = [
+            .reply(Reply(id: .number(1))),
+            .event(
+                .message(DeliveredMessage(from: "bob", text: String(repeating: "long ", count: 300), kind: .direct))),
+            .event(.presence(user: "carol", online: true)),
+            .reply(.failure(.number(2), .invalidUser)),
+            .event(.privateRequest(from: "alice")),
+        ]
+        let shared = ByteBufferAllocator().buffer(string: #"{"event":"presence","online":false,"user":"dave"}"# + "\n")
+        var outbox = shared
+        var expected = Array(shared.readableBytesView)
+        for frame in frames {
+            FrameEncoder().encode(frame, into: &outbox)
+            expected += WireCodec().line(frame)
+        }
+        #expect(Array(outbox.readableBytesView) == expected)
+        #expect(String(buffer: shared) == #"{"event":"presence","online":false,"user":"dave"}"# + "\n")
+    }
+
     @Test func otherEventsGoThroughTheCodec() {
         expectSame(.event(.privateRequest(from: "alice")))
         expectSame(.event(.loggedOut(reason: .inactivity)))
