@@ -45,6 +45,7 @@ public struct ChatCore {
     /// Applies one input at time `now` and returns what the adapter must do, in order.
     public mutating func handle(_ input: CoreInput, at now: Date) -> [Effect] {
         effects = []
+        effects.reserveCapacity(4)  // a message's reply and delivery, and then some, without regrowing
         switch input {
         case .connected(let connection, let address):
             admit(connection, from: address, at: now)

@@ -32,7 +32,11 @@ extension ChatHub {
             frameEncoder.encode(frame, into: &slot.outbox!)
             if admit(slot.outbox!.readableBytes - before, to: slot, countsAsUnread: countsAsUnread) { markDirty(slot) }
         } else {
-            write(frameEncoder.encode(frame, allocator: allocator), to: slot, countsAsUnread: countsAsUnread)
+            // Room for what usually follows in the same tick (more replies, deliveries), so encoding it in
+            // place does not regrow the buffer; it is freed once written.
+            var outbox = allocator.buffer(capacity: 512)
+            frameEncoder.encode(frame, into: &outbox)
+            write(outbox, to: slot, countsAsUnread: countsAsUnread)
         }
     }
 
