@@ -51,7 +51,10 @@ import Testing
         }
     }
 
-    @Test func aClientThatNeverReadsIsDisconnectedWhileOthersCarryOn() async throws {
+    /// By broadcasts (one encoding shared by all) and by direct messages (each encoded into the slow client's
+    /// own waiting output): either way its unread output counts against the limit.
+    @Test(arguments: [false, true])
+    func aClientThatNeverReadsIsDisconnectedWhileOthersCarryOn(direct: Bool) async throws {
         try await withServer(.init(maxOutboundBytes: 64 * 1024, commandRate: nil)) { server in
             let sender = try await server.login("sender")
             let reader = try await server.login("reader")
@@ -63,7 +66,7 @@ import Testing
             let text = String(repeating: "z", count: 4000)
             var slothGone = false
             for round in 0..<2000 where !slothGone {
-                try await sender.ok(.broadcast(text: text))
+                try await sender.ok(direct ? .message(to: "sloth", text: text) : .broadcast(text: text))
                 if round % 50 == 0 {
                     slothGone = try await sender.ok(.whoelse).users?.contains("sloth") == false
                 }
