@@ -26,18 +26,14 @@ extension ChatHub {
         let countsAsUnread = !frame.isWaitingMessage
         if let encoded {
             write(encoded, to: slot, countsAsUnread: countsAsUnread)
-        } else if slot.outbox != nil {
-            // Encoded in place, behind what the connection already has in this tick.
-            let before = slot.outbox!.readableBytes
-            frameEncoder.encode(frame, into: &slot.outbox!)
-            if admit(slot.outbox!.readableBytes - before, to: slot, countsAsUnread: countsAsUnread) { markDirty(slot) }
-        } else {
-            // Room for what usually follows in the same tick (more replies, deliveries), so encoding it in
-            // place does not regrow the buffer; it is freed once written.
-            var outbox = allocator.buffer(capacity: 512)
-            frameEncoder.encode(frame, into: &outbox)
-            write(outbox, to: slot, countsAsUnread: countsAsUnread)
+            return
         }
+        // Encoded in place, behind what the connection already has in this tick. A fresh outbox has room for
+        // what usually follows (more replies, deliveries), so it does not regrow; it is freed once written.
+        if slot.outbox == nil { slot.outbox = allocator.buffer(capacity: 512) }
+        let before = slot.outbox!.readableBytes
+        frameEncoder.encode(frame, into: &slot.outbox!)
+        if admit(slot.outbox!.readableBytes - before, to: slot, countsAsUnread: countsAsUnread) { markDirty(slot) }
     }
 
     /// Adds `bytes` to the connection's outbox, to be written at the end of this tick.
