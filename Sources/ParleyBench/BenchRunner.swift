@@ -6,23 +6,24 @@ import NIOPosix
 ///
 /// With one process the scenario runs here, on an event loop of its own. With several, `Coordinator`
 /// starts `parley-bench worker` children, each with its share of the clients; either way the runner samples
-/// the server's CPU and memory around the common measured window and merges the workers' results.
+/// the server's CPU and memory, and the bench processes' own CPU, around the common measured window and
+/// merges the workers' results.
 public enum BenchRunner {
     public static func run(_ settings: BenchSettings, workerExecutable: String? = nil) async throws -> BenchReport {
         let probe = settings.serverPID.map(ProcessProbe.init(pid:))
         let result: WorkerResult
-        let samples: (before: ProcessProbe.Sample?, after: ProcessProbe.Sample?)
+        let samples: WindowSamples
         if settings.processes > 1 {
             let coordinator = try Coordinator(settings: settings, executable: workerExecutable)
             (result, samples) = try await coordinator.run(probe: probe)
         } else {
             (result, samples) = try await runInProcess(settings, probe: probe)
         }
-        return report(settings, result: result, before: samples.before, after: samples.after)
+        return report(settings, result: result, samples: samples)
     }
 
     static func runInProcess(_ settings: BenchSettings, probe: ProcessProbe?) async throws
-        -> (WorkerResult, (ProcessProbe.Sample?, ProcessProbe.Sample?))
+        -> (WorkerResult, WindowSamples)
     {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let worker: any ScenarioWorker
@@ -34,7 +35,9 @@ public enum BenchRunner {
         }
         do {
             try await worker.prepare()
-            let outcome = try await measure(MeasurementPlan(settings), probe: probe) { try await worker.run() }
+            let outcome = try await measure(
+                MeasurementPlan(settings), probe: probe, load: [ProcessProbe(pid: getpid())]
+            ) { try await worker.run() }
             await worker.finish()
             try await group.shutdownGracefully()
             return outcome
@@ -45,30 +48,34 @@ public enum BenchRunner {
         }
     }
 
-    /// Runs `body` (the workers' measured part) and samples the server as `plan` says.
+    /// Runs `body` (the workers' measured part) and samples the server, and the bench processes `load`
+    /// that generate the traffic, as `plan` says.
     static func measure(
-        _ plan: MeasurementPlan, probe: ProcessProbe?, _ body: @escaping @Sendable () async throws -> WorkerResult
-    ) async throws -> (WorkerResult, (ProcessProbe.Sample?, ProcessProbe.Sample?)) {
+        _ plan: MeasurementPlan, probe: ProcessProbe?, load: [ProcessProbe],
+        _ body: @escaping @Sendable () async throws -> WorkerResult
+    ) async throws -> (WorkerResult, WindowSamples) {
         switch plan {
         case .byWorker:
-            return (try await body(), (nil, nil))
+            return (try await body(), WindowSamples())
         case .aroundRun:
             let before = try probe?.sample()
             let result = try await body()
-            return (result, (before, try probe?.sample()))
+            return (result, WindowSamples(before: before, after: try probe?.sample()))
         case .window(let warmup, let duration):
             let running = Task { try await body() }
             try await Task.sleep(nanoseconds: UInt64(warmup * 1e9))
             let before = try probe?.sample()
+            let loadBefore = try load.reduce(0) { try $0 + $1.cpuSeconds() }
             try await Task.sleep(nanoseconds: UInt64(duration * 1e9))
             let after = try probe?.sample()
-            return (try await running.value, (before, after))
+            let loadAfter = try load.reduce(0) { try $0 + $1.cpuSeconds() }
+            let samples = WindowSamples(before: before, after: after, loadCPUSeconds: loadAfter - loadBefore)
+            return (try await running.value, samples)
         }
     }
 
-    static func report(
-        _ settings: BenchSettings, result: WorkerResult, before: ProcessProbe.Sample?, after: ProcessProbe.Sample?
-    ) -> BenchReport {
+    static func report(_ settings: BenchSettings, result: WorkerResult, samples: WindowSamples) -> BenchReport {
+        let (before, after) = (samples.before, samples.after)
         var figures: [Figure] = []
         let variant = settings.variantName
         switch settings.scenario {
@@ -100,6 +107,12 @@ public enum BenchRunner {
                         lowerIsBetter: true),
                     Figure("server peak RSS", Double(after.peakResidentBytes) / 1_048_576, "MiB", lowerIsBetter: true),
                 ]
+            }
+            // The load generator's own share of a core: near 100 % (per process) a throughput figure is the
+            // bench's limit rather than the server's.
+            if let load = samples.loadCPUSeconds {
+                figures.append(
+                    Figure("bench CPU busy", load / duration * 100, "%", lowerIsBetter: true))
             }
         case .idle:
             let seconds = result.phases["login", default: 0]
@@ -138,4 +151,12 @@ public enum BenchRunner {
             server: settings.label, variant: variant, scenario: settings.scenario, clients: clients,
             processes: settings.processes, figures: figures, lastFailure: result.lastFailure)
     }
+}
+
+/// What was sampled around the measured window: the server before and after (when its PID is known), and
+/// the CPU seconds the bench's own processes used in between.
+struct WindowSamples {
+    var before: ProcessProbe.Sample?
+    var after: ProcessProbe.Sample?
+    var loadCPUSeconds: Double?
 }

@@ -23,7 +23,7 @@ final class Coordinator: Sendable {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first
     }
 
-    func run(probe: ProcessProbe?) async throws -> (WorkerResult, (ProcessProbe.Sample?, ProcessProbe.Sample?)) {
+    func run(probe: ProcessProbe?) async throws -> (WorkerResult, WindowSamples) {
         var children: [WorkerChild] = []
         defer {
             for child in children { child.terminate() }
@@ -36,7 +36,8 @@ final class Coordinator: Sendable {
         for child in children { try await child.expect("READY") }
         let plan = MeasurementPlan(settings)
         let started = children
-        let outcome = try await BenchRunner.measure(plan, probe: probe) {
+        let load = children.map { ProcessProbe(pid: $0.pid) }
+        let outcome = try await BenchRunner.measure(plan, probe: probe, load: load) {
             for child in started { try child.send("GO") }
             var merged = WorkerResult()
             for child in started { merged.merge(try await child.result()) }
@@ -103,6 +104,8 @@ final class WorkerChild: @unchecked Sendable {  // used by one task at a time, i
             buffered.append(chunk)
         }
     }
+
+    var pid: Int32 { process.processIdentifier }
 
     func waitUntilExit() {
         process.waitUntilExit()

@@ -15,6 +15,7 @@ import Testing
                 #expect(report.figure("delivered")!.value == report.figure("sent")!.value)
                 #expect(report.figure("latency p99")!.value > 0)
                 #expect(report.figure("server CPU per delivered message") != nil)
+                #expect(report.figure("bench CPU busy") != nil)
             }, scenario: .dm)
     }
 
