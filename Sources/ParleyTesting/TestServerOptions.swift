@@ -88,11 +88,13 @@ public struct TestServerOptions: Sendable {
     }
 }
 
-/// Fresh directories under one per-process temporary directory.
+/// Fresh directories under one per-process temporary directory, removed with everything in it when the test
+/// process exits (a crashed run leaves it behind, named after its process id).
 public enum TestDirectory {
     static let root: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("parley-tests-\(getpid())")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)  // exists is fine
+        atexit { try? FileManager.default.removeItem(at: TestDirectory.root) }
         return url
     }()
 

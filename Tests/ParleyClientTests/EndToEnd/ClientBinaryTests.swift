@@ -22,7 +22,7 @@ private enum Keys {
 }
 
 private func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("parley-e2e-home-\(UUID().uuidString)")
+    let url = TestDirectory.fresh().appendingPathComponent("home")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

@@ -2,12 +2,11 @@ import Foundation
 import ParleyClient
 import ParleyProtocol
 import ParleyTLS
+import ParleyTesting
 import Testing
 
 private func temporaryKnownHosts() -> KnownHosts {
-    KnownHosts(
-        path: FileManager.default.temporaryDirectory
-            .appendingPathComponent("parley-known-hosts-\(UUID().uuidString)").path)
+    KnownHosts(path: TestDirectory.path("known_hosts"))
 }
 
 @Suite("TLS to the server, with the certificate pinned by fingerprint")
