@@ -101,6 +101,26 @@ import Testing
                 == "headline ratios (parley/peer): dm-50k server CPU per delivered message: ngircd=0.25 best=0.25")
     }
 
+    @Test func aHeadlineSaysWhereTheBenchWasSaturated() {
+        func report(_ server: String, rate: Double, benchBusy: Double, processes: Int = 1) -> BenchReport {
+            BenchReport(
+                server: server, variant: "dm-max", scenario: .dm, clients: 10, processes: processes,
+                figures: [
+                    Figure("delivered per second", rate, "msgs/s", lowerIsBetter: false, headline: true),
+                    Figure("bench CPU busy", benchBusy, "%", lowerIsBetter: true),
+                ])
+        }
+        // Two bench processes at 150 % together are at 75 % each: not saturated.
+        let reports = [
+            report("parley", rate: 250, benchBusy: 91), report("inspircd", rate: 300, benchBusy: 99.8),
+            report("ngircd", rate: 200, benchBusy: 150, processes: 2),
+        ]
+        #expect(
+            ComparisonTable(reports: reports).text.split(separator: "\n").last
+                == "headline ratios (parley/peer): dm-max delivered per second: inspircd=0.83 ngircd=1.25 best=0.83 [bench saturated: inspircd]"
+        )
+    }
+
     @Test func roundsOfOneRunCountByTheirMedianAndLossByTheWorst() {
         func report(_ server: String, cpu: Double, lost: Double) -> BenchReport {
             BenchReport(

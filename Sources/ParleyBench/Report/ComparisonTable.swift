@@ -12,6 +12,9 @@ public struct ComparisonTable {
     public var subject = "parley"
     /// Figures shown as the worst round rather than the median.
     public static let worstOfRounds: Set<String> = ["lost", "server error replies"]
+    /// From this share of a core per bench process (median of the rounds), a headline says the bench was
+    /// saturated against that server: its figure is then the load generator's limit as much as the server's.
+    public static let saturatedBench = 95.0
 
     public init(reports: [BenchReport]) {
         self.reports = reports
@@ -43,7 +46,10 @@ public struct ComparisonTable {
                 if sample.headline, figures[0] != nil {
                     let parts = zip(peers, ratios).map { "\($0)=\($1)" }.joined(separator: " ")
                     let spread = roundSpread(of: name, in: ofVariant, peers: peers).map { " (rounds \($0))" } ?? ""
-                    headlines.append("\(variant) \(name): \(parts) best=\(best)\(spread)")
+                    let saturated = servers.filter { byServer[$0].map(benchSaturated) ?? false }
+                    let note =
+                        saturated.isEmpty ? "" : " [bench saturated: \(saturated.joined(separator: ", "))]"
+                    headlines.append("\(variant) \(name): \(parts) best=\(best)\(spread)\(note)")
                 }
             }
         }
@@ -88,6 +94,11 @@ public struct ComparisonTable {
         }
         guard let low = values.min(), let high = values.max() else { return nil }
         return String(format: "%.2f–%.2f", low, high)
+    }
+
+    private func benchSaturated(_ report: BenchReport) -> Bool {
+        guard let busy = report.figure("bench CPU busy")?.value else { return false }
+        return busy / Double(max(1, report.processes)) >= Self.saturatedBench
     }
 
     /// The better of the peers' figures: the lowest where lower is better, else the highest.
