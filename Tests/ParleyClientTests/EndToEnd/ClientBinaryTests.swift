@@ -21,12 +21,6 @@ private enum Keys {
     static let backspace = "\u{7F}"
 }
 
-private func temporaryDirectory() throws -> URL {
-    let url = TestDirectory.fresh().appendingPathComponent("home")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
-
 /// The built `parley` and `parleyd` binaries, used as a person (on a terminal) and a script (on pipes) would.
 /// parleyd runs with TLS as shipped unless a test says otherwise.
 @Suite("parley and parleyd binaries end to end", .serialized)
@@ -49,7 +43,7 @@ struct ClientBinaryTests {
         let fingerprint = try #require(server.fingerprint)
 
         // alice meets the server for the first time and is asked whether to trust its certificate.
-        let home = try temporaryDirectory()
+        let home = TestDirectory.fresh()
         let alice = try TerminalClient(port: server.port, configHome: home)
         try alice.expect(
             "The server 127.0.0.1:\(server.port) is not known yet. Its TLS certificate's SHA-256 fingerprint is "
@@ -175,7 +169,7 @@ struct ClientBinaryTests {
     @Test func aScriptIsNotTrustedOnFirstContactWithoutTrust() throws {
         let server = try ServerBinary()
         defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
-        let frank = try PipedClient(port: server.port, configHome: try temporaryDirectory())
+        let frank = try PipedClient(port: server.port, configHome: TestDirectory.fresh())
         frank.send("frank", "secret", "secret")
         try frank.expectLine("Trust this server and remember it? (yes/no):")
         try frank.expectLine("Not connecting to a server you did not trust")
@@ -200,7 +194,7 @@ struct ClientBinaryTests {
         let server = try ServerBinary(
             extraArguments: ["--tls-cert", authority.certificateFile, "--tls-key", authority.keyFile])
         defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
-        let home = try temporaryDirectory()
+        let home = TestDirectory.fresh()
         let grace = try PipedClient(
             port: server.port, arguments: ["--host", "localhost", "--trust-ca", authority.authorityFile],
             configHome: home)
