@@ -121,6 +121,45 @@ import Testing
         )
     }
 
+    @Test func theTableSaysWhichTargetsTheRunMet() {
+        func report(_ server: String, _ variant: String, _ figures: [Figure]) -> BenchReport {
+            BenchReport(
+                server: server, variant: variant, scenario: .dm, clients: 10, processes: 1, figures: figures)
+        }
+        let reports = [
+            report(
+                "parley", "dm-10k",
+                [
+                    Figure("lost", 0, "msgs", lowerIsBetter: true),
+                    Figure("latency p99", 0.5, "ms", lowerIsBetter: true),
+                    Figure("latency p99.9", 4, "ms", lowerIsBetter: true),
+                ]),
+            report(
+                "parley", "dm-50k",
+                [
+                    Figure("lost", 2, "msgs", lowerIsBetter: true),
+                    Figure("latency p99", 1, "ms", lowerIsBetter: true),
+                    Figure("latency p99.9", 2, "ms", lowerIsBetter: true),
+                    Figure("server CPU per delivered message", 6, "µs", lowerIsBetter: true),
+                ]),
+            report("ngircd", "dm-50k", [Figure("server CPU per delivered message", 9, "µs", lowerIsBetter: true)]),
+            report("inspircd", "dm-50k", [Figure("server CPU per delivered message", 7, "µs", lowerIsBetter: true)]),
+            report("parley", "dm-max", [Figure("delivered per second", 140, "msgs/s", lowerIsBetter: false)]),
+            report("inspircd", "dm-max", [Figure("delivered per second", 100, "msgs/s", lowerIsBetter: false)]),
+        ]
+        let lines = ComparisonTable(reports: reports).text.split(separator: "\n").map(String.init)
+        let targets = Array(lines.drop { !$0.hasPrefix("targets") }.dropLast())
+        // No fanout, idle, offline or login in this run: those targets are left out.
+        #expect(
+            targets == [
+                "targets (parley, figures as in the table):",
+                "  dm-10k p99 ≤ 2 ms, p99.9 ≤ 5 ms, nothing lost: 0.500 / 4 ms, 0 lost: met",
+                "  dm-50k p99 ≤ 2 ms, p99.9 ≤ 5 ms, nothing lost: 1 / 2 ms, 2 lost: NOT MET",
+                "  dm-50k server CPU per delivered message below the better peer's: 6 vs 7 µs (inspircd): met",
+                "  dm-max delivered per second ≥ 1.50× the better peer's: 140 vs 100 msgs/s (inspircd), 1.40×: NOT MET",
+            ])
+    }
+
     @Test func roundsOfOneRunCountByTheirMedianAndLossByTheWorst() {
         func report(_ server: String, cpu: Double, lost: Double) -> BenchReport {
             BenchReport(

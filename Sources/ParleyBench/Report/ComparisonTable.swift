@@ -1,7 +1,8 @@
 import Foundation
 
 /// The side-by-side table `bench/compare.sh` prints: one row per scenario variant and figure, a column per
-/// server, and the ratio of Parley to each peer. Its last line gives the ratios of the headline figures.
+/// server, and the ratio of Parley to each peer; then which of the benchmark issue's targets the run met
+/// (`TargetVerdicts`). Its last line gives the ratios of the headline figures.
 ///
 /// A server may have several reports of one variant (rounds of the same run): each figure is then their
 /// median, so one disturbed round on a shared machine does not decide a ratio, except for the figures that
@@ -28,10 +29,12 @@ public struct ComparisonTable {
         var rows: [[String]] = []
         var headlines: [String] = []
         var rounds: Set<Int> = []
+        var combinedByVariant: [String: [String: BenchReport]] = [:]
         for variant in orderedUnique(reports.map(\.variant)) {
             let ofVariant = Dictionary(grouping: reports.filter { $0.variant == variant }, by: \.server)
             rounds.formUnion(ofVariant.values.map(\.count))
             let byServer = ofVariant.mapValues(combined)
+            combinedByVariant[variant] = byServer
             let names = orderedUnique(servers.flatMap { byServer[$0]?.figures.map(\.name) ?? [] })
             for name in names {
                 let figures = servers.map { byServer[$0]?.figure(name) }
@@ -59,6 +62,7 @@ public struct ComparisonTable {
             lines.insert(
                 "each figure: the median of \(counts) rounds per server (lost and errors: the worst round)", at: 0)
         }
+        lines += TargetVerdicts(reports: combinedByVariant, subject: subject).lines
         lines.append("headline ratios (\(subject)/peer): " + headlines.joined(separator: "; "))
         return lines.joined(separator: "\n")
     }
