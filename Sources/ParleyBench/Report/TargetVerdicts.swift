@@ -10,25 +10,18 @@ struct TargetVerdicts {
     let subject: String
 
     var lines: [String] {
-        var lines: [String] = []
-        for variant in ["dm-10k", "dm-50k"] {
-            if let line = latency(variant) { lines.append(line) }
-        }
-        if let line = belowBestPeer("dm-50k", "server CPU per delivered message") { lines.append(line) }
-        if let line = throughput("dm-max", atLeast: 1.5) { lines.append(line) }
-        if let line = atMost("fanout", "latency p99", 5, "fanout p99 ≤ 5 ms") { lines.append(line) }
-        if let line = belowBestPeer("fanout", "server CPU per delivered message") { lines.append(line) }
-        if let line = atMost("idle", "RSS per connected client", 4096, "idle RSS per connected client ≤ 4 kB") {
-            lines.append(line)
-        }
-        if let line = offlineDelivery() { lines.append(line) }
-        if let line = atLeast("offline", "accepted durably per second", 50_000, "offline: accepted durably ≥ 50,000/s")
-        {
-            lines.append(line)
-        }
-        if let line = atMost("login", "online p99 during storm", 5, "login storm: online p99 ≤ 5 ms") {
-            lines.append(line)
-        }
+        let lines = [
+            latency("dm-10k"),
+            latency("dm-50k"),
+            belowBestPeer("dm-50k", "server CPU per delivered message"),
+            throughput("dm-max", atLeast: 1.5),
+            atMost("fanout", "latency p99", 5, "fanout p99 ≤ 5 ms"),
+            belowBestPeer("fanout", "server CPU per delivered message"),
+            atMost("idle", "RSS per connected client", 4096, "idle RSS per connected client ≤ 4 kB"),
+            offlineDelivery(),
+            atLeast("offline", "accepted durably per second", 50_000, "offline: accepted durably ≥ 50,000/s"),
+            atMost("login", "online p99 during storm", 5, "login storm: online p99 ≤ 5 ms"),
+        ].compactMap { $0 }
         guard !lines.isEmpty else { return [] }
         return ["targets (\(subject), figures as in the table):"] + lines
     }
