@@ -19,6 +19,14 @@ public struct Figure: Codable, Sendable, Equatable {
     }
 }
 
+extension Figure {
+    /// Whether this value beats `other`'s: lower where lower is better, else higher. The one rule for "the
+    /// better peer" in the table, its per-round spreads and its target verdicts.
+    func isBetter(than other: Figure) -> Bool {
+        lowerIsBetter ? value < other.value : value > other.value
+    }
+}
+
 /// The outcome of one scenario against one server.
 public struct BenchReport: Codable, Sendable {
     public var server: String

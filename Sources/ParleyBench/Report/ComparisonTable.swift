@@ -107,8 +107,7 @@ public struct ComparisonTable {
 
     /// The better of the peers' figures: the lowest where lower is better, else the highest.
     private func bestPeer(_ figures: [Figure]) -> Figure? {
-        guard let first = figures.first else { return nil }
-        return first.lowerIsBetter ? figures.min { $0.value < $1.value } : figures.max { $0.value < $1.value }
+        figures.min { $0.isBetter(than: $1) }
     }
 
     private func ratio(_ mine: Figure?, _ theirs: Figure?) -> String {

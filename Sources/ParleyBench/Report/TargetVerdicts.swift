@@ -32,11 +32,9 @@ struct TargetVerdicts {
 
     /// The better of the other servers' figures.
     private func bestPeer(_ variant: String, _ name: String) -> (server: String, figure: Figure)? {
-        let peers = (reports[variant] ?? [:]).filter { $0.key != subject }
+        (reports[variant] ?? [:]).filter { $0.key != subject }
             .compactMap { server, report in report.figure(name).map { (server: server, figure: $0) } }
-        guard let first = peers.first else { return nil }
-        return first.figure.lowerIsBetter
-            ? peers.min { $0.figure.value < $1.figure.value } : peers.max { $0.figure.value < $1.figure.value }
+            .min { $0.figure.isBetter(than: $1.figure) }
     }
 
     private func latency(_ variant: String) -> String? {
@@ -63,7 +61,8 @@ struct TargetVerdicts {
         guard let value = mine(variant, name), let best = bestPeer(variant, name) else { return nil }
         return verdict(
             "\(variant) \(name) below the better peer's",
-            "\(format(value)) vs \(format(best.figure)) \(value.unit) (\(best.server))", value.value < best.figure.value
+            "\(format(value)) vs \(format(best.figure)) \(value.unit) (\(best.server))",
+            value.isBetter(than: best.figure)
         )
     }
 
