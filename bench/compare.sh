@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the same scenarios against Parley, ngircd and InspIRCd on this machine, in one run, and prints one
-# table with the ratio of Parley to each peer per figure (its last line: the ratios of the headline figures).
+# table with the ratio of Parley to each peer per figure, then which of the benchmark issue's targets the run
+# met (its last line: the ratios of the headline figures).
 #
 #   bench/compare.sh                 # the full run (about 15 minutes)
 #   ROUNDS=1 DURATION=3 CLIENTS=200 IDLE_CLIENTS=2000 bench/compare.sh   # a quick look
