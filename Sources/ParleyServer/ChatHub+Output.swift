@@ -133,9 +133,16 @@ extension ChatHub {
     }
 
     private func flush(_ slot: ConnectionSlot) {
-        guard !slot.backedUp, let outbox = slot.takeOutbox() else { return }
-        slot.channel.writeAndFlush(outbox, promise: nil)
+        guard !slot.backedUp, var outbox = slot.takeOutbox() else { return }
         bursts.wrote()
+        if slot.sendDirectly(&outbox) { return }
+        if slot.socket == nil {
+            slot.channel.writeAndFlush(outbox, promise: nil)
+        } else {
+            // What the socket did not take now: SwiftNIO writes it, and everything after it until it is done.
+            slot.writesInNIO += 1
+            slot.channel.writeAndFlush(outbox).assumeIsolated().whenComplete { _ in slot.writesInNIO -= 1 }
+        }
         // Past the high water mark NIO says the channel is not writable; it says so again below the low one.
         if !slot.channel.isWritable { slot.backedUp = true }
     }

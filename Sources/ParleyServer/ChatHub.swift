@@ -61,10 +61,11 @@ final class ChatHub: @unchecked Sendable {
 
     // MARK: Inputs from connections
 
-    func connect(_ channel: any Channel) -> ConnectionID {
+    /// A new connection; `socket` is its descriptor when the hub may write to it directly (plaintext).
+    func connect(_ channel: any Channel, socket: CInt?) -> ConnectionID {
         lastConnectionID += 1
         let id = ConnectionID(lastConnectionID)
-        slots[id] = ConnectionSlot(id: id, channel: channel)
+        slots[id] = ConnectionSlot(id: id, channel: channel, socket: socket)
         let address = channel.remoteAddress?.ipAddress ?? "unknown"
         apply(.connected(id, address: address))
         return id

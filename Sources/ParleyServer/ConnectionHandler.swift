@@ -12,6 +12,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private let hub: ChatHub
+    /// The socket's descriptor when the hub may write to it directly (plaintext), else `nil`.
+    private let socket: CInt?
     private var id: ConnectionID?
     private var splitter: LineSplitter
     /// The start of a line whose newline has not arrived yet.
@@ -19,13 +21,14 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// A line was too long: the connection is being closed and reads nothing more.
     private var refused = false
 
-    init(hub: ChatHub, maxLineBytes: Int) {
+    init(hub: ChatHub, maxLineBytes: Int, socket: CInt?) {
         self.hub = hub
+        self.socket = socket
         self.splitter = LineSplitter(maxLength: maxLineBytes)
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        id = hub.connect(context.channel)
+        id = hub.connect(context.channel, socket: socket)
         context.fireChannelActive()
     }
 

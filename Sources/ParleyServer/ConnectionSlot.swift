@@ -7,6 +7,13 @@ import ParleyProtocol
 final class ConnectionSlot {
     let id: ConnectionID
     let channel: any Channel
+    /// The socket's descriptor, for writing it directly (`DirectSocketWrite`); `nil` for TLS, which only
+    /// SwiftNIO writes.
+    let socket: CInt?
+    /// The socket's `SO_COOKIE` when it was accepted, checked before each direct write in debug builds.
+    private(set) var socketCookie: UInt64?
+    /// Writes handed to SwiftNIO that it has not finished: while there are some, nothing is written directly.
+    var writesInNIO = 0
     /// Output waiting for a store batch to commit before it may be written, in order.
     var held: [HeldOutput] = []
     var heldUntil: UInt64 = 0
@@ -29,9 +36,13 @@ final class ConnectionSlot {
     var presencePeriod: UInt64 = 0
     var presenceSeen = 0
 
-    init(id: ConnectionID, channel: any Channel) {
+    init(id: ConnectionID, channel: any Channel, socket: CInt?) {
         self.id = id
         self.channel = channel
+        self.socket = socket
+        #if DEBUG
+            if let socket { socketCookie = SocketCookie.of(socket) }
+        #endif
     }
 
     func takeOutbox() -> ByteBuffer? {

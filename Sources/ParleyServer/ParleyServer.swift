@@ -24,7 +24,7 @@ public final class ParleyServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let storeThread: NIOThreadPool
     private let hashPool: NIOThreadPool
-    private let serverChannel: any Channel
+    private let acceptor: SocketAcceptor
     private let hub: ChatHub
     private let logger: Logger
 
@@ -59,37 +59,16 @@ public final class ParleyServer: Sendable {
         let hub = ChatHub(
             core: core, store: store, eventLoop: eventLoop, storeThread: storeThread, hashPool: hashPool,
             configuration: configuration, logger: logger)
-        let maxLine = configuration.maxLineBytes
         do {
-            let channel = try await ServerBootstrap(group: group)
-                .serverChannelOption(.backlog, value: 1024)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                // What NIO may hold for a client that reads slowly before the hub keeps output in the
-                // connection's outbox instead (see `ChatHub.flush`).
-                .childChannelOption(.writeBufferWaterMark, value: .init(low: 8 * 1024, high: 32 * 1024))
-                // Requests are short lines: start reading into 256 bytes (NIO's default is 2 KiB) and grow
-                // only for a client that sends more. Every connection keeps its receive buffer between reads,
-                // so this is most of an idle connection's memory.
-                .childChannelOption(
-                    .recvAllocator,
-                    value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 64 * 1024)
-                )
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if let identity {
-                            try channel.pipeline.syncOperations.addHandler(
-                                NIOSSLServerHandler(context: identity.context))
-                        }
-                        try channel.pipeline.syncOperations.addHandler(
-                            ConnectionHandler(hub: hub, maxLineBytes: maxLine))
-                    }
-                }
-                .bind(host: configuration.host, port: configuration.port)
-                .get()
+            let acceptor = try SocketAcceptor(
+                host: configuration.host, port: configuration.port, backlog: 1024)
+            let connections = ConnectionBootstrap(
+                group: group, hub: hub, tls: identity?.context, maxLineBytes: configuration.maxLineBytes,
+                logger: logger)
+            acceptor.start(logger: logger) { socket in connections.takeOver(socket) }
             eventLoop.execute { hub.watchMemory() }
             return ParleyServer(
-                group: group, storeThread: storeThread, hashPool: hashPool, channel: channel, hub: hub,
+                group: group, storeThread: storeThread, hashPool: hashPool, acceptor: acceptor, hub: hub,
                 fingerprint: identity?.fingerprint, logger: logger)
         } catch {
             try? await group.shutdownGracefully()  // the bind error is the one worth reporting
@@ -100,23 +79,23 @@ public final class ParleyServer: Sendable {
     }
 
     private init(
-        group: MultiThreadedEventLoopGroup, storeThread: NIOThreadPool, hashPool: NIOThreadPool, channel: any Channel,
-        hub: ChatHub, fingerprint: CertificateFingerprint?, logger: Logger
+        group: MultiThreadedEventLoopGroup, storeThread: NIOThreadPool, hashPool: NIOThreadPool,
+        acceptor: SocketAcceptor, hub: ChatHub, fingerprint: CertificateFingerprint?, logger: Logger
     ) {
         self.tlsFingerprint = fingerprint
         self.group = group
         self.storeThread = storeThread
         self.hashPool = hashPool
-        self.serverChannel = channel
+        self.acceptor = acceptor
         self.hub = hub
         self.logger = logger
-        self.localAddress = channel.localAddress!
+        self.localAddress = acceptor.localAddress
     }
 
     /// Stops accepting, logs everyone out with a notice, flushes the store and releases the threads.
     public func shutdown() async throws {
         logger.info("shutting down")
-        try? await serverChannel.close()  // already closed is fine
+        try await acceptor.stop()
         let hub = self.hub
         try await hub.eventLoop.flatSubmit { hub.shutdown() }.get()
         try await group.shutdownGracefully()

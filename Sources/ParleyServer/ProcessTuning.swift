@@ -12,7 +12,7 @@ enum ProcessTuning {
     static let configureMemory: Void = {
         #if canImport(Glibc)
             typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-            guard let mallopt = mallocFunction("mallopt", as: Mallopt.self) else { return }
+            guard let mallopt = libcFunction("mallopt", as: Mallopt.self) else { return }
             // The constants from <malloc.h>.
             let trimThreshold: Int32 = -1  // M_TRIM_THRESHOLD
             let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
@@ -30,11 +30,11 @@ enum ProcessTuning {
     }
 
     private typealias MallocTrim = @convention(c) (Int) -> Int32
-    private static let mallocTrim = mallocFunction("malloc_trim", as: MallocTrim.self)
+    private static let mallocTrim = libcFunction("malloc_trim", as: MallocTrim.self)
 
-    /// A function of glibc's malloc, looked up by name: <malloc.h> is not in Swift's Glibc module.
-    /// nil where there is no such function (another C library).
-    private static func mallocFunction<Function>(_ name: String, as type: Function.Type) -> Function? {
+    /// A function of glibc looked up by name, for those Swift's Glibc module leaves out (<malloc.h>, and
+    /// what needs `_GNU_SOURCE`); nil where there is no such function (another C library).
+    static func libcFunction<Function>(_ name: String, as type: Function.Type) -> Function? {
         #if canImport(Glibc)
             guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
             return unsafeBitCast(symbol, to: type)

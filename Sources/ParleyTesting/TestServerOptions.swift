@@ -8,6 +8,9 @@ import ParleyStore
 /// database in its own temporary directory, cheap password hashing and quiet logs; everything else as
 /// shipped unless a test says otherwise. Shared by every test target that needs a real server.
 public struct TestServerOptions: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port.
+    public var port = 0
     public var blockDuration: TimeInterval = 60
     public var timeout: TimeInterval? = nil
     public var registration = true
@@ -47,8 +50,8 @@ public struct TestServerOptions: Sendable {
     /// The server configuration these options describe.
     public var configuration: ServerConfiguration {
         var configuration = ServerConfiguration()
-        configuration.host = "127.0.0.1"
-        configuration.port = 0
+        configuration.host = host
+        configuration.port = port
         configuration.transport = transport
         configuration.databasePath = databasePath ?? TestDirectory.fresh().appendingPathComponent("parley.db").path
         configuration.core.blockDuration = blockDuration

@@ -10,7 +10,7 @@ import Testing
     private let allocator = ByteBufferAllocator()
 
     private func slot(_ raw: UInt64) -> ConnectionSlot {
-        ConnectionSlot(id: ConnectionID(raw), channel: EmbeddedChannel())
+        ConnectionSlot(id: ConnectionID(raw), channel: EmbeddedChannel(), socket: nil)
     }
 
     private func event(_ text: String) -> ByteBuffer { allocator.buffer(string: text) }

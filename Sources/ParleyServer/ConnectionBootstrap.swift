@@ -1,0 +1,46 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// Turns an accepted socket into a SwiftNIO channel on the hub's event loop: the socket options, TLS when
+/// on, and the `ConnectionHandler`, told the descriptor when the hub may write to it directly (plaintext).
+struct ConnectionBootstrap: Sendable {
+    let group: MultiThreadedEventLoopGroup
+    let hub: ChatHub
+    let tls: NIOSSLContext?
+    let maxLineBytes: Int
+    let logger: Logger
+
+    /// Hands `socket` to SwiftNIO, which owns it from here on (and closes it if it cannot take it).
+    func takeOver(_ socket: CInt) {
+        let hub = self.hub
+        let tls = self.tls
+        let maxLineBytes = self.maxLineBytes
+        let logger = self.logger
+        ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // What NIO may hold for a client that reads slowly before the hub keeps output in the
+            // connection's outbox instead (see `ChatHub.flush`).
+            .channelOption(.writeBufferWaterMark, value: .init(low: 8 * 1024, high: 32 * 1024))
+            // Requests are short lines: start reading into 256 bytes (NIO's default is 2 KiB) and grow only
+            // for a client that sends more. Every connection keeps its receive buffer between reads, so
+            // this is most of an idle connection's memory.
+            .channelOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 64 * 1024)
+            )
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(
+                        ConnectionHandler(hub: hub, maxLineBytes: maxLineBytes, socket: tls == nil ? socket : nil))
+                }
+            }
+            .withConnectedSocket(socket)
+            .whenFailure { error in
+                logger.notice("could not set up a connection", metadata: ["reason": "\(error)"])
+            }
+    }
+}

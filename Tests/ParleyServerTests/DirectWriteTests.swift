@@ -1,0 +1,148 @@
+import Foundation
+import NIOCore
+import NIOEmbedded
+import ParleyCore
+import ParleyProtocol
+import Testing
+
+@testable import ParleyServer
+
+/// Plaintext output goes to the socket directly and through SwiftNIO only when the socket is full
+/// (`DirectSocketWrite`): nothing may be lost, repeated or reordered across the switch, and nothing may reach
+/// a socket that took over the descriptor number of one that closed. (Debug builds, which the tests run, also
+/// check each direct write's socket against its `SO_COOKIE`.)
+@Suite struct DirectWriteTests {
+    @Test func aClientThatReadsSlowlyGetsEveryMessageOnceInOrder() async throws {
+        try await withServer(.init(maxOutboundBytes: 64 << 20, commandRate: nil)) { server in
+            let sender = try await server.login("sender")
+            let slow = try RawSocket(port: server.port)
+            try slow.send(#"{"id":1,"op":"hello","version":1}"# + "\n")
+            try slow.send(#"{"id":2,"op":"register","username":"slow","password":"pw","confirmation":"pw"}"# + "\n")
+            #expect(try slow.readLines(2).allSatisfy { $0.contains(#""ok":true"#) })
+
+            // Each batch is far more than the kernel holds for a reader with a 4 kB receive buffer, and the
+            // reader takes only part of it before the next: the server's writes go from the socket to
+            // SwiftNIO's queue (a partial write, then a full socket) and back.
+            let padding = String(repeating: "z", count: 4000)
+            let batches = 3
+            let perBatch = 800
+            var numbers: [Int] = []
+            for batch in 0..<batches {
+                for index in 0..<perBatch {
+                    try await sender.ok(.message(to: "slow", text: "\(batch * perBatch + index) \(padding)"))
+                }
+                numbers += try Self.messageNumbers(slow.readLines(perBatch / 3))
+            }
+            numbers += try Self.messageNumbers(slow.readLines(batches * perBatch - numbers.count))
+            #expect(numbers == Array(0..<(batches * perBatch)))
+            slow.close()
+        }
+    }
+
+    @Test func aNewConnectionNeverHearsWhatWasMeantForAClosedOneWithItsDescriptor() async throws {
+        try await withServer(.init(commandRate: nil)) { server in
+            let sender = try await server.login("sender")
+            for round in 0..<40 {
+                let name = "gone\(round)"
+                let leaving = try await server.login(name)
+                // Messages for the leaving user are on their way when it drops, and the next connection is
+                // likely to get the descriptor number the kernel frees.
+                for index in 0..<5 {
+                    let line = #"{"id":"r\#(round)-\#(index)","op":"message","to":"\#(name)","text":"for \#(name)"}"#
+                    try await sender.sendLine(line)
+                }
+                await leaving.close()
+                let fresh = try await server.connect()
+                try await fresh.hello()
+                // Anything the server wrongly wrote to this socket earlier arrives before this reply.
+                try await fresh.ok(.ping)
+                let arrived = await fresh.arrived
+                #expect(arrived.count == 2, "round \(round): \(arrived)")
+                await fresh.close()
+            }
+        }
+    }
+
+    /// The numbers at the start of the message events' texts, in the order they arrived.
+    private static func messageNumbers(_ lines: [String]) throws -> [Int] {
+        try lines.compactMap { line in
+            guard case .event(.message(let message)) = try WireCodec().decodeServerFrame(Array(line.utf8)) else {
+                return nil
+            }
+            return Int(message.text.prefix { $0 != " " })
+        }
+    }
+}
+
+/// `ConnectionSlot.sendDirectly` on one end of a socket pair: when it may write, and what it leaves for
+/// SwiftNIO.
+@Suite struct SendDirectlyTests {
+    /// A slot whose socket is one end of a pair (the other end returned), its channel active.
+    private func connectedSlot() throws -> (ConnectionSlot, peer: CInt) {
+        var ends: [CInt] = [0, 0]
+        guard socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0, &ends) == 0 else {
+            throw WireClient.Failure.unexpected("socketpair failed: \(errno)")
+        }
+        let channel = EmbeddedChannel()
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        return (ConnectionSlot(id: ConnectionID(1), channel: channel, socket: ends[0]), ends[1])
+    }
+
+    private func received(on peer: CInt) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: 1 << 16)
+        let count = recv(peer, &bytes, bytes.count, CInt(MSG_DONTWAIT))
+        return count > 0 ? Array(bytes[..<count]) : []
+    }
+
+    @Test func writesEverythingWhenTheSocketHasRoom() throws {
+        let (slot, peer) = try connectedSlot()
+        defer {
+            close(peer)
+            close(slot.socket!)
+        }
+        var bytes = ByteBuffer(string: "hello\n")
+        #expect(slot.sendDirectly(&bytes))
+        #expect(bytes.readableBytes == 0)
+        #expect(received(on: peer) == Array("hello\n".utf8))
+    }
+
+    @Test func leavesEverythingToSwiftNIOWhileItHoldsEarlierOutput() throws {
+        let (slot, peer) = try connectedSlot()
+        defer {
+            close(peer)
+            close(slot.socket!)
+        }
+        slot.writesInNIO = 1
+        var bytes = ByteBuffer(string: "later\n")
+        #expect(!slot.sendDirectly(&bytes))
+        #expect(bytes.readableBytes == 6)
+        #expect(received(on: peer) == [])
+    }
+
+    @Test func writesNothingOnceTheChannelIsClosed() throws {
+        let (slot, peer) = try connectedSlot()
+        defer {
+            close(peer)
+            close(slot.socket!)
+        }
+        _ = try (slot.channel as! EmbeddedChannel).finish()
+        var bytes = ByteBuffer(string: "too late\n")
+        #expect(!slot.sendDirectly(&bytes))
+        #expect(received(on: peer) == [])
+    }
+
+    @Test func leavesWhatAFullSocketDidNotTake() throws {
+        let (slot, peer) = try connectedSlot()
+        defer {
+            close(peer)
+            close(slot.socket!)
+        }
+        var bytes = ByteBuffer(repeating: UInt8(ascii: "x"), count: 4 << 20)
+        #expect(!slot.sendDirectly(&bytes))
+        let taken = 4 << 20 - bytes.readableBytes
+        #expect(taken > 0 && bytes.readableBytes > 0)
+        var drained = 0
+        while case let chunk = received(on: peer), !chunk.isEmpty { drained += chunk.count }
+        #expect(drained == taken)
+    }
+}

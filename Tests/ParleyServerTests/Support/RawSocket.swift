@@ -1,0 +1,58 @@
+import Foundation
+
+/// A blocking socket with a small receive buffer, for clients that read slowly or never: it reads only when
+/// a test asks it to, so the server's writes to it fill the kernel's buffers.
+final class RawSocket: @unchecked Sendable {
+    private let descriptor: Int32
+    private var unread: [UInt8] = []
+
+    init(port: Int) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var small: Int32 = 4096
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        // Every read is bounded: a server that sends nothing fails the test instead of hanging it.
+        var wait = timeval(tv_sec: Int(WireClient.defaultWait), tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard result == 0 else { throw WireClient.Failure.unexpected("connect failed: \(errno)") }
+    }
+
+    func send(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        guard Glibc.send(descriptor, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else {
+            throw WireClient.Failure.unexpected("send failed: \(errno)")
+        }
+    }
+
+    /// Reads until `count` whole lines have arrived (waiting at most `WireClient.defaultWait` for each read)
+    /// and returns them.
+    func readLines(_ count: Int) throws -> [String] {
+        var lines: [String] = []
+        while lines.count < count {
+            if let newline = unread.firstIndex(of: 0x0A) {
+                lines.append(String(decoding: unread[..<newline], as: UTF8.self))
+                unread.removeSubrange(...newline)
+                continue
+            }
+            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+            let received = recv(descriptor, &chunk, chunk.count, 0)
+            guard received > 0 else {
+                throw received == 0 ? WireClient.Failure.closed : WireClient.Failure.timedOut("\(count) lines")
+            }
+            unread += chunk[..<received]
+        }
+        return lines
+    }
+
+    func close() {
+        Glibc.close(descriptor)
+    }
+}
