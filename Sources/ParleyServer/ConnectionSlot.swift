@@ -10,8 +10,10 @@ final class ConnectionSlot {
     /// The socket's descriptor, for writing it directly (`DirectSocketWrite`); `nil` for TLS, which only
     /// SwiftNIO writes.
     let socket: CInt?
-    /// The socket's `SO_COOKIE` when it was accepted, checked before each direct write in debug builds.
-    private(set) var socketCookie: UInt64?
+    #if DEBUG
+        /// The socket's `SO_COOKIE` when it was accepted, checked before each direct write in debug builds.
+        private(set) var socketCookie: UInt64?
+    #endif
     /// Writes handed to SwiftNIO that it has not finished: while there are some, nothing is written directly.
     var writesInNIO = 0
     /// Output waiting for a store batch to commit before it may be written, in order.

@@ -28,7 +28,10 @@ extension ConnectionSlot {
     /// when all of it went (otherwise what is left in `bytes` is for SwiftNIO).
     func sendDirectly(_ bytes: inout ByteBuffer) -> Bool {
         guard let socket, writesInNIO == 0, channel.isActive else { return false }
-        assert(SocketCookie.of(socket) == socketCookie, "descriptor \(socket) is no longer this connection's socket")
+        #if DEBUG
+            assert(
+                SocketCookie.of(socket) == socketCookie, "descriptor \(socket) is no longer this connection's socket")
+        #endif
         while bytes.readableBytes > 0 {
             let sent = bytes.withUnsafeReadableBytes { unsent in
                 send(socket, unsent.baseAddress, unsent.count, CInt(MSG_NOSIGNAL) | CInt(MSG_DONTWAIT))

@@ -69,8 +69,11 @@ public final class ServerBinary: Sendable {
     /// With `fileSizeLimit` (bytes, a multiple of 512) parleyd cannot make any file larger than that, as on a
     /// full disk: a shell lowers `RLIMIT_FSIZE` and ignores SIGXFSZ before it becomes parleyd, so a write
     /// past the limit fails with `EFBIG` instead of killing it. Unprivileged, unlike a small file system,
-    /// and only the soft limit, so `freeDiskSpace()` can lift it again.
-    public init(directory: URL? = nil, extraArguments: [String] = [], fileSizeLimit: Int? = nil) throws {
+    /// and only the soft limit, so `freeDiskSpace()` can lift it again. With `openFileLimit` parleyd may hold
+    /// only that many descriptors (`ulimit -n`), as a server out of them.
+    public init(
+        directory: URL? = nil, extraArguments: [String] = [], fileSizeLimit: Int? = nil, openFileLimit: Int? = nil
+    ) throws {
         let directory = directory ?? TestDirectory.fresh()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.directory = directory
@@ -83,12 +86,15 @@ public final class ServerBinary: Sendable {
             ] + extraArguments
         let executable: URL
         let commandLine: [String]
-        if let fileSizeLimit {
+        if fileSizeLimit != nil || openFileLimit != nil {
             // POSIX `ulimit -f` counts 512-byte blocks.
+            let limits = [
+                fileSizeLimit.map { "trap '' XFSZ; ulimit -S -f \($0 / 512)" },
+                openFileLimit.map { "ulimit -S -n \($0)" },
+            ].compactMap { $0 }
             executable = URL(fileURLWithPath: "/bin/sh")
             commandLine =
-                ["-c", "trap '' XFSZ; ulimit -S -f \(fileSizeLimit / 512); exec \"$0\" \"$@\"", Binaries.parleyd.path]
-                + arguments
+                ["-c", (limits + ["exec \"$0\" \"$@\""]).joined(separator: "; "), Binaries.parleyd.path] + arguments
         } else {
             executable = Binaries.parleyd
             commandLine = arguments
