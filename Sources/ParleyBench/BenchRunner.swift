@@ -88,14 +88,21 @@ public enum BenchRunner {
                 Figure("sent", Double(result.sent), "msgs", lowerIsBetter: false),
                 Figure("delivered", Double(result.delivered), "msgs", lowerIsBetter: false),
                 Figure("lost", Double(lost), "msgs", lowerIsBetter: true),
+                // Below the offered rate when the bench could not keep to its schedule.
+                Figure("sent per second", Double(result.windowSent) / duration, "msgs/s", lowerIsBetter: false),
                 Figure(
                     "delivered per second", Double(result.windowDelivered) / duration, "msgs/s", lowerIsBetter: false,
                     headline: settings.scenario == .dm && settings.rate == 0),
-                Figure("latency p50", histogram.milliseconds(atPercentile: 50), "ms", lowerIsBetter: true),
-                Figure("latency p99", histogram.milliseconds(atPercentile: 99), "ms", lowerIsBetter: true),
-                Figure("latency p99.9", histogram.milliseconds(atPercentile: 99.9), "ms", lowerIsBetter: true),
-                Figure("latency max", histogram.maxMilliseconds, "ms", lowerIsBetter: true),
             ]
+            // No latency at all rather than zeros when nothing arrived in the window.
+            if histogram.count > 0 {
+                figures += [
+                    Figure("latency p50", histogram.milliseconds(atPercentile: 50), "ms", lowerIsBetter: true),
+                    Figure("latency p99", histogram.milliseconds(atPercentile: 99), "ms", lowerIsBetter: true),
+                    Figure("latency p99.9", histogram.milliseconds(atPercentile: 99.9), "ms", lowerIsBetter: true),
+                    Figure("latency max", histogram.maxMilliseconds, "ms", lowerIsBetter: true),
+                ]
+            }
             if let before, let after, result.windowDelivered > 0 {
                 let cpu = after.cpuSeconds - before.cpuSeconds
                 figures += [

@@ -11,6 +11,7 @@ import Testing
                 settings.rate = 400
                 let report = try await BenchRunner.run(settings)
                 #expect(report.figure("sent")!.value > 0)
+                #expect(report.figure("sent per second")!.value > 0)
                 #expect(report.figure("lost")!.value == 0)
                 #expect(report.figure("delivered")!.value == report.figure("sent")!.value)
                 #expect(report.figure("latency p99")!.value > 0)

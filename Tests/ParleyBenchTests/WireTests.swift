@@ -183,4 +183,20 @@ import Testing
         let lost = lines.first { $0.hasPrefix("dm-50k") && $0.contains(" lost ") }?.split(separator: " ")
         #expect(lost.map(Array.init) == ["dm-50k", "lost", "msgs", "3", "0", "-", "-"])
     }
+
+    @Test func aWindowWithNothingDeliveredHasNoLatencyRatherThanZeros() {
+        var settings = BenchSettings(scenario: .dm, wire: .irc, port: 1)
+        settings.rate = 100_000
+        settings.durationSeconds = 8
+        var result = WorkerResult()
+        result.sent = 800_000
+        result.expected = 800_000
+        result.delivered = 800_000
+        result.windowSent = 766_400
+        let report = BenchRunner.report(settings, result: result, samples: WindowSamples())
+        #expect(report.figure("sent per second")?.value == 95_800)
+        #expect(report.figure("delivered per second")?.value == 0)
+        #expect(report.figure("latency p99") == nil)
+        #expect(report.figure("latency max") == nil)
+    }
 }

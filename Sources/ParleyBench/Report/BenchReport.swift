@@ -63,6 +63,8 @@ public struct WorkerResult: Codable, Sendable {
     /// Deliveries that should arrive for what was sent (sent, or sent × other users for a broadcast).
     public var expected = 0
     public var delivered = 0
+    /// Sent and delivered within the measured window.
+    public var windowSent = 0
     public var windowDelivered = 0
     public var histogram = LatencyHistogram()
     public var failures = 0
@@ -78,6 +80,7 @@ public struct WorkerResult: Codable, Sendable {
         sent += other.sent
         expected += other.expected
         delivered += other.delivered
+        windowSent += other.windowSent
         windowDelivered += other.windowDelivered
         histogram.add(other.histogram)
         failures += other.failures

@@ -94,6 +94,7 @@ extension Swarm {
         result.sent = sent
         result.expected = expected
         result.delivered = delivered
+        result.windowSent = windowSent
         result.windowDelivered = windowDelivered
         result.histogram = histogram
         result.failures = failures

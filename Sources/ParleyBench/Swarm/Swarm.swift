@@ -165,12 +165,17 @@ final class Swarm: @unchecked Sendable {
         flushScheduled = true
         loop.execute { [self] in
             flushScheduled = false
-            let pending = dirty
-            dirty = []
-            for client in pending {
-                client.dirty = false
-                client.channel?.flush()
-            }
+            flushWritten()
+        }
+    }
+
+    /// Flushes every channel written to since the last flush (otherwise done at the end of the tick).
+    func flushWritten() {
+        let pending = dirty
+        dirty = []
+        for client in pending {
+            client.dirty = false
+            client.channel?.flush()
         }
     }
 
