@@ -1,5 +1,6 @@
 import Foundation
 import ParleyProtocol
+import ParleyTesting
 import Testing
 
 /// A blocking JSON-lines socket with bounded reads, for talking to a child-process server.
@@ -10,17 +11,7 @@ final class LineSocket {
     private var nextID = 0
 
     init(port: Int) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard result == 0 else { throw LineSocketFailure("connect failed: \(errno)") }
+        descriptor = try LoopbackSocket.connect(port: port)
     }
 
     deinit { close(descriptor) }

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyTesting
 
 /// A blocking socket with a small receive buffer, for clients that read slowly or never: it reads only when
 /// a test asks it to, so the server's writes to it fill the kernel's buffers.
@@ -7,22 +8,13 @@ final class RawSocket: @unchecked Sendable {
     private var unread: [UInt8] = []
 
     init(port: Int) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var small: Int32 = 4096
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
-        // Every read is bounded: a server that sends nothing fails the test instead of hanging it.
-        var wait = timeval(tv_sec: Int(WireClient.defaultWait), tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+        descriptor = try LoopbackSocket.connect(port: port) { descriptor in
+            var small: Int32 = 4096
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+            // Every read is bounded: a server that sends nothing fails the test instead of hanging it.
+            var wait = timeval(tv_sec: Int(WireClient.defaultWait), tv_usec: 0)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
         }
-        guard result == 0 else { throw WireClient.Failure.unexpected("connect failed: \(errno)") }
     }
 
     func send(_ text: String) throws {
