@@ -12,7 +12,7 @@ final class ConnectionSlot {
     let socket: CInt?
     #if DEBUG
         /// The socket's `SO_COOKIE` when it was accepted, checked before each direct write in debug builds.
-        private(set) var socketCookie: UInt64?
+        let socketCookie: UInt64?
     #endif
     /// Writes handed to SwiftNIO that it has not finished: while there are some, nothing is written directly.
     var writesInNIO = 0
@@ -43,7 +43,7 @@ final class ConnectionSlot {
         self.channel = channel
         self.socket = socket
         #if DEBUG
-            if let socket { socketCookie = SocketCookie.of(socket) }
+            socketCookie = socket.flatMap(SocketCookie.of)
         #endif
     }
 

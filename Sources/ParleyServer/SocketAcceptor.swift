@@ -8,7 +8,7 @@ import NIOPosix
 #endif
 
 /// The listening socket, with a thread of its own that accepts connections and hands each new socket to
-/// SwiftNIO (`ClientBootstrap.withConnectedSocket`, in `ParleyServer`), which owns it from then on.
+/// SwiftNIO (`ClientBootstrap.withConnectedSocket`, in `ConnectionBootstrap`), which owns it from then on.
 ///
 /// Written by hand rather than using `ServerBootstrap` for one reason: the server has to know each
 /// connection's socket descriptor to write plaintext output on it directly (`DirectSocketWrite`), and

@@ -77,15 +77,20 @@ import Testing
 /// `ConnectionSlot.sendDirectly` on one end of a socket pair: when it may write, and what it leaves for
 /// SwiftNIO.
 @Suite struct SendDirectlyTests {
-    /// A slot whose socket is one end of a pair (the other end returned), its channel active.
-    private func connectedSlot() throws -> (ConnectionSlot, peer: CInt) {
+    /// Runs `body` with a slot whose socket is one end of a pair (the other end given as `peer`), its channel
+    /// active, and closes both ends afterwards.
+    private func withConnectedSlot(_ body: (ConnectionSlot, _ peer: CInt) throws -> Void) throws {
         var ends: [CInt] = [0, 0]
         guard socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0, &ends) == 0 else {
             throw WireClient.Failure.unexpected("socketpair failed: \(errno)")
         }
+        defer {
+            close(ends[0])
+            close(ends[1])
+        }
         let channel = EmbeddedChannel()
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-        return (ConnectionSlot(id: ConnectionID(1), channel: channel, socket: ends[0]), ends[1])
+        try body(ConnectionSlot(id: ConnectionID(1), channel: channel, socket: ends[0]), ends[1])
     }
 
     private func received(on peer: CInt) -> [UInt8] {
@@ -95,54 +100,42 @@ import Testing
     }
 
     @Test func writesEverythingWhenTheSocketHasRoom() throws {
-        let (slot, peer) = try connectedSlot()
-        defer {
-            close(peer)
-            close(slot.socket!)
+        try withConnectedSlot { slot, peer in
+            var bytes = ByteBuffer(string: "hello\n")
+            #expect(slot.sendDirectly(&bytes))
+            #expect(bytes.readableBytes == 0)
+            #expect(received(on: peer) == Array("hello\n".utf8))
         }
-        var bytes = ByteBuffer(string: "hello\n")
-        #expect(slot.sendDirectly(&bytes))
-        #expect(bytes.readableBytes == 0)
-        #expect(received(on: peer) == Array("hello\n".utf8))
     }
 
     @Test func leavesEverythingToSwiftNIOWhileItHoldsEarlierOutput() throws {
-        let (slot, peer) = try connectedSlot()
-        defer {
-            close(peer)
-            close(slot.socket!)
+        try withConnectedSlot { slot, peer in
+            slot.writesInNIO = 1
+            var bytes = ByteBuffer(string: "later\n")
+            #expect(!slot.sendDirectly(&bytes))
+            #expect(bytes.readableBytes == 6)
+            #expect(received(on: peer) == [])
         }
-        slot.writesInNIO = 1
-        var bytes = ByteBuffer(string: "later\n")
-        #expect(!slot.sendDirectly(&bytes))
-        #expect(bytes.readableBytes == 6)
-        #expect(received(on: peer) == [])
     }
 
     @Test func writesNothingOnceTheChannelIsClosed() throws {
-        let (slot, peer) = try connectedSlot()
-        defer {
-            close(peer)
-            close(slot.socket!)
+        try withConnectedSlot { slot, peer in
+            _ = try (slot.channel as! EmbeddedChannel).finish()
+            var bytes = ByteBuffer(string: "too late\n")
+            #expect(!slot.sendDirectly(&bytes))
+            #expect(received(on: peer) == [])
         }
-        _ = try (slot.channel as! EmbeddedChannel).finish()
-        var bytes = ByteBuffer(string: "too late\n")
-        #expect(!slot.sendDirectly(&bytes))
-        #expect(received(on: peer) == [])
     }
 
     @Test func leavesWhatAFullSocketDidNotTake() throws {
-        let (slot, peer) = try connectedSlot()
-        defer {
-            close(peer)
-            close(slot.socket!)
+        try withConnectedSlot { slot, peer in
+            var bytes = ByteBuffer(repeating: UInt8(ascii: "x"), count: 4 << 20)
+            #expect(!slot.sendDirectly(&bytes))
+            let taken = 4 << 20 - bytes.readableBytes
+            #expect(taken > 0 && bytes.readableBytes > 0)
+            var drained = 0
+            while case let chunk = received(on: peer), !chunk.isEmpty { drained += chunk.count }
+            #expect(drained == taken)
         }
-        var bytes = ByteBuffer(repeating: UInt8(ascii: "x"), count: 4 << 20)
-        #expect(!slot.sendDirectly(&bytes))
-        let taken = 4 << 20 - bytes.readableBytes
-        #expect(taken > 0 && bytes.readableBytes > 0)
-        var drained = 0
-        while case let chunk = received(on: peer), !chunk.isEmpty { drained += chunk.count }
-        #expect(drained == taken)
     }
 }
