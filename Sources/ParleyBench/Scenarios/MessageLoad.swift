@@ -1,7 +1,7 @@
 import NIOCore
 
-/// Drives sending for `dm` and `fanout`: either paced at a fixed offered rate (a timer about every
-/// millisecond sends whatever the schedule says is due, round robin over the senders), or closed-loop, each
+/// Drives sending for `dm` and `fanout`: either paced at a fixed offered rate (a timer sends whatever the
+/// schedule says is due, round robin over the senders, about ten messages at a time), or closed-loop, each
 /// sender keeping a window of messages in flight and sending the next when one is delivered. Confined to the
 /// swarm's loop.
 final class MessageLoad: @unchecked Sendable {
@@ -14,11 +14,27 @@ final class MessageLoad: @unchecked Sendable {
     private var issued = 0
     private var pacing: Pacing?
 
-    private struct Pacing {
+    /// When the paced sender sends: the schedule, and how often it looks at it.
+    struct Pacing {
         let rate: Double
         let start: UInt64
         /// The most messages one tick sends.
         let burst: Int
+        /// From one tick to the next.
+        let period: TimeAmount
+
+        /// Ticks come about every ten messages of the schedule, between every 200 µs and every millisecond.
+        /// Every message a tick sends reaches the server at once and waits there behind the others, so a tick
+        /// of 50 messages (50k msgs/s every millisecond) made the bench add its own queue of about 0.7 ms
+        /// to the median; ticks more often than every 200 µs cost the bench more than they give.
+        init(rate: Double, start: UInt64) {
+            self.rate = rate
+            self.start = start
+            // At most 4 ms of the schedule per tick (see `tick`).
+            burst = max(1, Int(rate / 250))
+            let tenMessages = Int64(10 / rate * 1e9)
+            period = .nanoseconds(min(max(tenMessages, 200_000), 1_000_000))
+        }
     }
 
     init(swarm: Swarm, senders: [BenchClient], send: @escaping (BenchClient) -> Void) {
@@ -33,8 +49,7 @@ final class MessageLoad: @unchecked Sendable {
         guard !senders.isEmpty else { return }
         sending = true
         if rate > 0 {
-            // At most 4 ms of the schedule per tick (see `tick`).
-            pacing = Pacing(rate: rate, start: MonotonicClock.now(), burst: max(1, Int(rate / 250)))
+            pacing = Pacing(rate: rate, start: MonotonicClock.now())
             pacer = swarm.loop.scheduleTask(in: .zero) { [self] in tick() }
         } else {
             swarm.onDelivery = { [self] sender in
@@ -46,7 +61,7 @@ final class MessageLoad: @unchecked Sendable {
         }
     }
 
-    /// Sends what the schedule says is due (at most `burst`), flushes, and comes back 1 ms later. The flush is
+    /// Sends what the schedule says is due (at most `burst`), flushes, and comes back a `period` later. The flush is
     /// part of the tick so that nothing is left to run when it ends: SwiftNIO runs tasks that fall due while it
     /// runs tasks before it reads again, and with the flush as a task of its own, taking longer than 1 ms on a
     /// full core, the next tick was always due and the bench read nothing for whole windows (dm at 100k
@@ -61,7 +76,7 @@ final class MessageLoad: @unchecked Sendable {
             issued += 1
         }
         swarm.flushWritten()
-        pacer = swarm.loop.scheduleTask(in: .milliseconds(1)) { [self] in tick() }
+        pacer = swarm.loop.scheduleTask(in: pacing.period) { [self] in tick() }
     }
 
     func stop() {
