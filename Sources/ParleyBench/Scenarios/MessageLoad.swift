@@ -70,12 +70,13 @@ final class MessageLoad: @unchecked Sendable {
         guard sending, let pacing else { return }
         let began = MonotonicClock.now()
         let due = min(Int(pacing.rate * MonotonicClock.seconds(from: pacing.start, to: began)), issued + pacing.burst)
-        while issued < due {
-            send(senders[nextSender])
-            nextSender = (nextSender + 1) % senders.count
-            issued += 1
+        swarm.writingTogether {
+            while issued < due {
+                send(senders[nextSender])
+                nextSender = (nextSender + 1) % senders.count
+                issued += 1
+            }
         }
-        swarm.flushWritten()
         pacer = swarm.loop.scheduleTask(in: pacing.period) { [self] in tick() }
     }
 

@@ -169,8 +169,18 @@ final class Swarm: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` and flushes what it wrote when it returns, without queueing the end-of-tick flush task
+    /// that would then find nothing to flush (the pacer sends this way every tick).
+    func writingTogether(_ body: () -> Void) {
+        let flushWasScheduled = flushScheduled
+        flushScheduled = true
+        body()
+        flushScheduled = flushWasScheduled
+        flushWritten()
+    }
+
     /// Flushes every channel written to since the last flush (otherwise done at the end of the tick).
-    func flushWritten() {
+    private func flushWritten() {
         let pending = dirty
         dirty = []
         for client in pending {
