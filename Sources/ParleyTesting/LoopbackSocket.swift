@@ -16,6 +16,7 @@ public enum LoopbackSocket {
     /// sizes, timeouts). The caller closes it.
     public static func connect(port: Int, configure: (Int32) -> Void = { _ in }) throws -> Int32 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw ConnectFailed(errno: errno) }  // out of descriptors, say
         configure(descriptor)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
