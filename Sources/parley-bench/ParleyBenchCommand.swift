@@ -9,7 +9,7 @@ struct ParleyBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley-bench",
         abstract: "Load generator and comparison for Parley and IRC servers.",
-        subcommands: [Run.self, Table.self, Worker.self],
+        subcommands: [Run.self, Table.self, Hiccups.self, Worker.self],
         defaultSubcommand: Run.self)
 }
 
@@ -97,6 +97,23 @@ struct Table: ParsableCommand {
         var table = ComparisonTable(reports: reports)
         table.subject = subject
         print(table.text)
+    }
+}
+
+/// Measures the machine's own stalls (no server needed).
+struct Hiccups: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure how long the machine keeps a thread that wants to run from running, per CPU.")
+
+    @Option(help: "Seconds measured.") var duration = 10.0
+    @Option(help: "Microseconds each sleep asks for.") var interval = 200
+
+    func validate() throws {
+        if duration <= 0 || interval <= 0 { throw ValidationError("--duration and --interval must be positive.") }
+    }
+
+    func run() throws {
+        print(HiccupMeter.measure(seconds: duration, intervalMicroseconds: interval).text)
     }
 }
 

@@ -25,5 +25,12 @@ public struct LatencyHistogram: Codable, Sendable {
         return Double(histogram.valueAtPercentile(percentile)) / 1000
     }
 
+    /// How many recorded values are above `milliseconds` (to the histogram's precision).
+    public func count(overMilliseconds milliseconds: Double) -> UInt64 {
+        let above = histogram.nextNonEquivalentForValue(UInt64(milliseconds * 1000))
+        guard count > 0, above <= histogram.max else { return 0 }
+        return histogram.count(within: above...histogram.max)
+    }
+
     public var maxMilliseconds: Double { count > 0 ? Double(histogram.max) / 1000 : 0 }
 }
