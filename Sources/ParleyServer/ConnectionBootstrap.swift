@@ -23,9 +23,10 @@ struct ConnectionBootstrap: Sendable {
             // What NIO may hold for a client that reads slowly before the hub keeps output in the
             // connection's outbox instead (see `ChatHub.flush`).
             .channelOption(.writeBufferWaterMark, value: .init(low: 8 * 1024, high: 32 * 1024))
-            // Requests are short lines: start reading into 128 bytes (NIO's default is 2 KiB; most requests fit:
-            // a message of a sentence, a `hello` with its `login`) and grow only for a client that sends more. Every connection keeps its receive buffer between reads, at the largest size it
-            // grew to: 256 bytes here cost 140 more per idle client (docs/BENCHMARKS.md).
+            // Requests are short lines: start reading into 128 bytes (NIO's default is 2 KiB; most requests
+            // fit: a message of a sentence, a `hello` with its `login`) and grow only for a client that sends
+            // more. Every connection keeps its receive buffer between reads, at the largest size it grew to:
+            // starting at 256 bytes cost 140 more per idle client (docs/BENCHMARKS.md).
             .channelOption(
                 .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 128, maximum: 64 * 1024)
             )

@@ -68,8 +68,8 @@ public enum HiccupMeter {
 }
 
 /// What `HiccupMeter` saw, per CPU.
-public struct HiccupReport: Codable, Sendable {
-    public struct CPU: Codable, Sendable {
+public struct HiccupReport: Sendable {
+    public struct CPU: Sendable {
         /// The CPU the thread was pinned to; nil when it could not be pinned.
         public var cpu: Int?
         /// How much longer than asked each sleep took.
