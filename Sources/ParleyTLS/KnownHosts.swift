@@ -1,7 +1,8 @@
 import Foundation
 
 /// The fingerprints a user has trusted, per `host:port`, like SSH's `known_hosts`: one
-/// `HOST:PORT FINGERPRINT` per line in `~/.config/parley/known_hosts` (or under `$XDG_CONFIG_HOME`).
+/// `HOST:PORT FINGERPRINT` per line in `parley/known_hosts` under the user's configuration directory
+/// (`$XDG_CONFIG_HOME`, else `$HOME/.config`).
 public struct KnownHosts: Sendable {
     public let path: String
 
@@ -10,12 +11,21 @@ public struct KnownHosts: Sendable {
     }
 
     /// The default file for the current user.
-    public static var standard: KnownHosts {
-        let environment = ProcessInfo.processInfo.environment
-        let base =
-            environment["XDG_CONFIG_HOME"].map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config")
-        return KnownHosts(path: base.appendingPathComponent("parley/known_hosts").path)
+    public static var standard: KnownHosts { standard(in: ProcessInfo.processInfo.environment) }
+
+    /// The default file as the XDG base directory rules place it: under `XDG_CONFIG_HOME` when that is an
+    /// absolute path, else under `$HOME/.config`, else under the account's home directory. (Foundation's
+    /// own idea of the home directory comes from the password database and ignores `$HOME`.)
+    public static func standard(in environment: [String: String]) -> KnownHosts {
+        let configuration: URL
+        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") {
+            configuration = URL(fileURLWithPath: xdg)
+        } else if let home = environment["HOME"], home.hasPrefix("/") {
+            configuration = URL(fileURLWithPath: home).appendingPathComponent(".config")
+        } else {
+            configuration = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config")
+        }
+        return KnownHosts(path: configuration.appendingPathComponent("parley/known_hosts").path)
     }
 
     public func fingerprint(for endpoint: String) -> CertificateFingerprint? {

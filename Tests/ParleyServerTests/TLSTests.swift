@@ -94,4 +94,18 @@ import Testing
         #expect(file.fingerprint(for: "example.org:4000") == two)
         #expect(file.fingerprint(for: "127.0.0.1:4000") == two)
     }
+
+    @Test func knownHostsLiveWhereTheXDGRulesSay() {
+        #expect(
+            KnownHosts.standard(in: ["XDG_CONFIG_HOME": "/cfg", "HOME": "/home/ann"]).path == "/cfg/parley/known_hosts")
+        #expect(KnownHosts.standard(in: ["HOME": "/home/ann"]).path == "/home/ann/.config/parley/known_hosts")
+        // A relative or empty XDG_CONFIG_HOME is to be ignored.
+        #expect(
+            KnownHosts.standard(in: ["XDG_CONFIG_HOME": "cfg", "HOME": "/home/ann"]).path
+                == "/home/ann/.config/parley/known_hosts")
+        #expect(
+            KnownHosts.standard(in: ["XDG_CONFIG_HOME": "", "HOME": "/home/ann"]).path
+                == "/home/ann/.config/parley/known_hosts")
+        #expect(KnownHosts.standard(in: [:]).path.hasSuffix("/.config/parley/known_hosts"))
+    }
 }
