@@ -39,7 +39,8 @@ public enum HiccupMeter {
         while before < end {
             nanosleep(&request, nil)
             let after = MonotonicClock.now()
-            oversleeps.record(nanoseconds: (after &- before) &- min(interval, after &- before))
+            let slept = after - before
+            oversleeps.record(nanoseconds: slept - min(interval, slept))
             before = after
         }
         return oversleeps
