@@ -21,25 +21,17 @@ public final class SQLiteStore: ChatStore {
 
     public func loadSnapshot(now: Date) throws -> CoreSnapshot {
         try queue.write { db in
-            try db.execute(
-                sql: "UPDATE sessions SET logout_at = ? WHERE logout_at IS NULL", arguments: [now.timeIntervalSince1970]
-            )
-            let lastSeen = try Dictionary(
-                uniqueKeysWithValues: Row.fetchAll(
-                    db, sql: "SELECT name, MAX(logout_at) AS seen FROM sessions GROUP BY name"
-                ).map {
-                    (row: Row) -> (String, Date) in (row["name"], Date(timeIntervalSince1970: row["seen"]))
-                })
+            try db.execute(sql: Self.closeOpenSessions, arguments: [now.timeIntervalSince1970])
             let accounts = try Row.fetchAll(
-                db, sql: "SELECT name, password_hash, failed_attempts, locked_until FROM accounts"
+                db, sql: Self.accountsWithLastSeen
             ).map { row in
-                let name: String = row["name"]
                 let lockedUntil: Double? = row["locked_until"]
+                let lastSeen: Double? = row["last_seen"]
                 return AccountRecord(
-                    name: name, passwordHash: PasswordHash(encoded: row["password_hash"]),
+                    name: row["name"], passwordHash: PasswordHash(encoded: row["password_hash"]),
                     failedAttempts: row["failed_attempts"],
                     lockedUntil: lockedUntil.map(Date.init(timeIntervalSince1970:)),
-                    lastSeen: lastSeen[name])
+                    lastSeen: lastSeen.map(Date.init(timeIntervalSince1970:)))
             }
             let blocks = try Row.fetchAll(db, sql: "SELECT blocker, blocked FROM blocks").map { row in
                 (blocker: row["blocker"] as String, blocked: row["blocked"] as String)
@@ -67,6 +59,20 @@ public final class SQLiteStore: ChatStore {
     public func accountNames() throws -> Set<String> {
         try queue.read { db in Set(try String.fetchAll(db, sql: "SELECT name FROM accounts")) }
     }
+
+    // The login history's statements. The history only grows (one row per login), so each is answered from
+    // an index (`StoreMigrations` v2), in steps that do not grow with it.
+
+    /// At a start, what a crash or a kill left open ends now (`sessions_open`).
+    static let closeOpenSessions = "UPDATE sessions SET logout_at = ? WHERE logout_at IS NULL"
+    /// A logout ends the user's open session (`sessions_open`).
+    static let closeSession = "UPDATE sessions SET logout_at = ? WHERE name = ? AND logout_at IS NULL"
+    /// Every account with its last logout (`sessions_on_name_logout_at`, one step per account).
+    static let accountsWithLastSeen = """
+        SELECT name, password_hash, failed_attempts, locked_until,
+            (SELECT MAX(logout_at) FROM sessions WHERE sessions.name = accounts.name) AS last_seen
+        FROM accounts
+        """
 
     private static func apply(_ write: StoreWrite, in db: Database) throws {
         switch write {
@@ -100,8 +106,7 @@ public final class SQLiteStore: ChatStore {
                 name, at.timeIntervalSince1970,
             ])
         case .recordLogout(let name, let at):
-            try db.cachedStatement(sql: "UPDATE sessions SET logout_at = ? WHERE name = ? AND logout_at IS NULL")
-                .execute(arguments: [at.timeIntervalSince1970, name])
+            try db.cachedStatement(sql: closeSession).execute(arguments: [at.timeIntervalSince1970, name])
         }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import ParleyCore
-import ParleyStore
 import Testing
+
+@testable import ParleyStore
 
 /// The SQLite store: schema migrations, every write, the snapshot the core starts from, atomic batches.
 @Suite struct SQLiteStoreTests {
@@ -35,7 +36,7 @@ import Testing
         #expect(columns[3] == ["id", "name", "login_at", "logout_at"])
         let journalMode = try database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journalMode == "wal")
-        #expect(try migrationCount(database) == 1)
+        #expect(try migrationCount(database) == StoreMigrations.migrator.migrations.count)
     }
 
     private func migrationCount(_ database: DatabaseQueue) throws -> Int? {
@@ -64,7 +65,7 @@ import Testing
             #expect(try store.accountNames() == ["alice"])
         }
         let database = try DatabaseQueue(path: path)
-        #expect(try migrationCount(database) == 1)
+        #expect(try migrationCount(database) == StoreMigrations.migrator.migrations.count)
     }
 
     @Test func twoStoresOnOneFileSeeEachOthersCommits() throws {
@@ -74,6 +75,74 @@ import Testing
         try writer.apply([account("alice")])
         let reader = try SQLiteStore(path: path)
         #expect(try reader.accountNames() == ["alice"])
+    }
+
+    // MARK: The login history
+
+    /// The history only grows (a row per login), so each statement that reads it goes through an index.
+    @Test func theLoginHistoryIsReadThroughItsIndexes() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("parley.db")
+        _ = try SQLiteStore(path: path)
+        let database = try DatabaseQueue(path: path)
+        func plan(_ sql: String, _ arguments: StatementArguments) throws -> String {
+            try database.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments)
+                    .map { $0["detail"] as String }.joined(separator: "; ")
+            }
+        }
+        let logout = try plan(SQLiteStore.closeSession, [1.0, "alice"])
+        #expect(logout.hasPrefix("SEARCH sessions USING"), "\(logout)")
+        let start = try plan(SQLiteStore.closeOpenSessions, [1.0])
+        #expect(start == "SCAN sessions USING INDEX sessions_open", "\(start)")
+        let lastSeen = try plan(SQLiteStore.accountsWithLastSeen, [])
+        #expect(lastSeen.contains("SEARCH sessions USING COVERING INDEX sessions_on_name_logout_at"), "\(lastSeen)")
+        #expect(!lastSeen.contains("SCAN sessions"), "\(lastSeen)")
+    }
+
+    @Test func aFileFromBeforeTheIndexesGainsThemAndKeepsItsHistory() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("parley.db")
+        do {
+            let old = try DatabaseQueue(path: path)
+            try StoreMigrations.migrator.migrate(old, upTo: "v1: accounts, blocks, waiting messages, sessions")
+            try old.write { db in
+                try db.execute(
+                    sql: "INSERT INTO accounts (name, password_hash, failed_attempts, created_at) VALUES (?, ?, 0, 0)",
+                    arguments: ["alice", hash("alice").encoded])
+                try db.execute(
+                    sql: "INSERT INTO accounts (name, password_hash, failed_attempts, created_at) VALUES (?, ?, 0, 0)",
+                    arguments: ["bob", hash("bob").encoded])
+                for (name, login, logout) in [("alice", 10.0, 20.0), ("alice", 30, 40), ("bob", 5, 45)] {
+                    try db.execute(
+                        sql: "INSERT INTO sessions (name, login_at, logout_at) VALUES (?, ?, ?)",
+                        arguments: [
+                            name, instant(Int(login)).timeIntervalSince1970,
+                            instant(Int(logout)).timeIntervalSince1970,
+                        ])
+                }
+                // Killed while alice was logged in a third time.
+                try db.execute(
+                    sql: "INSERT INTO sessions (name, login_at) VALUES (?, ?)",
+                    arguments: ["alice", instant(50).timeIntervalSince1970])
+            }
+            try old.close()
+        }
+        let store = try SQLiteStore(path: path)
+        let snapshot = try store.loadSnapshot(now: instant(100))
+        #expect(snapshot.account("alice")?.lastSeen == instant(100))
+        #expect(snapshot.account("bob")?.lastSeen == instant(45))
+
+        let database = try DatabaseQueue(path: path)
+        let (indexes, sessions) = try database.read { db in
+            (
+                Set(try db.indexes(on: "sessions").map(\.name)),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sessions")
+            )
+        }
+        #expect(indexes == ["sessions_on_name_logout_at", "sessions_open"])
+        #expect(sessions == 4)
+        #expect(try migrationCount(database) == 2)
     }
 
     // MARK: Writes and the snapshot
