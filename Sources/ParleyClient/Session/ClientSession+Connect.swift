@@ -95,7 +95,8 @@ extension ClientSession {
         let authorities = configuration.additionalTrustRoots
         if let trust { tls = { try ClientTLS.handler(host: host, trust: trust, alsoTrusting: authorities) } }
         return try await LineTransport.connect(
-            host: host, port: configuration.port, timeout: configuration.connectTimeout, tls: tls)
+            host: host, port: configuration.port, timeout: configuration.connectTimeout, tls: tls,
+            maxLineBytes: ProtocolLimits.maxServerLineBytes)
     }
 
     private func nextAnswer(from inputs: inout AsyncStream<SessionInput>.Iterator) async -> Bool {

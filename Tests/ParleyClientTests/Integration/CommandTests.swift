@@ -1,6 +1,9 @@
 import Foundation
 import ParleyClient
+import ParleyCore
 import ParleyProtocol
+import ParleyStore
+import ParleyTesting
 import Testing
 
 @Suite("Commands and what arrives, against a real server")
@@ -77,6 +80,33 @@ struct CommandTests {
             try await alice.expect("bob")
             try await alice.expect("carol")
             try await carol.logout()
+            try await alice.logout()
+        }
+    }
+
+    /// A `users` reply is one frame with every name in it: on a server with a few thousand users it is longer
+    /// than a request may be (64 KiB), and the client still takes it whole.
+    @Test func whoelsesinceListsThousandsOfUsers() async throws {
+        let path = TestDirectory.fresh().appendingPathComponent("parley.db").path
+        let now = Date()
+        // 2,500 names of 32 characters, the longest allowed: about 87 KiB of JSON.
+        let names = (0..<2500).map { String("user-\($0)-" + String(repeating: "x", count: 32)).prefix(32) }.map(
+            String.init)
+        try SQLiteStore(path: path).apply(
+            names.flatMap { name -> [StoreWrite] in
+                [
+                    .createAccount(
+                        name: name, passwordHash: PasswordHash(encoded: "scrypt$1024$8$1$c2FsdA$aGFzaA"), at: now),
+                    .recordLogin(name: name, at: now), .recordLogout(name: name, at: now),
+                ]
+            })
+        var options = ClientTestServer.options()
+        options.databasePath = path
+        try await options.run { server in
+            let alice = try await TestClient.register("alice", port: server.port)
+            await alice.type("whoelsesince 3600")
+            try await alice.expect(names.max()!)
+            #expect(Set(names).isSubset(of: Set(await alice.output)))
             try await alice.logout()
         }
     }
