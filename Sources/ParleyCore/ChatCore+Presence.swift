@@ -7,17 +7,14 @@ extension ChatCore {
     /// `user`, alphabetical, leaving out users who blocked `user`.
     mutating func whoElse(_ id: RequestID, user: String, on connection: ConnectionID, since seconds: Int?, at now: Date)
     {
-        // Plain loops over locals: a closure that used `self` would copy the whole core once per user.
-        var names: [String] = []
+        var names = Array(online.keys)
         if let seconds {
             guard seconds >= 0 else { return fail(connection, id, .invalidArguments) }
             let cutoff = now.addingTimeInterval(-TimeInterval(seconds))
-            for account in accounts.values
-            where online[account.name] != nil || (account.lastSeen.map { $0 >= cutoff } ?? false) {
-                names.append(account.name)
+            var listed: Set<String> = []
+            for user in departures.users(leftSince: cutoff) where online[user] == nil && listed.insert(user).inserted {
+                names.append(user)
             }
-        } else {
-            names = Array(online.keys)
         }
         let blockers = blockers(of: user)
         names.removeAll { $0 == user || blockers.contains($0) }

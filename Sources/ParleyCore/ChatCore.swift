@@ -20,6 +20,8 @@ public struct ChatCore {
     var broker = PrivateBroker()
     /// Connections that have not logged in, for the limit on how many may wait at once.
     var unauthenticated: Set<ConnectionID> = []
+    /// Logouts in time order, for `whoelsesince`.
+    var departures = DepartureLog()
     var loginsByAddress: RateLimiter<String>?
     var loginsByAccount: RateLimiter<String>?
     let makeToken: @Sendable () -> String
@@ -35,6 +37,8 @@ public struct ChatCore {
         for record in snapshot.accounts {
             accounts[record.name] = Account(record: record)
         }
+        departures = DepartureLog(
+            lastSeen: snapshot.accounts.compactMap { record in record.lastSeen.map { (record.name, $0) } })
         for pair in snapshot.blocks where accounts[pair.blocked] != nil {
             accounts[pair.blocker]?.blocked.insert(pair.blocked)
             accounts[pair.blocked]?.blockedBy.insert(pair.blocker)
@@ -192,13 +196,11 @@ struct Account {
     /// The reverse of `blocked`: who has blocked this user.
     var blockedBy: Set<String> = []
     var lock: LockState
-    var lastSeen: Date?
 
     init(record: AccountRecord) {
         name = record.name
         passwordHash = record.passwordHash
         lock = LockState(failedAttempts: record.failedAttempts, lockedUntil: record.lockedUntil)
-        lastSeen = record.lastSeen
     }
 }
 

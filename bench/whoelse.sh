@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# What `whoelsesince` costs on a server with many accounts: a store with ACCOUNTS users (default 100,000),
+# each last seen long ago, then one client that asks `whoelsesince` again and again over plain TCP and
+# reports the time per request from sending it to its reply: for a window nobody was seen in (the reply is
+# empty) and for one that takes in every user (the reply lists them all). The server answers requests one at
+# a time on its event loop, so that time is also how long every other user waits behind each request.
+#
+#   bench/whoelse.sh                          # the working tree's parleyd
+#   PARLEYD=/tmp/parleyd-before bench/whoelse.sh
+#   ACCOUNTS=10000 bench/whoelse.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+ACCOUNTS=${ACCOUNTS:-100000}
+PORT=${PORT:-4831}
+command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3 >/dev/null; }
+command -v python3 >/dev/null || { apt-get update -qq && apt-get install -y -qq python3 >/dev/null; }
+if [[ -z ${PARLEYD:-} ]]; then
+    swift build -c release --product parleyd >/dev/null
+    PARLEYD="$(swift build -c release --show-bin-path)/parleyd"
+fi
+DIR=$(mktemp -d)
+
+SERVER=
+stop() { if [[ -n $SERVER ]]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; SERVER=; fi; }
+trap 'stop; rm -rf "$DIR"' EXIT
+start() {
+    "$PARLEYD" --port "$PORT" --host 127.0.0.1 --insecure-plaintext --password-cost 10 --command-rate 0 \
+        --database "$DIR/whoelse.db" --log-level warning >"$DIR/parleyd.log" 2>&1 &
+    SERVER=$!
+    for _ in $(seq 1 1200); do
+        grep -q "listening on" "$DIR/parleyd.log" && return 0
+        sleep 0.05
+    done
+    echo "parleyd did not start: $(cat "$DIR/parleyd.log")" >&2
+    return 1
+}
+
+# The schema from parleyd itself, then the accounts and one old session each, straight into the store.
+start
+stop
+sqlite3 "$DIR/whoelse.db" "
+    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $ACCOUNTS)
+    INSERT INTO accounts (name, password_hash, failed_attempts, created_at)
+    SELECT 'user' || i, 'scrypt\$1024\$8\$1\$c2FsdA\$aGFzaA', 0, 1700000000 FROM n;
+    INSERT INTO sessions (name, login_at, logout_at) SELECT name, 1700000000, 1700000005 FROM accounts;"
+start
+
+echo "parleyd: $PARLEYD"
+echo "accounts: $ACCOUNTS, each last seen on 2023-11-14"
+python3 - "$PORT" <<'EOF'
+import json, socket, sys, time
+
+connection = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+stream = connection.makefile("rwb")
+next_id = 0
+
+def ask(request):
+    global next_id
+    next_id += 1
+    request["id"] = next_id
+    stream.write((json.dumps(request) + "\n").encode())
+    stream.flush()
+    while True:
+        line = stream.readline()
+        reply = json.loads(line)
+        if reply.get("id") == next_id:
+            return reply, len(line)
+
+ask({"op": "hello", "version": 1})
+ask({"op": "register", "username": "asker", "password": "pw", "confirmation": "pw"})
+for seconds, count in [(3600, 2000), (10**9, 10)]:
+    began = time.perf_counter()
+    for _ in range(count):
+        reply, size = ask({"op": "whoelsesince", "seconds": seconds})
+    each = (time.perf_counter() - began) / count
+    print(f"whoelsesince {seconds}: {each * 1e3:.3f} ms per request ({count} requests),"
+          f" {len(reply['users'])} users in a reply of {size:,} bytes")
+EOF
