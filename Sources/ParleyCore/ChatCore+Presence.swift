@@ -11,13 +11,23 @@ extension ChatCore {
         if let seconds {
             guard seconds >= 0 else { return fail(connection, id, .invalidArguments) }
             let cutoff = now.addingTimeInterval(-TimeInterval(seconds))
-            var listed: Set<String> = []
-            for user in departures.users(leftSince: cutoff) where online[user] == nil && listed.insert(user).inserted {
-                names.append(user)
-            }
+            for user in departures.users(leftSince: cutoff) where online[user] == nil { names.append(user) }
         }
         let blockers = blockers(of: user)
         names.removeAll { $0 == user || blockers.contains($0) }
-        reply(connection, Reply(id: id, users: names.sorted()))
+        names.sort()
+        // A user who left more than once in the window is in the log more than once.
+        if seconds != nil { names = names.uniquedSorted() }
+        reply(connection, Reply(id: id, users: names))
+    }
+}
+
+extension [String] {
+    /// A sorted array without repeats: sorted first, it needs no set.
+    fileprivate func uniquedSorted() -> [String] {
+        var result: [String] = []
+        result.reserveCapacity(count)
+        for name in self where name != result.last { result.append(name) }
+        return result
     }
 }

@@ -42,7 +42,7 @@ struct FrameEncoder {
                     ? #"{"event":"presence","online":true,"user":""# : #"{"event":"presence","online":false,"user":""#)
             buffer.writeJSONStringContents(user)
             buffer.writeStaticString("\"}\n")
-        case .reply(let reply) where reply.version == nil && reply.server == nil && reply.users == nil:
+        case .reply(let reply) where reply.version == nil && reply.server == nil:
             encodePlain(reply, into: &buffer)
         default:
             buffer.writeBytes(codec.line(frame))
@@ -54,7 +54,8 @@ struct FrameEncoder {
         switch frame {
         case .event(.message(let message)): 96 + message.from.utf8.count + message.text.utf8.count
         case .event(.presence(let user, _)): 64 + user.utf8.count
-        case .reply(let reply): 64 + (reply.error?.message.utf8.count ?? 0)
+        case .reply(let reply):
+            64 + (reply.error?.message.utf8.count ?? 0) + (reply.users?.reduce(0) { $0 + $1.utf8.count + 3 } ?? 0)
         default: 256
         }
     }
@@ -77,8 +78,9 @@ struct FrameEncoder {
         }
     }
 
-    /// A reply with at most an error, `partial`, `stored`, `username` and `waiting`, in sorted key order,
-    /// in as few writes as the optional fields allow.
+    /// A reply with at most an error, `partial`, `stored`, `username`, `users` and `waiting`, in sorted key
+    /// order, in as few writes as the optional fields allow. (A `users` list names every user it lists: with
+    /// JSONEncoder, listing 100,000 took the event loop 35 ms.)
     private func encodePlain(_ reply: Reply, into buffer: inout ByteBuffer) {
         let opened: Bool
         if let error = reply.error {
@@ -114,6 +116,16 @@ struct FrameEncoder {
             buffer.writeStaticString(#","username":""#)
             buffer.writeJSONStringContents(username)
             buffer.writeStaticString("\"")
+        }
+        if let users = reply.users {
+            buffer.reserveCapacity(minimumWritableBytes: users.reduce(16) { $0 + $1.utf8.count + 3 })
+            buffer.writeStaticString(#","users":["#)
+            for (index, user) in users.enumerated() {
+                buffer.writeStaticString(index == 0 ? "\"" : ",\"")
+                buffer.writeJSONStringContents(user)
+                buffer.writeStaticString("\"")
+            }
+            buffer.writeStaticString("]")
         }
         if let waiting = reply.waiting {
             buffer.writeStaticString(#","waiting":"#)

@@ -52,7 +52,9 @@ import Testing
             expectSame(.reply(Reply(id: id, username: "alice", waiting: 12)))
             expectSame(.reply(.failure(id, .invalidUser)))
             expectSame(.reply(.failure(id, .notBlocked, subject: "bob \"the\" /builder")))
-            expectSame(.reply(Reply(id: id, users: ["a", "b"])))  // handed to WireCodec
+            expectSame(.reply(Reply(id: id, users: [])))
+            expectSame(.reply(Reply(id: id, users: ["alice"])))
+            expectSame(.reply(Reply(id: id, users: ["a", "b.c", "d_e-9"] + texts)))
             expectSame(.reply(Reply(id: id, version: 1, server: "parleyd")))
         }
     }
