@@ -35,6 +35,13 @@ struct TokenBucket {
         tokens + now.timeIntervalSince(updated) * limit.perSecond >= limit.burst
     }
 
+    /// Takes `count` more tokens for work that turned out dear, into debt if need be (at most one burst's
+    /// worth): the requests after it wait until the bucket has refilled.
+    mutating func charge(_ count: Double, _ limit: RateLimit, at now: Date) {
+        refill(limit, at: now)
+        tokens = max(-limit.burst, tokens - count)
+    }
+
     /// Gives back a token taken for something that turned out not to count.
     mutating func refund(_ limit: RateLimit) {
         tokens = min(limit.burst, tokens + 1)

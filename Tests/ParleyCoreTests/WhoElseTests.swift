@@ -97,6 +97,33 @@ import Testing
         #expect(reply?.error?.message == "Error. Invalid command")
     }
 
+    /// A long list is dear to make, so it counts as one more request per 1,000 users against the rate limit.
+    @Test func aLongListCountsAgainstTheRequestRate() throws {
+        func requestsLeft(afterListingSince seconds: Int) throws -> (listed: Int, left: Int) {
+            let recent = (0..<5000).map {
+                AccountRecord(
+                    name: "user\($0)", passwordHash: CoreHarness.hash("pw-user\($0)"), lastSeen: CoreHarness.start - 100
+                )
+            }
+            var configuration = CoreConfiguration()
+            configuration.commandRate = RateLimit(burst: 20, perSecond: 0.001)
+            let h = CoreHarness(
+                configuration: configuration,
+                snapshot: CoreSnapshot(
+                    accounts: recent + [AccountRecord(name: "alice", passwordHash: CoreHarness.hash("pw-alice"))]))
+            let alice = try h.logIn("alice")
+            let listed = try #require(h.send(alice, .whoelsesince(seconds: seconds))?.users).count
+            var left = 0
+            while h.send(alice, .whoelse)?.code != .rateLimited { left += 1 }
+            return (listed, left)
+        }
+        let short = try requestsLeft(afterListingSince: 10)
+        let long = try requestsLeft(afterListingSince: 3600)
+        #expect(short.listed == 0)
+        #expect(long.listed == 5000)
+        #expect(short.left - long.left == 5)
+    }
+
     @Test func whoelsesinceWithAHugeWindowDoesNotOverflow() throws {
         let h = CoreHarness(accounts: ["alice", "bob"])
         let users = try h.logInQuietly("alice", "bob")
