@@ -25,8 +25,8 @@ trap 'stop; rm -rf "$DIR"' EXIT
 start() {  # the same options as bench/compare.sh
     rm -f "$DIR"/ab.db*
     "$1" --port "$PORT" --host 127.0.0.1 --insecure-plaintext --timeout 0 --password-cost 10 --command-rate 0 \
-        --login-attempts-per-minute 0 --max-pending-logins 100000 --login-deadline 0 --database "$DIR/ab.db" \
-        --log-level warning >"$DIR/parleyd.log" 2>&1 &
+        --max-waiting-messages 0 --login-attempts-per-minute 0 --max-pending-logins 100000 --login-deadline 0 \
+        --database "$DIR/ab.db" --log-level warning >"$DIR/parleyd.log" 2>&1 &
     SERVER=$!
     for _ in $(seq 1 100); do
         if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then return 0; fi

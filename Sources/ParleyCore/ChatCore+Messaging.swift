@@ -16,6 +16,9 @@ extension ChatCore {
                 .send(recipientConnection, .event(.message(DeliveredMessage(from: user, text: text, kind: .direct)))))
             return reply(connection, Reply(id: id, stored: false))
         }
+        if let limit = configuration.maxWaitingMessages, mailbox.count(for: recipient) >= limit {
+            return fail(connection, id, .mailboxFull, subject: recipient)
+        }
         let message = mailbox.append(sender: user, recipient: recipient, text: text, at: now)
         persist(.enqueue(message))
         effects.append(.holdUntilDurable(connection))

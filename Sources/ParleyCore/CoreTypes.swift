@@ -109,6 +109,9 @@ public struct CoreConfiguration: Sendable {
     public var loginAttemptsPerAccount: RateLimit? = RateLimit(burst: 20, perSecond: 20.0 / 60)
     /// Requests per connection; beyond it requests get `rate_limited`.
     public var commandRate: RateLimit? = RateLimit(burst: 200, perSecond: 100)
+    /// Messages that may wait for one offline user; more get `mailbox_full` until the user logs in. They are
+    /// kept in memory and on disk, so without a limit one sender could fill both. `nil`: no limit.
+    public var maxWaitingMessages: Int? = 10_000
     /// Connections that have not logged in yet; more are turned away.
     public var maxUnauthenticatedConnections = 1000
     /// Seconds a connection may stay without logging in; `nil` for no limit.

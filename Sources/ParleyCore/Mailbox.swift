@@ -25,6 +25,11 @@ struct Mailbox {
         return message
     }
 
+    /// How many messages wait for `recipient`.
+    func count(for recipient: String) -> Int {
+        waiting[recipient]?.count ?? 0
+    }
+
     /// Removes and returns everything waiting for `recipient`, oldest first.
     mutating func takeAll(for recipient: String) -> [StoredMessage] {
         guard let messages = waiting.removeValue(forKey: recipient) else { return [] }

@@ -31,6 +31,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case cannotMessageSelf = "cannot_message_self"
     case blockedByRecipient = "blocked_by_recipient"
     case messageTooLong = "message_too_long"
+    case mailboxFull = "mailbox_full"
 
     // Blocking.
     case cannotBlockSelf = "cannot_block_self"
@@ -73,6 +74,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         case .cannotMessageSelf: "Error. Cannot message yourself"
         case .blockedByRecipient: "Your message could not be delivered as the recipient has blocked you"
         case .messageTooLong: "Error. Message too long (max \(ProtocolLimits.maxMessageCharacters) characters)"
+        case .mailboxFull: "Error. Too many messages are waiting for \(subject); try again once they have logged in"
         case .cannotBlockSelf: "Error. Cannot block self"
         case .cannotUnblockSelf: "Error. Cannot unblock self"
         case .notBlocked: "Error. \(subject) was not blocked"

@@ -45,6 +45,8 @@ struct Parleyd: AsyncParsableCommand {
     @Option(help: "Requests per second one connection may send (bursts of twice that); 0 turns the limit off.")
     var commandRate = 100
     @Option(help: "Connections that may wait to log in at once.") var maxPendingLogins = 1000
+    @Option(help: "Messages that may wait for one offline user; 0 turns the limit off.")
+    var maxWaitingMessages = 10_000
     @Option(help: "Seconds a connection may take to log in; 0 turns the limit off.") var loginDeadline = 30
     @Option(help: .hidden) var passwordCost: Int = 14
 
@@ -68,7 +70,9 @@ struct Parleyd: AsyncParsableCommand {
         if insecurePlaintext, tlsCert != nil {
             throw ValidationError("--insecure-plaintext and --tls-cert exclude each other.")
         }
-        guard loginAttemptsPerMinute >= 0, commandRate >= 0, maxPendingLogins > 0, loginDeadline >= 0 else {
+        guard loginAttemptsPerMinute >= 0, commandRate >= 0, maxPendingLogins > 0, loginDeadline >= 0,
+            maxWaitingMessages >= 0
+        else {
             throw ValidationError("Limits must not be negative.")
         }
         guard (10...20).contains(passwordCost) else {
@@ -105,6 +109,7 @@ struct Parleyd: AsyncParsableCommand {
         configuration.core.commandRate =
             commandRate == 0 ? nil : RateLimit(burst: Double(2 * commandRate), perSecond: Double(commandRate))
         configuration.core.maxUnauthenticatedConnections = maxPendingLogins
+        configuration.core.maxWaitingMessages = maxWaitingMessages == 0 ? nil : maxWaitingMessages
         configuration.core.loginDeadline = loginDeadline == 0 ? nil : TimeInterval(loginDeadline)
         configuration.passwordHasher = PasswordHasher(rounds: 1 << passwordCost, blockSize: 8, parallelism: 1)
 

@@ -38,6 +38,29 @@ import Testing
         #expect(Texts.storedForLater("bob") == "bob is offline; the message will be delivered when they log in")
     }
 
+    @Test func messagesWaitingForOneUserAreLimited() throws {
+        var configuration = CoreConfiguration()
+        configuration.maxWaitingMessages = 3
+        let h = CoreHarness(accounts: ["alice", "bob", "carol"], configuration: configuration)
+        let alice = try h.logIn("alice")
+        for number in 1...3 {
+            #expect(h.send(alice, .message(to: "bob", text: "m\(number)"))?.stored == true)
+        }
+        let refused = h.send(alice, .message(to: "bob", text: "m4"))
+        #expect(refused?.code == .mailboxFull)
+        #expect(
+            refused?.error?.message
+                == "Error. Too many messages are waiting for bob; try again once they have logged in")
+        #expect(h.core.waitingMessageCount == 3)
+        // Each user's waiting messages count for that user alone.
+        #expect(h.send(alice, .message(to: "carol", text: "c1"))?.stored == true)
+        // Once bob has had his, messages may wait for him again.
+        let bob = try h.logIn("bob")
+        #expect(h.events(bob).count == 3)
+        h.send(bob, .logout)
+        #expect(h.send(alice, .message(to: "bob", text: "m5"))?.stored == true)
+    }
+
     @Test func waitingMessagesComeOnTheNextLoginInOrderWithTheirTimesBeforeAnythingElse() throws {
         let h = CoreHarness(accounts: ["alice", "bob", "carol"])
         let alice = try h.logIn("alice")
