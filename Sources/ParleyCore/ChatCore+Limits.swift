@@ -33,7 +33,7 @@ extension ChatCore {
     }
 
     /// Charges the connection's request bucket one more request per 1,000 users a `users` list names. Listing
-    /// 100,000 users takes the event loop about 15 ms, which everyone else waits through; at the default rate
+    /// 100,000 users takes the event loop 15-20 ms, which everyone else waits through; at the default rate
     /// one connection can then have such a list about once a second rather than a hundred times.
     mutating func chargeForListing(_ users: Int, on connection: ConnectionID, at now: Date) {
         guard users >= 1000, let limit = configuration.commandRate else { return }

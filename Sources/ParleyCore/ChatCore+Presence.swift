@@ -7,9 +7,9 @@ extension ChatCore {
     /// `user`, alphabetical, leaving out users who blocked `user`.
     mutating func whoElse(_ id: RequestID, user: String, on connection: ConnectionID, since seconds: Int?, at now: Date)
     {
+        if let seconds, seconds < 0 { return fail(connection, id, .invalidArguments) }
         var names = Array(online.keys)
         if let seconds {
-            guard seconds >= 0 else { return fail(connection, id, .invalidArguments) }
             let cutoff = now.addingTimeInterval(-TimeInterval(seconds))
             for user in departures.users(leftSince: cutoff) where online[user] == nil { names.append(user) }
         }

@@ -54,8 +54,7 @@ struct FrameEncoder {
         switch frame {
         case .event(.message(let message)): 96 + message.from.utf8.count + message.text.utf8.count
         case .event(.presence(let user, _)): 64 + user.utf8.count
-        case .reply(let reply):
-            64 + (reply.error?.message.utf8.count ?? 0) + (reply.users?.reduce(0) { $0 + $1.utf8.count + 3 } ?? 0)
+        case .reply(let reply): 64 + (reply.error?.message.utf8.count ?? 0)  // a `users` list reserves its own
         default: 256
         }
     }

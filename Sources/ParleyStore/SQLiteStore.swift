@@ -65,7 +65,7 @@ public final class SQLiteStore: ChatStore {
 
     /// At a start, what a crash or a kill left open ends now (`sessions_open`).
     static let closeOpenSessions = "UPDATE sessions SET logout_at = ? WHERE logout_at IS NULL"
-    /// A logout ends the user's open session (`sessions_open`).
+    /// A logout ends the user's open session (either index finds it at once).
     static let closeSession = "UPDATE sessions SET logout_at = ? WHERE name = ? AND logout_at IS NULL"
     /// Every account with its last logout (`sessions_on_name_logout_at`, one step per account).
     static let accountsWithLastSeen = """
