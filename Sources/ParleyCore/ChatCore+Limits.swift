@@ -32,12 +32,13 @@ extension ChatCore {
         return allowed
     }
 
-    /// Charges the connection's request bucket one more request per 1,000 users a `users` list names. Listing
-    /// 100,000 users takes the event loop 15-20 ms, which everyone else waits through; at the default rate
-    /// one connection can then have such a list about once a second rather than a hundred times.
-    mutating func chargeForListing(_ users: Int, on connection: ConnectionID, at now: Date) {
-        guard users >= 1000, let limit = configuration.commandRate else { return }
-        connections[connection]?.commandBucket?.charge(Double(users / 1000), limit, at: now)
+    /// Charges the connection's request bucket one more request per `unit` of `count`, for a request whose
+    /// work grows with the server: a `users` list (one per 1,000 names; listing 100,000 takes the event loop
+    /// 15-20 ms) or a broadcast (one per 100 recipients; 10,000 take about 45 ms). Everyone else waits
+    /// through that work, so at the default rate one connection may cause about 5 % of it, not all of it.
+    mutating func chargeExtra(_ count: Int, per unit: Int, on connection: ConnectionID, at now: Date) {
+        guard count >= unit, let limit = configuration.commandRate else { return }
+        connections[connection]?.commandBucket?.charge(Double(count / unit), limit, at: now)
     }
 
     /// Whether a login or registration attempt from this connection for `username` may go ahead. Each attempt

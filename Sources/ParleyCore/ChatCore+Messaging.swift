@@ -25,7 +25,9 @@ extension ChatCore {
         reply(connection, Reply(id: id, stored: true))
     }
 
-    mutating func broadcast(_ id: RequestID, from user: String, on connection: ConnectionID, text: String) {
+    mutating func broadcast(
+        _ id: RequestID, from user: String, on connection: ConnectionID, text: String, at now: Date
+    ) {
         if let problem = CredentialRules.messageTextProblem(text) { return fail(connection, id, problem) }
         let event = ServerFrame.event(.message(DeliveredMessage(from: user, text: text, kind: .broadcast)))
         var skipped = false
@@ -40,6 +42,7 @@ extension ChatCore {
             }
         }
         if !recipients.isEmpty { effects.append(.sendToEach(recipients, event)) }
+        chargeExtra(recipients.count, per: 100, on: connection, at: now)
         reply(connection, Reply(id: id, partial: skipped))
     }
 

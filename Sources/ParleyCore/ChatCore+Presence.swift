@@ -18,7 +18,7 @@ extension ChatCore {
         names.sort()
         // A user who left more than once in the window is in the log more than once.
         if seconds != nil { names = names.uniquedSorted() }
-        chargeForListing(names.count, on: connection, at: now)
+        chargeExtra(names.count, per: 1000, on: connection, at: now)
         reply(connection, Reply(id: id, users: names))
     }
 }

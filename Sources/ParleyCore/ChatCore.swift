@@ -133,7 +133,7 @@ public struct ChatCore {
     ) {
         switch command {
         case .message(let to, let text): sendMessage(id, from: user, on: connection, to: to, text: text, at: now)
-        case .broadcast(let text): broadcast(id, from: user, on: connection, text: text)
+        case .broadcast(let text): broadcast(id, from: user, on: connection, text: text, at: now)
         case .whoelse: whoElse(id, user: user, on: connection, since: nil, at: now)
         case .whoelsesince(let seconds): whoElse(id, user: user, on: connection, since: seconds, at: now)
         case .block(let target): block(id, user: user, on: connection, target: target, at: now)

@@ -38,6 +38,23 @@ import Testing
         #expect(Texts.storedForLater("bob") == "bob is offline; the message will be delivered when they log in")
     }
 
+    /// A broadcast to many takes the server long to send, so it counts as one more request per 100 recipients.
+    @Test func aBroadcastToManyCountsAgainstTheRequestRate() throws {
+        func requestsLeft(afterBroadcastingTo others: Int) throws -> Int {
+            var configuration = CoreConfiguration()
+            configuration.commandRate = RateLimit(burst: 20, perSecond: 0.001)
+            let names = ["alice"] + (0..<others).map { "user\($0)" }
+            let h = CoreHarness(accounts: names, configuration: configuration)
+            let alice = try h.logIn("alice")
+            for name in names.dropFirst() { _ = try h.logIn(name) }
+            #expect(h.send(alice, .broadcast(text: "hello all"))?.ok == true)
+            var left = 0
+            while h.send(alice, .whoelse)?.code != .rateLimited { left += 1 }
+            return left
+        }
+        #expect(try requestsLeft(afterBroadcastingTo: 99) - requestsLeft(afterBroadcastingTo: 300) == 3)
+    }
+
     @Test func messagesWaitingForOneUserAreLimited() throws {
         var configuration = CoreConfiguration()
         configuration.maxWaitingMessages = 3
