@@ -31,7 +31,9 @@ public enum CredentialRules {
     }
 
     private enum Verdict {
-        case acceptable, refused(ErrorCode), notASCII
+        case acceptable
+        case refused(ErrorCode)
+        case notASCII
     }
 
     /// The same rule in one pass over the bytes when the text is ASCII (most chat is), since walking

@@ -72,7 +72,7 @@ final class GroupCommitWriter: @unchecked Sendable {  // confined to `eventLoop`
             if self.pending.isEmpty {
                 let waiters = self.drainWaiters
                 self.drainWaiters = []
-                waiters.forEach { $0.succeed() }
+                for waiter in waiters { waiter.succeed() }
             } else {
                 self.startBatch()
             }
