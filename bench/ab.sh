@@ -9,31 +9,16 @@
 # copy `.build/release/parleyd` away, and check Sources out again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
+source bench/parleyd.sh
 OLD=$1 NEW=$2
 ROUNDS=${ROUNDS:-2}
 DURATION=${DURATION:-8}
 PORT=${PORT:-4810}
-DIR=$(mktemp -d)
-ulimit -n 20000
-swift build -c release --product parley-bench >/dev/null
-BENCH="$(swift build -c release --show-bin-path)/parley-bench"
-
-SERVER=
-stop() { if [[ -n $SERVER ]]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; SERVER=; fi; }
-trap 'stop; rm -rf "$DIR"' EXIT
-start() {  # the same options as bench/compare.sh
+PARLEYD=$NEW  # so that prepare_one_parleyd builds no parleyd of its own
+prepare_one_parleyd
+start() {  # a fresh store each time
     rm -f "$DIR"/ab.db*
-    "$1" --port "$PORT" --host 127.0.0.1 --insecure-plaintext --timeout 0 --password-cost 10 --command-rate 0 \
-        --max-waiting-messages 0 --login-attempts-per-minute 0 --max-pending-logins 100000 --login-deadline 0 \
-        --database "$DIR/ab.db" --log-level warning >"$DIR/parleyd.log" 2>&1 &
-    SERVER=$!
-    for _ in $(seq 1 100); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    echo "parleyd did not start: $(cat "$DIR/parleyd.log")" >&2
-    return 1
+    start_parleyd "$DIR/ab.db" 10 "$1"
 }
 figure() { grep "$1" <<<"$2" | awk '{print $(NF-1)}'; }
 
@@ -48,6 +33,6 @@ for round in $(seq 1 "$ROUNDS"); do
                 "| p99 $(figure "latency p99:" "$out") ms | p99.9 $(figure "latency p99.9:" "$out") ms" \
                 "| lost $(figure "lost:" "$out")"
         done
-        stop
+        stop_parleyd
     done
 done

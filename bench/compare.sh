@@ -16,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
+source bench/parleyd.sh  # PARLEYD_BENCH_OPTIONS
 
 CLIENTS=${CLIENTS:-1000}
 IDLE_CLIENTS=${IDLE_CLIENTS:-10000}
@@ -66,12 +67,8 @@ start_parley() {  # port cost [more parleyd options]
     local port=$1 cost=$2
     shift 2
     rm -f "$OUT/parley-$port.db"*
-    # Plain TCP like the IRC peers (they are measured without TLS too), and without the per-connection
-    # limits: one bench process is a deliberate flood of logins and messages from one address (and `offline`
-    # queues 100,000 messages for one user, ten times what may wait by default).
-    "$PARLEYD" --port "$port" --host 127.0.0.1 --insecure-plaintext --timeout 0 --password-cost "$cost" \
-        --command-rate 0 --max-waiting-messages 0 --login-attempts-per-minute 0 --max-pending-logins 100000 \
-        --login-deadline 0 --database "$OUT/parley-$port.db" --log-level warning "$@" >"$OUT/parleyd-$port.log" 2>&1 &
+    "$PARLEYD" --port "$port" --password-cost "$cost" --database "$OUT/parley-$port.db" \
+        "${PARLEYD_BENCH_OPTIONS[@]}" "$@" >"$OUT/parleyd-$port.log" 2>&1 &
     PIDS+=($!)
     wait_for_port "$port"
 }

@@ -8,35 +8,17 @@
 #   ROUNDS=20 PARLEYD=/tmp/parleyd-before bench/soak.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
+source bench/parleyd.sh
 ROUNDS=${ROUNDS:-80}
 PORT=${PORT:-4832}
-swift build -c release --product parley-bench >/dev/null
-BIN="$(swift build -c release --show-bin-path)"
-if [[ -z ${PARLEYD:-} ]]; then
-    swift build -c release --product parleyd >/dev/null
-    PARLEYD="$BIN/parleyd"
-fi
-DIR=$(mktemp -d)
-ulimit -n 20000
-
-SERVER=
-stop() { if [[ -n $SERVER ]]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; SERVER=; fi; }
-trap 'stop; rm -rf "$DIR"' EXIT
-"$PARLEYD" --port "$PORT" --host 127.0.0.1 --insecure-plaintext --timeout 0 --password-cost 10 --command-rate 0 \
-    --login-attempts-per-minute 0 --max-pending-logins 100000 --login-deadline 0 --database "$DIR/soak.db" \
-    --log-level warning >"$DIR/parleyd.log" 2>&1 &
-SERVER=$!
-for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then break; fi
-    sleep 0.1
-done
+prepare_one_parleyd
+start_parleyd "$DIR/soak.db"
 
 echo "parleyd: $PARLEYD"
 for round in $(seq 1 "$ROUNDS"); do
     if ((round % 2)); then scenario="dm --rate 20000"; else scenario="fanout --rate 100 --senders 5"; fi
     # shellcheck disable=SC2086  # the scenario is its words
-    out=$("$BIN/parley-bench" run $scenario --name-prefix soak --wire parley --port "$PORT" --pid "$SERVER" \
+    out=$("$BENCH" run $scenario --name-prefix soak --wire parley --port "$PORT" --pid "$SERVER" \
         --clients 1000 --warmup 0.5 --duration 2 2>&1)
     lost=$(grep "lost:" <<<"$out" | awk '{print $2}')
     anon=$(awk '/RssAnon/ {print $2}' "/proc/$SERVER/status")

@@ -10,41 +10,22 @@
 #   ACCOUNTS=10000 bench/whoelse.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
+source bench/parleyd.sh
 ACCOUNTS=${ACCOUNTS:-100000}
 PORT=${PORT:-4831}
-command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3 >/dev/null; }
-command -v python3 >/dev/null || { apt-get update -qq && apt-get install -y -qq python3 >/dev/null; }
-if [[ -z ${PARLEYD:-} ]]; then
-    swift build -c release --product parleyd >/dev/null
-    PARLEYD="$(swift build -c release --show-bin-path)/parleyd"
-fi
-DIR=$(mktemp -d)
-
-SERVER=
-stop() { if [[ -n $SERVER ]]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; SERVER=; fi; }
-trap 'stop; rm -rf "$DIR"' EXIT
-start() {
-    "$PARLEYD" --port "$PORT" --host 127.0.0.1 --insecure-plaintext --password-cost 10 --command-rate 0 \
-        --database "$DIR/whoelse.db" --log-level warning >"$DIR/parleyd.log" 2>&1 &
-    SERVER=$!
-    for _ in $(seq 1 1200); do
-        grep -q "listening on" "$DIR/parleyd.log" && return 0
-        sleep 0.05
-    done
-    echo "parleyd did not start: $(cat "$DIR/parleyd.log")" >&2
-    return 1
-}
+install_if_missing sqlite3 sqlite3
+install_if_missing python3 python3
+prepare_one_parleyd
 
 # The schema from parleyd itself, then the accounts and one old session each, straight into the store.
-start
-stop
+start_parleyd "$DIR/whoelse.db"
+stop_parleyd
 sqlite3 "$DIR/whoelse.db" "
     WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $ACCOUNTS)
     INSERT INTO accounts (name, password_hash, failed_attempts, created_at)
     SELECT 'user' || i, 'scrypt\$1024\$8\$1\$c2FsdA\$aGFzaA', 0, 1700000000 FROM n;
     INSERT INTO sessions (name, login_at, logout_at) SELECT name, 1700000000, 1700000005 FROM accounts;"
-start
+start_parleyd "$DIR/whoelse.db"
 
 echo "parleyd: $PARLEYD"
 echo "accounts: $ACCOUNTS, each last seen on 2023-11-14"

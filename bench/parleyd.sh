@@ -1,0 +1,60 @@
+# Shared by the bench scripts (sourced, not run): the options every benchmark starts parleyd with, and for
+# the scripts that measure one parleyd at a time, building, starting and stopping it.
+
+# Plain TCP like the IRC peers (measured without TLS too), the limits off: one bench process is a deliberate
+# flood of logins and messages from one address, `offline` queues 100,000 messages for one user (ten times
+# what may wait by default), and bench clients idle for minutes. The password cost and the database are each
+# script's own.
+PARLEYD_BENCH_OPTIONS=(
+    --host 127.0.0.1 --insecure-plaintext --timeout 0 --command-rate 0 --max-waiting-messages 0
+    --login-attempts-per-minute 0 --max-pending-logins 100000 --login-deadline 0 --log-level warning
+)
+
+# Builds parley-bench, and parleyd unless PARLEYD names one; sets BIN (the release binaries), BENCH and
+# PARLEYD, makes DIR (removed on exit, with the server stopped) and allows 20,000 open files.
+prepare_one_parleyd() {
+    export PATH="/opt/swift/usr/bin:$PATH"
+    swift build -c release --product parley-bench >/dev/null
+    BIN="$(swift build -c release --show-bin-path)"
+    BENCH="$BIN/parley-bench"
+    if [[ -z ${PARLEYD:-} ]]; then
+        swift build -c release --product parleyd >/dev/null
+        PARLEYD="$BIN/parleyd"
+    fi
+    DIR=$(mktemp -d)
+    SERVER=
+    trap 'stop_parleyd; rm -rf "$DIR"' EXIT
+    ulimit -n 20000
+}
+
+# Starts PARLEYD (or $3) on PORT with the bench options and the store at $1 (scrypt cost $2, default 10), and
+# waits until it listens (up to a minute); sets SERVER to its pid and STARTUP to the seconds that took.
+start_parleyd() {
+    local database=$1 cost=${2:-10} binary=${3:-$PARLEYD} began
+    began=$(date +%s.%N)
+    "$binary" --port "$PORT" --password-cost "$cost" --database "$database" "${PARLEYD_BENCH_OPTIONS[@]}" \
+        >"$DIR/parleyd.log" 2>&1 &
+    SERVER=$!
+    for _ in $(seq 1 1200); do
+        if grep -q "listening on" "$DIR/parleyd.log"; then
+            STARTUP=$(awk -v from="$began" -v to="$(date +%s.%N)" 'BEGIN { printf "%.3f", to - from }')
+            return 0
+        fi
+        sleep 0.05
+    done
+    echo "parleyd did not start: $(cat "$DIR/parleyd.log")" >&2
+    return 1
+}
+
+stop_parleyd() {
+    if [[ -n ${SERVER:-} ]]; then
+        kill "$SERVER" 2>/dev/null || true
+        wait "$SERVER" 2>/dev/null || true
+        SERVER=
+    fi
+}
+
+# Installs Debian's package $2 if the command $1 is missing.
+install_if_missing() {
+    command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }
+}
