@@ -1,14 +1,15 @@
 # Shared by the bench scripts (sourced, not run): the options every benchmark starts parleyd with, and for
 # the scripts that measure one parleyd at a time, building, starting and stopping it.
 
-# Plain TCP like the IRC peers (measured without TLS too), the limits off: one bench process is a deliberate
-# flood of logins and messages from one address, `offline` queues 100,000 messages for one user (ten times
-# what may wait by default), and bench clients idle for minutes. The password cost and the database are each
-# script's own.
-PARLEYD_BENCH_OPTIONS=(
-    --host 127.0.0.1 --insecure-plaintext --timeout 0 --command-rate 0 --max-waiting-messages 0
+# The limits off: one bench process is a deliberate flood of logins and messages from one address, `offline`
+# queues 100,000 messages for one user (ten times what may wait by default), and bench clients idle for
+# minutes. The password cost and the database are each script's own.
+PARLEYD_BENCH_LIMITS=(
+    --host 127.0.0.1 --timeout 0 --command-rate 0 --max-waiting-messages 0
     --login-attempts-per-minute 0 --max-pending-logins 100000 --login-deadline 0 --log-level warning
 )
+# Plain TCP like the IRC peers (bench/tls.sh measures parleyd's default, TLS, against it).
+PARLEYD_BENCH_OPTIONS=(--insecure-plaintext "${PARLEYD_BENCH_LIMITS[@]}")
 
 # Builds parley-bench, and parleyd unless PARLEYD names one; sets BIN (the release binaries), BENCH and
 # PARLEYD, makes DIR (removed on exit, with the server stopped) and allows 20,000 open files.
@@ -28,11 +29,16 @@ prepare_one_parleyd() {
 }
 
 # Starts PARLEYD (or $3) on PORT with the bench options and the store at $1 (scrypt cost $2, default 10), and
-# waits until it listens (up to a minute); sets SERVER to its pid and STARTUP to the seconds that took.
+# waits until it listens (up to a minute); sets SERVER to its pid and STARTUP to the seconds that took. Further
+# arguments are more parleyd options. With TRANSPORT=tls it serves TLS (a self-signed certificate made beside
+# the store), otherwise plain TCP.
 start_parleyd() {
     local database=$1 cost=${2:-10} binary=${3:-$PARLEYD} began
+    shift $(($# < 3 ? $# : 3))
+    local options=("${PARLEYD_BENCH_OPTIONS[@]}")
+    if [[ ${TRANSPORT:-plain} == tls ]]; then options=("${PARLEYD_BENCH_LIMITS[@]}"); fi
     began=$(date +%s.%N)
-    "$binary" --port "$PORT" --password-cost "$cost" --database "$database" "${PARLEYD_BENCH_OPTIONS[@]}" \
+    "$binary" --port "$PORT" --password-cost "$cost" --database "$database" "${options[@]}" "$@" \
         >"$DIR/parleyd.log" 2>&1 &
     SERVER=$!
     for _ in $(seq 1 1200); do

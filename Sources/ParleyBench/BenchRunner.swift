@@ -156,7 +156,8 @@ public enum BenchRunner {
             }
         return BenchReport(
             server: settings.label, variant: variant, scenario: settings.scenario, clients: clients,
-            processes: settings.processes, figures: figures, lastFailure: result.lastFailure)
+            processes: settings.processes, transport: settings.tls ? "TLS" : nil, figures: figures,
+            lastFailure: result.lastFailure)
     }
 }
 

@@ -18,6 +18,9 @@ public struct BenchSettings: Codable, Sendable {
     public var wire: WireKind
     public var host = "127.0.0.1"
     public var port: Int
+    /// Connect over TLS, as Parley's own clients do by default (Parley only; the certificate is not checked:
+    /// the bench measures the server, it does not trust it).
+    public var tls = false
     /// The server's process, for CPU time and memory; nil measures neither.
     public var serverPID: Int32?
     /// The server's name in reports ("parley", "ngircd", "inspircd").

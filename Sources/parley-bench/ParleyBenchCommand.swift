@@ -21,6 +21,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Protocol: parley or irc.") var wire: WireKind = .parley
     @Option(help: "Server address.") var host = "127.0.0.1"
     @Option(help: "Server port.") var port: Int
+    @Flag(help: "Connect over TLS, Parley's default transport (the certificate is not checked).") var tls = false
     @Option(help: "Server process id, for CPU time and memory from /proc.") var pid: Int32?
     @Option(help: "Server name in reports.") var label = "server"
     @Option(help: "Row name in reports (default: the scenario).") var variant: String?
@@ -43,12 +44,16 @@ struct Run: AsyncParsableCommand {
 
     func validate() throws {
         if scenario == .fanout, rate <= 0 { throw ValidationError("fanout needs --rate (broadcasts per second).") }
+        if tls, wire != .parley {
+            throw ValidationError("--tls is for Parley; the IRC peers are measured in plain TCP.")
+        }
         if processes < 1 || clients < processes { throw ValidationError("Need at least one client per process.") }
     }
 
     func run() async throws {
         var settings = BenchSettings(scenario: scenario, wire: wire, port: port)
         settings.host = host
+        settings.tls = tls
         settings.serverPID = pid
         settings.label = label
         settings.variant = variant

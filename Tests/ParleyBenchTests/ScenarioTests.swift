@@ -81,6 +81,34 @@ import Testing
             }, scenario: .login)
     }
 
+    /// Over TLS, the server's default: a bench that spoke plain TCP to it (or TLS to a plain server) would
+    /// never log in.
+    @Test func directMessagesOverTLS() async throws {
+        try await withBenchServer(
+            { settings in
+                var settings = settings
+                settings.rate = 400
+                let report = try await BenchRunner.run(settings)
+                #expect(report.transport == "TLS")
+                #expect(report.text.hasPrefix("parley dm over TLS"))
+                #expect(report.figure("sent")!.value > 0)
+                #expect(report.figure("lost")!.value == 0)
+                #expect(report.figure("delivered")!.value == report.figure("sent")!.value)
+            }, scenario: .dm, tls: true)
+    }
+
+    @Test func loginStormOverTLS() async throws {
+        try await withBenchServer(
+            { settings in
+                var settings = settings
+                settings.stormLogins = 10
+                settings.onlineUsers = 6
+                settings.rate = 200
+                let report = try await BenchRunner.run(settings)
+                #expect(report.figure("logins")!.value == 10)
+            }, scenario: .login, tls: true)
+    }
+
     @Test func ircOnlyScenariosAreRefused() async throws {
         let settings = BenchSettings(scenario: .offline, wire: .irc, port: 1)
         await #expect(throws: BenchError.self) { try await BenchRunner.run(settings) }

@@ -34,6 +34,8 @@ public struct BenchReport: Codable, Sendable {
     public var scenario: ScenarioKind
     public var clients: Int
     public var processes: Int
+    /// "TLS" when the clients connected over TLS; nil for plain TCP (and in reports from before it was asked).
+    public var transport: String?
     public var figures: [Figure]
     /// The last error line a server sent during the run, if any, to say what went wrong.
     public var lastFailure: String?
@@ -42,7 +44,8 @@ public struct BenchReport: Codable, Sendable {
 
     /// Lines for a person: the variant, then one figure per line.
     public var text: String {
-        var lines = ["\(server) \(variant) (\(clients) clients, \(processes) bench process(es))"]
+        let over = transport.map { " over \($0)" } ?? ""
+        var lines = ["\(server) \(variant)\(over) (\(clients) clients, \(processes) bench process(es))"]
         for figure in figures {
             lines.append("  \(figure.name): \(Self.format(figure.value)) \(figure.unit)")
         }

@@ -6,9 +6,9 @@ final class FanoutWorker: SwarmWorker, @unchecked Sendable {
     let settings: BenchSettings
     let swarm: Swarm
 
-    init(_ settings: BenchSettings, loop: any EventLoop) {
+    init(_ settings: BenchSettings, loop: any EventLoop) throws {
         self.settings = settings
-        self.swarm = Swarm(settings, loop: loop)
+        self.swarm = try Swarm(settings, loop: loop)
     }
 
     /// Senders are spread evenly over all clients, so every process has its share.

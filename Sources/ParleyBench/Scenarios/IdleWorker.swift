@@ -11,9 +11,9 @@ final class IdleWorker: SwarmWorker, @unchecked Sendable {
     let settings: BenchSettings
     let swarm: Swarm
 
-    init(_ settings: BenchSettings, loop: any EventLoop) {
+    init(_ settings: BenchSettings, loop: any EventLoop) throws {
         self.settings = settings
-        self.swarm = Swarm(settings, loop: loop)
+        self.swarm = try Swarm(settings, loop: loop)
     }
 
     func prepare() async throws {

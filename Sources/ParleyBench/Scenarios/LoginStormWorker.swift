@@ -8,11 +8,11 @@ final class LoginStormWorker: ScenarioWorker, @unchecked Sendable {
     let online: Swarm
     let storm: Swarm
 
-    init(_ settings: BenchSettings, loop: any EventLoop) {
+    init(_ settings: BenchSettings, loop: any EventLoop) throws {
         self.settings = settings
-        online = Swarm(
+        online = try Swarm(
             settings, loop: loop, prefix: settings.namePrefix + "o", clients: 0..<max(2, settings.onlineUsers))
-        storm = Swarm(settings, loop: loop, prefix: settings.namePrefix + "s", clients: 0..<settings.stormLogins)
+        storm = try Swarm(settings, loop: loop, prefix: settings.namePrefix + "s", clients: 0..<settings.stormLogins)
     }
 
     func prepare() async throws {

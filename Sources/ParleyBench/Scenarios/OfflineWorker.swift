@@ -9,11 +9,11 @@ final class OfflineWorker: SwarmWorker, @unchecked Sendable {
     /// Client 0 is the offline recipient, the others send.
     let swarm: Swarm
 
-    init(_ settings: BenchSettings, loop: any EventLoop) {
+    init(_ settings: BenchSettings, loop: any EventLoop) throws {
         var settings = settings
         settings.clients = max(2, settings.senders + 1)
         self.settings = settings
-        self.swarm = Swarm(settings, loop: loop, clients: 0..<settings.clients)
+        self.swarm = try Swarm(settings, loop: loop, clients: 0..<settings.clients)
     }
 
     func prepare() async throws {

@@ -47,9 +47,9 @@ extension MeasurementPlan {
 /// Builds the worker for `settings` on `loop`.
 func makeWorker(_ settings: BenchSettings, loop: any EventLoop) throws -> any ScenarioWorker {
     switch settings.scenario {
-    case .dm: return DirectMessageWorker(settings, loop: loop)
-    case .fanout: return FanoutWorker(settings, loop: loop)
-    case .idle: return IdleWorker(settings, loop: loop)
+    case .dm: return try DirectMessageWorker(settings, loop: loop)
+    case .fanout: return try FanoutWorker(settings, loop: loop)
+    case .idle: return try IdleWorker(settings, loop: loop)
     case .offline, .login:
         guard settings.wire == .parley else {
             throw BenchError.unsupported(
@@ -59,18 +59,19 @@ func makeWorker(_ settings: BenchSettings, loop: any EventLoop) throws -> any Sc
             throw BenchError.unsupported("\(settings.scenario) runs in one bench process")
         }
         return settings.scenario == .offline
-            ? OfflineWorker(settings, loop: loop) : LoginStormWorker(settings, loop: loop)
+            ? try OfflineWorker(settings, loop: loop) : try LoginStormWorker(settings, loop: loop)
     }
 }
 
 extension Swarm {
     convenience init(_ settings: BenchSettings, loop: any EventLoop, prefix: String? = nil, clients: Range<Int>? = nil)
+        throws
     {
         let range = clients ?? settings.localClients
-        self.init(
+        try self.init(
             loop: loop, host: settings.host, port: settings.port, wire: settings.wire,
             namePrefix: prefix ?? settings.namePrefix, firstIndex: range.lowerBound, count: range.count,
-            password: settings.password, textLength: settings.textLength)
+            password: settings.password, textLength: settings.textLength, tls: settings.tls)
     }
 
     /// Waits until every message sent has been delivered, or nothing arrived for `quiet` seconds, or

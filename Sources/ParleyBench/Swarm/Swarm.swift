@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// The clients of one bench process and everything they count, confined to one event loop like the servers
 /// under test, so the hot path has no locks: a delivery is parsed, timed and answered in the same tick, and
@@ -14,6 +15,8 @@ final class Swarm: @unchecked Sendable {
     let wire: any ChatWire
     let password: [UInt8]
     let textLength: Int
+    /// Set when the clients connect over TLS: one context for all of them.
+    let tls: NIOSSLContext?
     /// Local clients; `clients[i].index == firstIndex + i`.
     private(set) var clients: [BenchClient] = []
     let firstIndex: Int
@@ -41,8 +44,8 @@ final class Swarm: @unchecked Sendable {
 
     init(
         loop: any EventLoop, host: String, port: Int, wire: WireKind, namePrefix: String, firstIndex: Int,
-        count: Int, password: String, textLength: Int
-    ) {
+        count: Int, password: String, textLength: Int, tls: Bool = false
+    ) throws {
         self.loop = loop
         self.host = host
         self.port = port
@@ -50,6 +53,7 @@ final class Swarm: @unchecked Sendable {
         self.password = Array(password.utf8)
         self.textLength = textLength
         self.firstIndex = firstIndex
+        self.tls = tls ? try Self.tlsContext() : nil
         clients = (firstIndex..<(firstIndex + count)).map {
             BenchClient(index: $0, name: Array("\(namePrefix)\($0)".utf8))
         }
@@ -67,6 +71,14 @@ final class Swarm: @unchecked Sendable {
 
     // MARK: Connecting
 
+    /// TLS as Parley's own client speaks it, minus the check of the server's certificate (parleyd makes a
+    /// self-signed one; the client pins it on first contact, which a load generator has no use for).
+    private static func tlsContext() throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
+        return try NIOSSLContext(configuration: configuration)
+    }
+
     /// Connects `client` and logs it in (registering it on Parley if the name is new).
     func connectAndLogin(_ client: BenchClient) -> EventLoopFuture<Void> {
         loop.assertInEventLoop()
@@ -77,7 +89,9 @@ final class Swarm: @unchecked Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(BenchLineHandler(client: client, swarm: self))
+                    let pipeline = channel.pipeline.syncOperations
+                    if let tls { try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: nil)) }
+                    try pipeline.addHandler(BenchLineHandler(client: client, swarm: self))
                 }
             }
             .connect(host: host, port: port)
