@@ -52,6 +52,11 @@ start_parleyd() {
     return 1
 }
 
+# The parley-bench flag for TRANSPORT: `--tls` or nothing.
+bench_transport_flag() {
+    if [[ ${TRANSPORT:-plain} == tls ]]; then echo --tls; fi
+}
+
 stop_parleyd() {
     if [[ -n ${SERVER:-} ]]; then
         kill "$SERVER" 2>/dev/null || true

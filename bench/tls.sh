@@ -14,7 +14,6 @@ IDLE_CLIENTS=${IDLE_CLIENTS:-10000}
 PORT=${PORT:-4820}
 prepare_one_parleyd
 figure() { grep "$1" <<<"$2" | awk '{print $(NF-1)}'; }
-tls_flag() { if [[ $TRANSPORT == tls ]]; then echo --tls; fi; }
 start() {  # a fresh store (and certificate) each time; $1 the scrypt cost, then more parleyd options
     rm -rf "$DIR/store" && mkdir "$DIR/store"
     start_parleyd "$DIR/store/tls.db" "$1" "$PARLEYD" "${@:2}"
@@ -25,7 +24,7 @@ for round in $(seq 1 "$ROUNDS"); do
         start 10
         for scenario in "dm --rate 10000" "dm --rate 50000" "fanout --rate 100 --senders 5"; do
             # shellcheck disable=SC2086,SC2046  # the scenario is its words; the flag is one or none
-            out=$("$BENCH" run $scenario $(tls_flag) --port "$PORT" --pid "$SERVER" --clients 1000 \
+            out=$("$BENCH" run $scenario $(bench_transport_flag) --port "$PORT" --pid "$SERVER" --clients 1000 \
                 --warmup 2 --duration "$DURATION" 2>&1)
             echo "round $round $TRANSPORT | $scenario | CPU $(figure "CPU per" "$out") µs" \
                 "| p50 $(figure "latency p50:" "$out") ms | p99 $(figure "latency p99:" "$out") ms" \
@@ -36,7 +35,7 @@ for round in $(seq 1 "$ROUNDS"); do
         # 200 logins at the real scrypt cost (2^14), a TLS handshake each over TLS, while 100 users chat.
         start 14
         # shellcheck disable=SC2046
-        out=$("$BENCH" run login $(tls_flag) --port "$PORT" --pid "$SERVER" --storm-logins 200 \
+        out=$("$BENCH" run login $(bench_transport_flag) --port "$PORT" --pid "$SERVER" --storm-logins 200 \
             --online-users 100 --rate 2000 --warmup 1 --duration 3 2>&1)
         echo "round $round $TRANSPORT | login storm of 200 | $(grep -E 'logins per second|online p99 during storm' <<<"$out" |
             sed 's/^ *//' | paste -sd '|' | sed 's/|/ | /g')"
@@ -50,7 +49,7 @@ for i in $(seq 0 $((IDLE_CLIENTS - 1))); do echo "idle$i benchpass"; done >"$DIR
 for TRANSPORT in plain tls; do
     start 10 --credentials "$DIR/idle-credentials.txt"
     # shellcheck disable=SC2046
-    out=$("$BENCH" run idle $(tls_flag) --port "$PORT" --pid "$SERVER" --clients "$IDLE_CLIENTS" --processes 2 \
+    out=$("$BENCH" run idle $(bench_transport_flag) --port "$PORT" --pid "$SERVER" --clients "$IDLE_CLIENTS" --processes 2 \
         --name-prefix idle --accounts-exist 2>&1)
     echo "idle $TRANSPORT | $IDLE_CLIENTS clients | RSS per client $(figure "RSS per connected client" "$out") B" \
         "| time to log all in $(figure "time to log all in" "$out") s"

@@ -4,7 +4,8 @@ import NIOPosix
 import NIOSSL
 
 /// Turns an accepted socket into a SwiftNIO channel on the hub's event loop: the socket options, TLS when
-/// on, and the `ConnectionHandler`, told the descriptor when the hub may write to it directly (plaintext).
+/// on, and the `ConnectionHandler`, told the descriptor when the hub may write to it directly (plaintext); over
+/// TLS, `TLSRecordWriter` writes NIOSSL's records to it directly instead.
 struct ConnectionBootstrap: Sendable {
     let group: MultiThreadedEventLoopGroup
     let hub: ChatHub
@@ -33,6 +34,8 @@ struct ConnectionBootstrap: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
+                        // Nearest the head, so that it sees NIOSSL's records and nothing else.
+                        try channel.pipeline.syncOperations.addHandler(TLSRecordWriter(socket: socket))
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
                     }
                     try channel.pipeline.syncOperations.addHandler(

@@ -10,7 +10,8 @@ import NIOCore
 /// writes, the promise and writability bookkeeping, retain and release around each) costs 1.2–1.6 µs per
 /// write on this project's benchmark machine, a quarter of a broadcast's CPU per recipient and a sixth of a
 /// direct message's (docs/BENCHMARKS.md). The hub writes a connection once per tick, so one call per tick
-/// is all this replaces. TLS connections (the default) go through NIOSSL and never come here.
+/// is all this replaces. TLS connections (the default) go through NIOSSL; the records it makes are written the
+/// same way by `TLSRecordWriter`.
 ///
 /// What keeps it safe:
 /// - The descriptor is the one `SocketAcceptor` accepted and handed to SwiftNIO, which closes it only on
@@ -32,6 +33,16 @@ extension ConnectionSlot {
             assert(
                 SocketCookie.of(socket) == socketCookie, "descriptor \(socket) is no longer this connection's socket")
         #endif
+        return DirectSocket.write(&bytes, to: socket)
+    }
+}
+
+/// The system call both direct paths make (`ConnectionSlot.sendDirectly` for plaintext, `TLSRecordWriter`
+/// for TLS records).
+enum DirectSocket {
+    /// Sends as much of `bytes` as `socket` takes now, without blocking and without SIGPIPE; true when all of
+    /// it went, otherwise what is left in `bytes` is for SwiftNIO (a full socket, a reset, a closed peer).
+    static func write(_ bytes: inout ByteBuffer, to socket: CInt) -> Bool {
         while bytes.readableBytes > 0 {
             let sent = bytes.withUnsafeReadableBytes { unsent in
                 send(socket, unsent.baseAddress, unsent.count, CInt(MSG_NOSIGNAL) | CInt(MSG_DONTWAIT))

@@ -7,8 +7,8 @@ import Testing
 
 @testable import ParleyServer
 
-/// Plaintext output goes to the socket directly and through SwiftNIO only when the socket is full
-/// (`DirectSocketWrite`): nothing may be lost, repeated or reordered across the switch, and nothing may reach
+/// Output goes to the socket directly (plaintext: `DirectSocketWrite`; NIOSSL's records: `TLSRecordWriter`)
+/// and through SwiftNIO only when the socket is full: nothing may be lost, repeated or reordered across the switch, and nothing may reach
 /// a socket that took over the descriptor number of one that closed. (Debug builds, which the tests run, also
 /// check each direct write's socket against its `SO_COOKIE`.)
 @Suite struct DirectWriteTests {
@@ -39,8 +39,36 @@ import Testing
         }
     }
 
-    @Test func aNewConnectionNeverHearsWhatWasMeantForAClosedOneWithItsDescriptor() async throws {
-        try await withServer(.init(commandRate: nil)) { server in
+    /// Over TLS the same holds for the records NIOSSL makes (`TLSRecordWriter`), written directly or, once the
+    /// socket is full, through SwiftNIO.
+    @Test(arguments: [false, true])
+    func aClientThatStopsReadingGetsEveryMessageOnceInOrder(overTLS: Bool) async throws {
+        let options = ServerOptions(
+            maxOutboundBytes: 64 << 20, commandRate: nil, transport: overTLS ? .selfSignedTLS : .plaintext)
+        try await withServer(options) { server in
+            let sender = try await server.login("sender")
+            // A small receive buffer: the server's socket is full after a few kB that the client leaves unread.
+            let slow = try await server.login("slow", receiveBuffer: 4096)
+            let padding = String(repeating: "z", count: 4000)
+            let batches = 3
+            let perBatch = 800
+            var numbers: [Int] = []
+            for batch in 0..<batches {
+                try await slow.setReading(false)
+                for index in 0..<perBatch {
+                    try await sender.ok(.message(to: "slow", text: "\(batch * perBatch + index) \(padding)"))
+                }
+                try await slow.setReading(true)
+                numbers += try await Self.messageNumbers(perBatch / 3, from: slow)
+            }
+            numbers += try await Self.messageNumbers(batches * perBatch - numbers.count, from: slow)
+            #expect(numbers == Array(0..<(batches * perBatch)))
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func aNewConnectionNeverHearsWhatWasMeantForAClosedOneWithItsDescriptor(overTLS: Bool) async throws {
+        try await withServer(.init(commandRate: nil, transport: overTLS ? .selfSignedTLS : .plaintext)) { server in
             let sender = try await server.login("sender")
             for round in 0..<40 {
                 let name = "gone\(round)"
@@ -61,6 +89,16 @@ import Testing
                 await fresh.close()
             }
         }
+    }
+
+    /// The numbers at the start of the texts of the next `count` message events `client` hears.
+    private static func messageNumbers(_ count: Int, from client: WireClient) async throws -> [Int] {
+        var numbers: [Int] = []
+        while numbers.count < count {
+            guard case .message(let message) = try await client.nextEvent() else { continue }
+            numbers += Int(message.text.prefix { $0 != " " }).map { [$0] } ?? []
+        }
+        return numbers
     }
 
     /// The numbers at the start of the message events' texts, in the order they arrived.
@@ -136,6 +174,78 @@ import Testing
             var drained = 0
             while case let chunk = received(on: peer), !chunk.isEmpty { drained += chunk.count }
             #expect(drained == taken)
+        }
+    }
+}
+
+/// `TLSRecordWriter` on one end of a socket pair, below an embedded channel's pipeline: records go to the
+/// socket while SwiftNIO holds none, and through SwiftNIO, in order, from the first one the socket did not take
+/// until SwiftNIO has written them.
+@Suite struct TLSRecordWriterTests {
+    private func withWriter(_ body: (EmbeddedChannel, TLSRecordWriter, _ peer: CInt) throws -> Void) throws {
+        var ends: [CInt] = [0, 0]
+        guard socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0, &ends) == 0 else {
+            throw WireClient.Failure.unexpected("socketpair failed: \(errno)")
+        }
+        defer {
+            close(ends[0])
+            close(ends[1])
+        }
+        let writer = TLSRecordWriter(socket: ends[0])
+        let channel = EmbeddedChannel(handler: writer)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try body(channel, writer, ends[1])
+    }
+
+    private func drain(_ peer: CInt) -> [UInt8] {
+        var all: [UInt8] = []
+        var bytes = [UInt8](repeating: 0, count: 1 << 16)
+        while case let count = recv(peer, &bytes, bytes.count, CInt(MSG_DONTWAIT)), count > 0 {
+            all += bytes[..<count]
+        }
+        return all
+    }
+
+    @Test func aRecordGoesToTheSocketAndItsWriteSucceeds() throws {
+        try withWriter { channel, writer, peer in
+            let written = channel.eventLoop.makePromise(of: Void.self)
+            channel.write(ByteBuffer(string: "record"), promise: written)
+            try written.futureResult.wait()
+            #expect(drain(peer) == Array("record".utf8))
+            #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+            #expect(writer.writesInNIO == 0)
+        }
+    }
+
+    @Test func fromTheFirstRecordAFullSocketDidNotTakeEverythingGoesThroughSwiftNIOInOrder() throws {
+        try withWriter { channel, writer, peer in
+            let large = ByteBuffer(repeating: UInt8(ascii: "a"), count: 4 << 20)
+            channel.write(large, promise: nil)
+            #expect(writer.writesInNIO == 1)
+            // The socket has room again, but SwiftNIO still holds the rest of the first record.
+            let direct = drain(peer)
+            #expect(!direct.isEmpty && direct.count < 4 << 20 && direct.allSatisfy { $0 == UInt8(ascii: "a") })
+            channel.write(ByteBuffer(string: "after"), promise: nil)
+            #expect(writer.writesInNIO == 2)
+            #expect(drain(peer) == [])
+
+            channel.flush()  // SwiftNIO (here the embedded channel) writes them: its writes complete
+            #expect(writer.writesInNIO == 0)
+            let rest = try #require(try channel.readOutbound(as: ByteBuffer.self))
+            #expect(direct.count + rest.readableBytes == 4 << 20)
+            #expect(try channel.readOutbound(as: ByteBuffer.self) == ByteBuffer(string: "after"))
+
+            channel.write(ByteBuffer(string: "direct again"), promise: nil)
+            #expect(drain(peer) == Array("direct again".utf8))
+            #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+        }
+    }
+
+    @Test func nothingReachesTheSocketOnceTheChannelIsClosed() throws {
+        try withWriter { channel, _, peer in
+            _ = try channel.finish()
+            channel.write(ByteBuffer(string: "too late"), promise: nil)
+            #expect(drain(peer) == [])
         }
     }
 }

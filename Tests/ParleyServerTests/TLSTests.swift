@@ -66,7 +66,7 @@ import Testing
             let fingerprint = try #require(server.server.tlsFingerprint)
             let good = try await WireClient.connect(port: server.port, tls: .pinned(fingerprint))
             try await good.hello()
-            let plain = try await server.connect()
+            let plain = try await WireClient.connect(port: server.port)
             try await plain.sendLine(#"{"id":1,"op":"hello","version":1}"#)
             _ = try? await plain.waitForClose()  // the server may answer with a TLS alert first; either way it closes
             try await good.loginOrRegister("bob", password: "pw")

@@ -11,13 +11,15 @@ struct TestServer {
         TestServer(server: try await options.start())
     }
 
-    func connect(from source: String? = nil) async throws -> WireClient {
-        try await WireClient.connect(port: port, from: source)
+    /// A client in the server's transport: over TLS (trusting its certificate) when the server speaks TLS.
+    func connect(from source: String? = nil, receiveBuffer: Int? = nil) async throws -> WireClient {
+        try await WireClient.connect(
+            port: port, from: source, tls: server.tlsFingerprint.map { .pinned($0) }, receiveBuffer: receiveBuffer)
     }
 
     /// A connected client that said hello and registered (or logged in) as `name`.
-    func login(_ name: String, password: String = "secret") async throws -> WireClient {
-        let client = try await connect()
+    func login(_ name: String, password: String = "secret", receiveBuffer: Int? = nil) async throws -> WireClient {
+        let client = try await connect(receiveBuffer: receiveBuffer)
         try await client.hello()
         try await client.loginOrRegister(name, password: password)
         return client

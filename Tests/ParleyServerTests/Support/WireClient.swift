@@ -40,13 +40,17 @@ actor WireClient {
         case closed
     }
 
-    /// Connects to `host:port`, from `source` (another loopback address such as 127.0.0.2) when given.
+    /// Connects to `host:port`, from `source` (another loopback address such as 127.0.0.2) when given, with a
+    /// kernel receive buffer of `receiveBuffer` bytes when given (so that a client that stops reading fills
+    /// the server's socket soon).
     static func connect(
-        port: Int, host: String = "127.0.0.1", from source: String? = nil, tls: ServerTrust? = nil
+        port: Int, host: String = "127.0.0.1", from source: String? = nil, tls: ServerTrust? = nil,
+        receiveBuffer: Int? = nil
     ) async throws -> WireClient {
         let (stream, continuation) = AsyncStream.makeStream(of: Incoming.self)
         var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+        if let receiveBuffer { bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: receiveBuffer) }
         let channel =
             try await bootstrap
             .channelInitializer { channel in
@@ -156,6 +160,12 @@ actor WireClient {
             return
         }
         throw Failure.unexpected("expected nothing, got \(events) \(replies)")
+    }
+
+    /// Stops or resumes reading from the socket: while stopped, what the server sends piles up in the kernel
+    /// and then in the server.
+    func setReading(_ on: Bool) async throws {
+        try await channel.setOption(.autoRead, value: on)
     }
 
     func close() async {
