@@ -28,7 +28,8 @@ for round in $(seq 1 "$ROUNDS"); do
                 --warmup 2 --duration "$DURATION" 2>&1)
             echo "round $round $TRANSPORT | $scenario | CPU $(figure "CPU per" "$out") µs" \
                 "| p50 $(figure "latency p50:" "$out") ms | p99 $(figure "latency p99:" "$out") ms" \
-                "| p99.9 $(figure "latency p99.9:" "$out") ms | lost $(figure "lost:" "$out")"
+                "| p99.9 $(figure "latency p99.9:" "$out") ms | lost $(figure "lost:" "$out")" \
+                "| server / bench busy $(figure "server CPU busy" "$out") / $(figure "bench CPU busy" "$out") %"
         done
         stop_parleyd
 
