@@ -7,8 +7,8 @@ import ParleyProtocol
 final class ConnectionSlot {
     let id: ConnectionID
     let channel: any Channel
-    /// The socket's descriptor, for writing it directly (`DirectSocketWrite`); `nil` for TLS, which only
-    /// SwiftNIO writes.
+    /// The socket's descriptor, for writing it directly (`DirectSocketWrite`); `nil` for TLS, whose records
+    /// `TLSRecordWriter` writes instead.
     let socket: CInt?
     #if DEBUG
         /// The socket's `SO_COOKIE` when it was accepted, checked before each direct write in debug builds.
