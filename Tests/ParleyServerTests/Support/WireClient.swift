@@ -165,7 +165,7 @@ actor WireClient {
     /// Stops or resumes reading from the socket: while stopped, what the server sends piles up in the kernel
     /// and then in the server.
     func setReading(_ on: Bool) async throws {
-        try await channel.setOption(.autoRead, value: on)
+        try await channel.setOption(.autoRead, value: on).get()
     }
 
     func close() async {
