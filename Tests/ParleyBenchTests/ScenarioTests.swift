@@ -4,12 +4,16 @@ import Testing
 /// Each scenario, briefly and at small N, against an in-process server: the instrument must keep working.
 /// Timings are never asserted; counts are.
 @Suite(.serialized) struct ScenarioTests {
-    @Test func directMessagesAtAFixedRate() async throws {
+    /// Also over TLS, the server's default: a bench that spoke plain TCP to a TLS server (or TLS to a plain
+    /// one) would never log in.
+    @Test(arguments: [false, true]) func directMessagesAtAFixedRate(overTLS: Bool) async throws {
         try await withBenchServer(
             { settings in
                 var settings = settings
                 settings.rate = 400
                 let report = try await BenchRunner.run(settings)
+                #expect(report.transport == (overTLS ? "TLS" : nil))
+                #expect(report.text.hasPrefix(overTLS ? "parley dm over TLS (" : "parley dm ("))
                 #expect(report.figure("sent")!.value > 0)
                 #expect(report.figure("sent per second")!.value > 0)
                 #expect(report.figure("lost")!.value == 0)
@@ -17,7 +21,7 @@ import Testing
                 #expect(report.figure("latency p99")!.value > 0)
                 #expect(report.figure("server CPU per delivered message") != nil)
                 #expect(report.figure("bench CPU busy") != nil)
-            }, scenario: .dm)
+            }, scenario: .dm, tls: overTLS)
     }
 
     @Test func directMessagesAsFastAsTheWindowAllows() async throws {
@@ -67,7 +71,8 @@ import Testing
             }, scenario: .offline)
     }
 
-    @Test func loginStormWhileOthersChat() async throws {
+    /// Over TLS each of the storm's logins is a TLS handshake too.
+    @Test(arguments: [false, true]) func loginStormWhileOthersChat(overTLS: Bool) async throws {
         try await withBenchServer(
             { settings in
                 var settings = settings
@@ -78,35 +83,7 @@ import Testing
                 #expect(report.figure("logins")!.value == 10)
                 #expect(report.figure("logins per second")!.value > 0)
                 #expect(report.figure("online messages during storm") != nil)
-            }, scenario: .login)
-    }
-
-    /// Over TLS, the server's default: a bench that spoke plain TCP to it (or TLS to a plain server) would
-    /// never log in.
-    @Test func directMessagesOverTLS() async throws {
-        try await withBenchServer(
-            { settings in
-                var settings = settings
-                settings.rate = 400
-                let report = try await BenchRunner.run(settings)
-                #expect(report.transport == "TLS")
-                #expect(report.text.hasPrefix("parley dm over TLS"))
-                #expect(report.figure("sent")!.value > 0)
-                #expect(report.figure("lost")!.value == 0)
-                #expect(report.figure("delivered")!.value == report.figure("sent")!.value)
-            }, scenario: .dm, tls: true)
-    }
-
-    @Test func loginStormOverTLS() async throws {
-        try await withBenchServer(
-            { settings in
-                var settings = settings
-                settings.stormLogins = 10
-                settings.onlineUsers = 6
-                settings.rate = 200
-                let report = try await BenchRunner.run(settings)
-                #expect(report.figure("logins")!.value == 10)
-            }, scenario: .login, tls: true)
+            }, scenario: .login, tls: overTLS)
     }
 
     @Test func ircOnlyScenariosAreRefused() async throws {

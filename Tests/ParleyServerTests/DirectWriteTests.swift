@@ -118,23 +118,9 @@ import Testing
     /// Runs `body` with a slot whose socket is one end of a pair (the other end given as `peer`), its channel
     /// active, and closes both ends afterwards.
     private func withConnectedSlot(_ body: (ConnectionSlot, _ peer: CInt) throws -> Void) throws {
-        var ends: [CInt] = [0, 0]
-        guard socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0, &ends) == 0 else {
-            throw WireClient.Failure.unexpected("socketpair failed: \(errno)")
+        try withSocketPair { channel, ours, peer in
+            try body(ConnectionSlot(id: ConnectionID(1), channel: channel, socket: ours), peer)
         }
-        defer {
-            close(ends[0])
-            close(ends[1])
-        }
-        let channel = EmbeddedChannel()
-        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-        try body(ConnectionSlot(id: ConnectionID(1), channel: channel, socket: ends[0]), ends[1])
-    }
-
-    private func received(on peer: CInt) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: 1 << 16)
-        let count = recv(peer, &bytes, bytes.count, CInt(MSG_DONTWAIT))
-        return count > 0 ? Array(bytes[..<count]) : []
     }
 
     @Test func writesEverythingWhenTheSocketHasRoom() throws {
@@ -142,7 +128,7 @@ import Testing
             var bytes = ByteBuffer(string: "hello\n")
             #expect(slot.sendDirectly(&bytes))
             #expect(bytes.readableBytes == 0)
-            #expect(received(on: peer) == Array("hello\n".utf8))
+            #expect(drainSocket(peer) == Array("hello\n".utf8))
         }
     }
 
@@ -152,7 +138,7 @@ import Testing
             var bytes = ByteBuffer(string: "later\n")
             #expect(!slot.sendDirectly(&bytes))
             #expect(bytes.readableBytes == 6)
-            #expect(received(on: peer) == [])
+            #expect(drainSocket(peer) == [])
         }
     }
 
@@ -161,7 +147,7 @@ import Testing
             _ = try (slot.channel as! EmbeddedChannel).finish()
             var bytes = ByteBuffer(string: "too late\n")
             #expect(!slot.sendDirectly(&bytes))
-            #expect(received(on: peer) == [])
+            #expect(drainSocket(peer) == [])
         }
     }
 
@@ -171,9 +157,7 @@ import Testing
             #expect(!slot.sendDirectly(&bytes))
             let taken = 4 << 20 - bytes.readableBytes
             #expect(taken > 0 && bytes.readableBytes > 0)
-            var drained = 0
-            while case let chunk = received(on: peer), !chunk.isEmpty { drained += chunk.count }
-            #expect(drained == taken)
+            #expect(drainSocket(peer).count == taken)
         }
     }
 }

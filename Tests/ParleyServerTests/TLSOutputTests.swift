@@ -12,27 +12,11 @@ import Testing
 /// until SwiftNIO has written them.
 @Suite struct TLSRecordWriterTests {
     private func withWriter(_ body: (EmbeddedChannel, TLSRecordWriter, _ peer: CInt) throws -> Void) throws {
-        var ends: [CInt] = [0, 0]
-        guard socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0, &ends) == 0 else {
-            throw WireClient.Failure.unexpected("socketpair failed: \(errno)")
+        try withSocketPair { channel, ours, peer in
+            let writer = TLSRecordWriter(socket: ours)
+            try channel.pipeline.syncOperations.addHandler(writer)
+            try body(channel, writer, peer)
         }
-        defer {
-            close(ends[0])
-            close(ends[1])
-        }
-        let writer = TLSRecordWriter(socket: ends[0])
-        let channel = EmbeddedChannel(handler: writer)
-        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-        try body(channel, writer, ends[1])
-    }
-
-    private func drain(_ peer: CInt) -> [UInt8] {
-        var all: [UInt8] = []
-        var bytes = [UInt8](repeating: 0, count: 1 << 16)
-        while case let count = recv(peer, &bytes, bytes.count, CInt(MSG_DONTWAIT)), count > 0 {
-            all += bytes[..<count]
-        }
-        return all
     }
 
     @Test func aRecordGoesToTheSocketAndItsWriteSucceeds() throws {
@@ -40,7 +24,7 @@ import Testing
             let written = channel.eventLoop.makePromise(of: Void.self)
             channel.write(ByteBuffer(string: "record"), promise: written)
             try written.futureResult.wait()
-            #expect(drain(peer) == Array("record".utf8))
+            #expect(drainSocket(peer) == Array("record".utf8))
             #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
             #expect(writer.writesInNIO == 0)
         }
@@ -52,11 +36,11 @@ import Testing
             channel.write(large, promise: nil)
             #expect(writer.writesInNIO == 1)
             // The socket has room again, but SwiftNIO still holds the rest of the first record.
-            let direct = drain(peer)
+            let direct = drainSocket(peer)
             #expect(!direct.isEmpty && direct.count < 4 << 20 && direct.allSatisfy { $0 == UInt8(ascii: "a") })
             channel.write(ByteBuffer(string: "after"), promise: nil)
             #expect(writer.writesInNIO == 2)
-            #expect(drain(peer) == [])
+            #expect(drainSocket(peer) == [])
 
             channel.flush()  // SwiftNIO (here the embedded channel) writes them: its writes complete
             #expect(writer.writesInNIO == 0)
@@ -65,7 +49,7 @@ import Testing
             #expect(try channel.readOutbound(as: ByteBuffer.self) == ByteBuffer(string: "after"))
 
             channel.write(ByteBuffer(string: "direct again"), promise: nil)
-            #expect(drain(peer) == Array("direct again".utf8))
+            #expect(drainSocket(peer) == Array("direct again".utf8))
             #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
         }
     }
@@ -74,7 +58,7 @@ import Testing
         try withWriter { channel, _, peer in
             _ = try channel.finish()
             channel.write(ByteBuffer(string: "too late"), promise: nil)
-            #expect(drain(peer) == [])
+            #expect(drainSocket(peer) == [])
         }
     }
 }
