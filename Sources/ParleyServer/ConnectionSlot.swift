@@ -9,11 +9,7 @@ final class ConnectionSlot {
     let channel: any Channel
     /// The socket's descriptor, for writing it directly (`DirectSocketWrite`); `nil` for TLS, whose records
     /// `TLSRecordWriter` writes instead.
-    let socket: CInt?
-    #if DEBUG
-        /// The socket's `SO_COOKIE` when it was accepted, checked before each direct write in debug builds.
-        let socketCookie: UInt64?
-    #endif
+    let socket: DirectSocket?
     /// Writes handed to SwiftNIO that it has not finished: while there are some, nothing is written directly.
     var writesInNIO = 0
     /// Output waiting for a store batch to commit before it may be written, in order.
@@ -41,10 +37,7 @@ final class ConnectionSlot {
     init(id: ConnectionID, channel: any Channel, socket: CInt?) {
         self.id = id
         self.channel = channel
-        self.socket = socket
-        #if DEBUG
-            socketCookie = socket.flatMap(SocketCookie.of)
-        #endif
+        self.socket = socket.map(DirectSocket.init)
     }
 
     func takeOutbox() -> ByteBuffer? {

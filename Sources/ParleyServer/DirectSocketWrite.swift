@@ -29,23 +29,38 @@ extension ConnectionSlot {
     /// when all of it went (otherwise what is left in `bytes` is for SwiftNIO).
     func sendDirectly(_ bytes: inout ByteBuffer) -> Bool {
         guard let socket, writesInNIO == 0, channel.isActive else { return false }
-        #if DEBUG
-            assert(
-                SocketCookie.of(socket) == socketCookie, "descriptor \(socket) is no longer this connection's socket")
-        #endif
-        return DirectSocket.write(&bytes, to: socket)
+        return socket.write(&bytes)
     }
 }
 
-/// The system call both direct paths make (`ConnectionSlot.sendDirectly` for plaintext, `TLSRecordWriter`
-/// for TLS records).
-enum DirectSocket {
-    /// Sends as much of `bytes` as `socket` takes now, without blocking and without SIGPIPE; true when all of
-    /// it went, otherwise what is left in `bytes` is for SwiftNIO (a full socket, a reset, a closed peer).
-    static func write(_ bytes: inout ByteBuffer, to socket: CInt) -> Bool {
+/// An accepted connection's socket as both direct paths write it (`ConnectionSlot.sendDirectly` for
+/// plaintext, `TLSRecordWriter` for TLS records); callers check first that the channel is active and that
+/// SwiftNIO holds nothing for it.
+struct DirectSocket {
+    let descriptor: CInt
+    #if DEBUG
+        /// The socket's `SO_COOKIE` when it was accepted, checked before each write in debug builds.
+        private let cookie: UInt64?
+    #endif
+
+    init(_ descriptor: CInt) {
+        self.descriptor = descriptor
+        #if DEBUG
+            cookie = SocketCookie.of(descriptor)
+        #endif
+    }
+
+    /// Sends as much of `bytes` as the socket takes now, without blocking and without SIGPIPE; true when all
+    /// of it went, otherwise what is left in `bytes` is for SwiftNIO (a full socket, a reset, a closed peer).
+    func write(_ bytes: inout ByteBuffer) -> Bool {
+        #if DEBUG
+            assert(
+                SocketCookie.of(descriptor) == cookie,
+                "descriptor \(descriptor) is no longer this connection's socket")
+        #endif
         while bytes.readableBytes > 0 {
             let sent = bytes.withUnsafeReadableBytes { unsent in
-                send(socket, unsent.baseAddress, unsent.count, CInt(MSG_NOSIGNAL) | CInt(MSG_DONTWAIT))
+                send(descriptor, unsent.baseAddress, unsent.count, CInt(MSG_NOSIGNAL) | CInt(MSG_DONTWAIT))
             }
             if sent > 0 {
                 bytes.moveReaderIndex(forwardBy: sent)

@@ -13,33 +13,19 @@ final class TLSRecordWriter: ChannelOutboundHandler, RemovableChannelHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let socket: CInt
-    #if DEBUG
-        /// The socket's `SO_COOKIE` when it was accepted, checked before each direct write in debug builds.
-        private let socketCookie: UInt64?
-    #endif
+    private let socket: DirectSocket
     /// Records handed to SwiftNIO and not yet written (or failed).
     private(set) var writesInNIO = 0
 
     init(socket: CInt) {
-        self.socket = socket
-        #if DEBUG
-            socketCookie = SocketCookie.of(socket)
-        #endif
+        self.socket = DirectSocket(socket)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         var record = unwrapOutboundIn(data)
-        if writesInNIO == 0, context.channel.isActive {
-            #if DEBUG
-                assert(
-                    SocketCookie.of(socket) == socketCookie,
-                    "descriptor \(socket) is no longer this connection's socket")
-            #endif
-            if DirectSocket.write(&record, to: socket) {
-                promise?.succeed()
-                return
-            }
+        if writesInNIO == 0, context.channel.isActive, socket.write(&record) {
+            promise?.succeed()
+            return
         }
         writesInNIO += 1
         let written = promise ?? context.eventLoop.makePromise()
