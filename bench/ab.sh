@@ -21,7 +21,6 @@ start() {  # a fresh store each time
     rm -f "$DIR"/ab.db*
     start_parleyd "$DIR/ab.db" 10 "$1"
 }
-figure() { grep "$1" <<<"$2" | awk '{print $(NF-1)}'; }
 
 for round in $(seq 1 "$ROUNDS"); do
     for build in old new; do

@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
-source bench/parleyd.sh  # PARLEYD_BENCH_OPTIONS
+source bench/parleyd.sh  # PARLEYD_BENCH_OPTIONS, write_idle_credentials
 
 CLIENTS=${CLIENTS:-1000}
 IDLE_CLIENTS=${IDLE_CLIENTS:-10000}
@@ -146,7 +146,7 @@ ORDER=(parley ngircd inspircd)
 # Parley's idle users are imported at its start (`--credentials`), so no connection precedes the first
 # memory reading and the measured logins are real ones.
 stop_all
-for i in $(seq 0 $((IDLE_CLIENTS - 1))); do echo "idle$i benchpass"; done >"$OUT/idle-credentials.txt"
+write_idle_credentials "$IDLE_CLIENTS" "$OUT/idle-credentials.txt"
 start_servers --credentials "$OUT/idle-credentials.txt"
 run idle idle --clients "$IDLE_CLIENTS" --processes 2 --name-prefix idle --accounts-exist
 

@@ -65,6 +65,17 @@ stop_parleyd() {
     fi
 }
 
+# The number in the line of parley-bench's report $2 that contains $1 (the word before the unit).
+figure() {
+    grep "$1" <<<"$2" | awk '{print $(NF-1)}'
+}
+
+# Writes N accounts idle0... with the bench's password, as `parleyd --credentials` imports them, to $2: the
+# `idle` scenario's users exist before anyone connects (`parley-bench run idle --accounts-exist`).
+write_idle_credentials() {
+    for i in $(seq 0 $(($1 - 1))); do echo "idle$i benchpass"; done >"$2"
+}
+
 # Installs Debian's package $2 if the command $1 is missing.
 install_if_missing() {
     command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }

@@ -13,7 +13,6 @@ DURATION=${DURATION:-8}
 IDLE_CLIENTS=${IDLE_CLIENTS:-10000}
 PORT=${PORT:-4820}
 prepare_one_parleyd
-figure() { grep "$1" <<<"$2" | awk '{print $(NF-1)}'; }
 start() {  # a fresh store (and certificate) each time; $1 the scrypt cost, then more parleyd options
     rm -rf "$DIR/store" && mkdir "$DIR/store"
     start_parleyd "$DIR/store/tls.db" "$1" "$PARLEYD" "${@:2}"
@@ -46,7 +45,7 @@ done
 
 # Memory per idle client, once each (it moves little between runs): accounts imported at start, so the
 # first reading precedes every connection; two bench processes of IDLE_CLIENTS/2 sockets.
-for i in $(seq 0 $((IDLE_CLIENTS - 1))); do echo "idle$i benchpass"; done >"$DIR/idle-credentials.txt"
+write_idle_credentials "$IDLE_CLIENTS" "$DIR/idle-credentials.txt"
 for TRANSPORT in plain tls; do
     start 10 --credentials "$DIR/idle-credentials.txt"
     # shellcheck disable=SC2046
