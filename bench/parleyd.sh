@@ -1,12 +1,13 @@
 # Shared by the bench scripts (sourced, not run): the options every benchmark starts parleyd with, and for
 # the scripts that measure one parleyd at a time, building, starting and stopping it.
 
-# The limits off: one bench process is a deliberate flood of logins and messages from one address, `offline`
+# The limits off: one bench process is a deliberate flood of registrations, logins and messages from one address, `offline`
 # queues 100,000 messages for one user (ten times what may wait by default), and bench clients idle for
 # minutes. The password cost and the database are each script's own.
 PARLEYD_BENCH_LIMITS=(
     --host 127.0.0.1 --timeout 0 --command-rate 0 --max-waiting-messages 0
-    --login-attempts-per-minute 0 --max-pending-logins 100000 --login-deadline 0 --log-level warning
+    --login-attempts-per-minute 0 --registrations-per-hour 0 --max-pending-logins 100000 --login-deadline 0
+    --log-level warning
 )
 # Plain TCP like the IRC peers (bench/tls.sh measures parleyd's default, TLS, against it).
 PARLEYD_BENCH_OPTIONS=(--insecure-plaintext "${PARLEYD_BENCH_LIMITS[@]}")
@@ -37,6 +38,14 @@ start_parleyd() {
     shift $(($# < 3 ? $# : 3))
     local options=("${PARLEYD_BENCH_OPTIONS[@]}")
     if [[ ${TRANSPORT:-plain} == tls ]]; then options=("${PARLEYD_BENCH_LIMITS[@]}"); fi
+    if ! "$binary" --help | grep -q -- --registrations-per-hour; then
+        # A parleyd from before that limit (bench/ab.sh compares against older builds) has no such option.
+        local known=() i
+        for ((i = 0; i < ${#options[@]}; i++)); do
+            if [[ ${options[i]} == --registrations-per-hour ]]; then i=$((i + 1)); else known+=("${options[i]}"); fi
+        done
+        options=("${known[@]}")
+    fi
     began=$(date +%s.%N)
     "$binary" --port "$PORT" --password-cost "$cost" --database "$database" "${options[@]}" "$@" \
         >"$DIR/parleyd.log" 2>&1 &

@@ -2,8 +2,9 @@ import Foundation
 import ParleyProtocol
 
 /// Limits that keep one client from hurting the others: how many connections may wait to log in and for
-/// how long, how fast one connection may send requests, and how fast logins may be tried per address and
-/// per account (on top of the SPEC's lockout, which protects one account from guessing).
+/// how long, how fast one connection may send requests, how fast logins may be tried per address and
+/// per account (on top of the SPEC's lockout, which protects one account from guessing), and how many
+/// accounts one address may create.
 extension ChatCore {
     /// Accepts a new connection unless too many are already waiting to log in.
     mutating func admit(_ connection: ConnectionID, from address: String, at now: Date) {
@@ -65,6 +66,22 @@ extension ChatCore {
     mutating func refundLoginAttempt(on connection: ConnectionID, username: String) {
         if let address = connections[connection]?.address { loginsByAddress?.refund(address) }
         loginsByAccount?.refund(username)
+    }
+
+    /// Whether this connection's address may create another account. Each registration that gets as far as
+    /// hashing its password takes a token, whether or not its client waits for the result.
+    mutating func allowRegistration(on connection: ConnectionID, at now: Date) -> Bool {
+        let address = connections[connection]?.address ?? ""
+        guard registrationsByAddress?.allow(address, at: now) != false else {
+            effects.append(
+                .log(LogEntry(.notice, "registrations from one address rate-limited", connection: connection)))
+            return false
+        }
+        return true
+    }
+
+    mutating func refundRegistration(on connection: ConnectionID) {
+        if let address = connections[connection]?.address { registrationsByAddress?.refund(address) }
     }
 
     /// A connection that never logged in is closed when its deadline passes.

@@ -76,7 +76,9 @@ extension ChatCore {
             return fail(connection, id, .usernameTaken)
         }
         guard password == confirmation else { return fail(connection, id, .passwordMismatch) }
+        guard allowRegistration(on: connection, at: now) else { return fail(connection, id, .tooManyRegistrations) }
         guard allowLoginAttempt(on: connection, username: username, at: now) else {
+            refundRegistration(on: connection)
             return fail(connection, id, .tooManyLoginAttempts)
         }
         registering.insert(username)

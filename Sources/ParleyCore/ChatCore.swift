@@ -24,6 +24,7 @@ public struct ChatCore {
     var departures = DepartureLog()
     var loginsByAddress: RateLimiter<String>?
     var loginsByAccount: RateLimiter<String>?
+    var registrationsByAddress: RateLimiter<String>?
     let makeToken: @Sendable () -> String
 
     /// Effects produced by the input being handled.
@@ -34,6 +35,7 @@ public struct ChatCore {
         self.makeToken = makeToken
         loginsByAddress = configuration.loginAttemptsPerAddress.map { RateLimiter(limit: $0) }
         loginsByAccount = configuration.loginAttemptsPerAccount.map { RateLimiter(limit: $0) }
+        registrationsByAddress = configuration.registrationsPerAddress.map { RateLimiter(limit: $0) }
         for record in snapshot.accounts {
             accounts[record.name] = Account(record: record)
         }

@@ -107,6 +107,9 @@ public struct CoreConfiguration: Sendable {
     /// Login and registration attempts per client address, and per account, on top of the lockout.
     public var loginAttemptsPerAddress: RateLimit? = RateLimit(burst: 10, perSecond: 10.0 / 60)
     public var loginAttemptsPerAccount: RateLimit? = RateLimit(burst: 20, perSecond: 20.0 / 60)
+    /// New accounts per client address (30 an hour by default): registration is open to anyone who can
+    /// connect, and without a limit one client could create accounts as fast as the server hashes passwords.
+    public var registrationsPerAddress: RateLimit? = RateLimit(burst: 30, perSecond: 30.0 / 3600)
     /// Requests per connection; beyond it requests get `rate_limited`.
     public var commandRate: RateLimit? = RateLimit(burst: 200, perSecond: 100)
     /// Messages that may wait for one offline user; more get `mailbox_full` until the user logs in. They are

@@ -14,6 +14,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case busy = "busy"
     case rateLimited = "rate_limited"
     case tooManyLoginAttempts = "too_many_login_attempts"
+    case tooManyRegistrations = "too_many_registrations"
 
     // Logging in and registering.
     case invalidUsername = "invalid_username"
@@ -61,6 +62,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         case .busy: "Error. The server is busy with this account; please try again"
         case .rateLimited: "Error. Too many requests; please slow down"
         case .tooManyLoginAttempts: "Error. Too many login attempts; please wait a minute and try again"
+        case .tooManyRegistrations: "Error. Too many new accounts from your address; please try again later"
         case .invalidUsername: "Error. Usernames are 1-32 characters of A-Z a-z 0-9 . _ -"
         case .invalidPassword: "Error. Passwords are 1-128 characters without spaces"
         case .wrongPassword: "Invalid Password. Please try again"

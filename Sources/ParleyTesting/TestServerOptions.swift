@@ -19,8 +19,9 @@ public struct TestServerOptions: Sendable {
     public var maxOutboundBytes = 1 << 20
     /// `nil` makes a fresh temporary directory (so a self-signed certificate is kept apart too).
     public var databasePath: String? = nil
-    /// Tests register many users at once from 127.0.0.1; the limit itself has its own tests.
+    /// Tests register many users at once from 127.0.0.1; the limits themselves have their own tests.
     public var loginAttemptsPerAddress: RateLimit? = RateLimit(burst: 1000, perSecond: 100)
+    public var registrationsPerAddress: RateLimit? = nil
     public var commandRate: RateLimit? = CoreConfiguration().commandRate
     public var maxUnauthenticated = 1000
     public var loginDeadline: TimeInterval? = 30
@@ -30,7 +31,8 @@ public struct TestServerOptions: Sendable {
         blockDuration: TimeInterval = 60, timeout: TimeInterval? = nil, registration: Bool = true,
         privateRequestLifetime: TimeInterval = 60, maxLineBytes: Int = 64 * 1024, maxOutboundBytes: Int = 1 << 20,
         databasePath: String? = nil, loginAttemptsPerAddress: RateLimit? = RateLimit(burst: 1000, perSecond: 100),
-        commandRate: RateLimit? = CoreConfiguration().commandRate, maxUnauthenticated: Int = 1000,
+        registrationsPerAddress: RateLimit? = nil, commandRate: RateLimit? = CoreConfiguration().commandRate,
+        maxUnauthenticated: Int = 1000,
         loginDeadline: TimeInterval? = 30, transport: ServerConfiguration.Transport = .plaintext
     ) {
         self.blockDuration = blockDuration
@@ -41,6 +43,7 @@ public struct TestServerOptions: Sendable {
         self.maxOutboundBytes = maxOutboundBytes
         self.databasePath = databasePath
         self.loginAttemptsPerAddress = loginAttemptsPerAddress
+        self.registrationsPerAddress = registrationsPerAddress
         self.commandRate = commandRate
         self.maxUnauthenticated = maxUnauthenticated
         self.loginDeadline = loginDeadline
@@ -59,6 +62,7 @@ public struct TestServerOptions: Sendable {
         configuration.core.registrationEnabled = registration
         configuration.core.privateRequestLifetime = privateRequestLifetime
         configuration.core.loginAttemptsPerAddress = loginAttemptsPerAddress
+        configuration.core.registrationsPerAddress = registrationsPerAddress
         configuration.core.commandRate = commandRate
         configuration.core.maxUnauthenticatedConnections = maxUnauthenticated
         configuration.core.loginDeadline = loginDeadline

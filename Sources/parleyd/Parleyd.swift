@@ -42,6 +42,8 @@ struct Parleyd: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
     @Option(help: "Failed or pending logins allowed per client address per minute; 0 turns the limit off.")
     var loginAttemptsPerMinute = 10
+    @Option(help: "New accounts that one client address may register per hour; 0 turns the limit off.")
+    var registrationsPerHour = 30
     @Option(help: "Requests per second one connection may send (bursts of twice that); 0 turns the limit off.")
     var commandRate = 100
     @Option(help: "Connections that may wait to log in at once.") var maxPendingLogins = 1000
@@ -70,7 +72,8 @@ struct Parleyd: AsyncParsableCommand {
         if insecurePlaintext, tlsCert != nil {
             throw ValidationError("--insecure-plaintext and --tls-cert exclude each other.")
         }
-        guard loginAttemptsPerMinute >= 0, commandRate >= 0, maxPendingLogins > 0, loginDeadline >= 0,
+        guard loginAttemptsPerMinute >= 0, registrationsPerHour >= 0, commandRate >= 0, maxPendingLogins > 0,
+            loginDeadline >= 0,
             maxWaitingMessages >= 0
         else {
             throw ValidationError("Limits must not be negative.")
@@ -106,6 +109,9 @@ struct Parleyd: AsyncParsableCommand {
         configuration.core.loginAttemptsPerAddress =
             loginAttemptsPerMinute == 0
             ? nil : RateLimit(burst: Double(loginAttemptsPerMinute), perSecond: Double(loginAttemptsPerMinute) / 60)
+        configuration.core.registrationsPerAddress =
+            registrationsPerHour == 0
+            ? nil : RateLimit(burst: Double(registrationsPerHour), perSecond: Double(registrationsPerHour) / 3600)
         configuration.core.commandRate =
             commandRate == 0 ? nil : RateLimit(burst: Double(2 * commandRate), perSecond: Double(commandRate))
         configuration.core.maxUnauthenticatedConnections = maxPendingLogins

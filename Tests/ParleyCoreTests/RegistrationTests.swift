@@ -139,4 +139,55 @@ import Testing
         #expect(h.events(bob) == [.presence(user: "alice", online: false)])
         #expect(h.send(h.connectAndGreet(), .login(username: "alice", password: "pw-alice"))?.code == .newUser)
     }
+
+    /// A harness that lets each address create `perHour` accounts an hour.
+    private func harnessLimitingRegistrations(to perHour: Double) -> CoreHarness {
+        var configuration = CoreConfiguration()
+        configuration.registrationsPerAddress = RateLimit(burst: perHour, perSecond: perHour / 3600)
+        return CoreHarness(configuration: configuration)
+    }
+
+    @Test func oneAddressMayCreateOnlySoManyAccountsAnHour() throws {
+        let h = harnessLimitingRegistrations(to: 2)
+        h.send(try h.register("alice"), .logout)
+        try h.register("bob")
+        let connection = h.connectAndGreet()
+        let refused = h.send(connection, .register(username: "carol", password: "pw", confirmation: "pw"))
+        #expect(refused?.code == .tooManyRegistrations)
+        #expect(refused?.error?.message == "Error. Too many new accounts from your address; please try again later")
+        #expect(!h.core.accountExists("carol"))
+        #expect(!h.lastEffects.contains { if case .hashPassword = $0 { true } else { false } })
+        // Another address may still register; existing users still log in from the limited one.
+        #expect(throws: Never.self) { try h.register("carol", from: "10.0.0.2") }
+        #expect(h.send(h.connectAndGreet(), .login(username: "alice", password: "pw-alice"))?.ok == true)
+        // Half an hour gives the address one account back, not two.
+        h.advance(by: 1800)
+        try h.register("dave")
+        let again = h.send(h.connectAndGreet(), .register(username: "erin", password: "pw", confirmation: "pw"))
+        #expect(again?.code == .tooManyRegistrations)
+    }
+
+    @Test func refusedAndAbandonedRegistrations() {
+        let h = harnessLimitingRegistrations(to: 1)
+        h.answersPasswordsAtOnce = false
+        // A confirmation that does not match is not a registration and takes nothing from the limit.
+        let connection = h.connectAndGreet()
+        let mismatch = h.send(connection, .register(username: "alice", password: "one", confirmation: "two"))
+        #expect(mismatch?.code == .passwordMismatch)
+        // A client that leaves while its password is hashed has used its address's registration up.
+        h.send(connection, .register(username: "alice", password: "one", confirmation: "one"))
+        h.disconnect(connection)
+        h.answerPasswordWork()
+        #expect(!h.core.accountExists("alice"))
+        let next = h.send(h.connectAndGreet(), .register(username: "alice", password: "one", confirmation: "one"))
+        #expect(next?.code == .tooManyRegistrations)
+    }
+
+    @Test func withoutALimitAnyNumberMayRegister() throws {
+        var configuration = CoreConfiguration()
+        configuration.registrationsPerAddress = nil
+        let h = CoreHarness(configuration: configuration)
+        for n in 0..<100 { try h.register("user\(n)") }
+        #expect(h.core.onlineUsers.count == 100)
+    }
 }

@@ -36,6 +36,23 @@ import Testing
         }
     }
 
+    @Test func registrationsAreLimitedPerAddressNotForOtherAddresses() async throws {
+        let options = ServerOptions(registrationsPerAddress: RateLimit(burst: 2, perSecond: 0.001))
+        try await withServer(options) { server in
+            try await server.login("r1").ok(.logout)
+            try await server.login("r2").ok(.logout)
+            let third = try await server.connect()
+            try await third.hello()
+            let refused = try await third.request(.register(username: "r3", password: "pw", confirmation: "pw"))
+            #expect(refused.error == ErrorBody(.tooManyRegistrations))
+            // Accounts that exist still log in from there; another address may still register.
+            #expect(try await third.request(.login(username: "r1", password: "secret")).ok)
+            let elsewhere = try await server.connect(from: "127.0.0.2")
+            try await elsewhere.hello()
+            #expect(try await elsewhere.request(.register(username: "r3", password: "pw", confirmation: "pw")).ok)
+        }
+    }
+
     @Test func tooManyWaitingConnectionsAreTurnedAway() async throws {
         try await withServer(.init(maxUnauthenticated: 2)) { server in
             let first = try await server.connect()

@@ -60,7 +60,7 @@ import Testing
             let stayer = try await server.login("stayer")
             // Registered concurrently, so their store writes share commits.
             let leavers = try await withThrowingTaskGroup(of: WireClient.self) { group in
-                for index in 0..<Self.leavers { group.addTask { try await server.login("leaver\(index)") } }
+                for index in 0..<Self.leavers { group.addTask { try await server.login("leaver\(index)", within: 60) } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             var arrived = 0

@@ -166,6 +166,19 @@ struct ClientBinaryTests {
         #expect(try erin.child.waitForExit() == 0)
     }
 
+    @Test func theServerLimitsHowManyAccountsOneAddressCreates() throws {
+        let server = try ServerBinary(extraArguments: ["--insecure-plaintext", "--registrations-per-hour", "1"])
+        defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
+        let first = try PipedClient(port: server.port, arguments: ["--insecure-plaintext"])
+        first.send("gina", "secret", "secret")
+        try first.expectLine(Texts.welcome)
+        let second = try PipedClient(port: server.port, arguments: ["--insecure-plaintext"])
+        second.send("hank", "secret", "secret")
+        try second.expectLine("Error. Too many new accounts from your address; please try again later")
+        #expect(try second.child.waitForExit() == 1)
+        try server.stop()
+    }
+
     @Test func aScriptIsNotTrustedOnFirstContactWithoutTrust() throws {
         let server = try ServerBinary()
         defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.

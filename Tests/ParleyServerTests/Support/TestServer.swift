@@ -17,11 +17,15 @@ struct TestServer {
             port: port, from: source, tls: server.tlsFingerprint.map { .pinned($0) }, receiveBuffer: receiveBuffer)
     }
 
-    /// A connected client that said hello and registered (or logged in) as `name`.
-    func login(_ name: String, password: String = "secret", receiveBuffer: Int? = nil) async throws -> WireClient {
+    /// A connected client that said hello and registered (or logged in) as `name`. `seconds` bounds the wait
+    /// for each reply: a test that logs many in at once gives their password hashing more.
+    func login(
+        _ name: String, password: String = "secret", receiveBuffer: Int? = nil,
+        within seconds: Double = WireClient.defaultWait
+    ) async throws -> WireClient {
         let client = try await connect(receiveBuffer: receiveBuffer)
         try await client.hello()
-        try await client.loginOrRegister(name, password: password)
+        try await client.loginOrRegister(name, password: password, within: seconds)
         return client
     }
 

@@ -94,8 +94,8 @@ actor WireClient {
 
     /// Like `request`, but fails the test unless the reply is ok.
     @discardableResult
-    func ok(_ command: Command) async throws -> Reply {
-        let reply = try await request(command)
+    func ok(_ command: Command, within seconds: Double = defaultWait) async throws -> Reply {
+        let reply = try await request(command, within: seconds)
         guard reply.ok else { throw Failure.unexpected("error \(reply.error?.code.rawValue ?? "?") for \(command.op)") }
         return reply
     }
@@ -104,10 +104,11 @@ actor WireClient {
         try await ok(.hello(version: ProtocolLimits.version, client: "tests"))
     }
 
-    func loginOrRegister(_ name: String, password: String) async throws {
-        let reply = try await request(.login(username: name, password: password))
+    /// Logs in as `name`, registering it first if it is new; `seconds` bounds each of the two replies.
+    func loginOrRegister(_ name: String, password: String, within seconds: Double = defaultWait) async throws {
+        let reply = try await request(.login(username: name, password: password), within: seconds)
         if reply.error?.code == .newUser {
-            try await ok(.register(username: name, password: password, confirmation: password))
+            try await ok(.register(username: name, password: password, confirmation: password), within: seconds)
         } else if !reply.ok {
             throw Failure.unexpected("login of \(name) failed: \(reply.error?.code.rawValue ?? "?")")
         }
