@@ -26,6 +26,7 @@ public final class ParleyServer: Sendable {
     private let hashPool: NIOThreadPool
     private let acceptor: SocketAcceptor
     private let hub: ChatHub
+    private let retention: LoginHistoryRetention?
     private let logger: Logger
 
     /// Starts a server on `configuration.databasePath`, or on `store` when one is given (tests use this to
@@ -67,9 +68,14 @@ public final class ParleyServer: Sendable {
                 logger: logger)
             acceptor.start(logger: logger) { socket in connections.takeOver(socket) }
             eventLoop.execute { hub.watchMemory() }
+            let retention = configuration.loginHistoryRetention.map { keep in
+                LoginHistoryRetention(
+                    store: store, thread: storeThread, eventLoop: eventLoop, keep: keep, logger: logger)
+            }
+            if let retention { eventLoop.execute { retention.start() } }
             return ParleyServer(
                 group: group, storeThread: storeThread, hashPool: hashPool, acceptor: acceptor, hub: hub,
-                fingerprint: identity?.fingerprint, logger: logger)
+                retention: retention, fingerprint: identity?.fingerprint, logger: logger)
         } catch {
             try? await group.shutdownGracefully()  // the bind error is the one worth reporting
             try? await storeThread.shutdownGracefully()
@@ -80,7 +86,8 @@ public final class ParleyServer: Sendable {
 
     private init(
         group: MultiThreadedEventLoopGroup, storeThread: NIOThreadPool, hashPool: NIOThreadPool,
-        acceptor: SocketAcceptor, hub: ChatHub, fingerprint: CertificateFingerprint?, logger: Logger
+        acceptor: SocketAcceptor, hub: ChatHub, retention: LoginHistoryRetention?,
+        fingerprint: CertificateFingerprint?, logger: Logger
     ) {
         self.tlsFingerprint = fingerprint
         self.group = group
@@ -88,6 +95,7 @@ public final class ParleyServer: Sendable {
         self.hashPool = hashPool
         self.acceptor = acceptor
         self.hub = hub
+        self.retention = retention
         self.logger = logger
         self.localAddress = acceptor.localAddress
     }
@@ -98,6 +106,7 @@ public final class ParleyServer: Sendable {
         try await acceptor.stop()
         let hub = self.hub
         try await hub.eventLoop.flatSubmit { hub.shutdown() }.get()
+        if let retention { try await hub.eventLoop.flatSubmit { retention.stop() }.get() }
         try await group.shutdownGracefully()
         try await hashPool.shutdownGracefully()
         try await storeThread.shutdownGracefully()

@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var databasePath = "parley.db"
     /// The prototype's `credentials.txt`, imported at start-up.
     public var credentialsFile: String?
+    /// How long sessions of the login history are kept (each user's last one always is); `nil` keeps all.
+    public var loginHistoryRetention: TimeInterval? = 90 * 24 * 3600
     public var core = CoreConfiguration()
     public var maxLineBytes = ProtocolLimits.defaultMaxLineBytes
     /// Bytes that may wait unsent for a client that does not read before it is disconnected.

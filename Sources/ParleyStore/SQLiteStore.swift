@@ -60,8 +60,25 @@ public final class SQLiteStore: ChatStore {
         try queue.read { db in Set(try String.fetchAll(db, sql: "SELECT name FROM accounts")) }
     }
 
-    // The login history's statements. The history only grows (one row per login), so each is answered from
-    // an index (`StoreMigrations` v2), in steps that do not grow with it.
+    public func forgetLoginHistory(endedBefore cutoff: Date, limit: Int) throws -> Int {
+        try queue.write { db in
+            try db.execute(sql: Self.forgetSessions, arguments: [cutoff.timeIntervalSince1970, limit])
+            return db.changesCount
+        }
+    }
+
+    // The login history's statements. The history grows by a row per login, so each is answered from an index
+    // (`StoreMigrations` v2 and v3), in steps that do not grow with it.
+
+    /// Old sessions, oldest first, but not a user's last (`sessions_on_logout_at` finds them,
+    /// `sessions_on_name_logout_at` each one's user's last logout).
+    static let forgetSessions = """
+        DELETE FROM sessions WHERE id IN (
+            SELECT id FROM sessions AS old
+            WHERE logout_at < ?1
+                AND logout_at < (SELECT MAX(logout_at) FROM sessions WHERE sessions.name = old.name)
+            ORDER BY logout_at LIMIT ?2)
+        """
 
     /// At a start, what a crash or a kill left open ends now (`sessions_open`).
     static let closeOpenSessions = "UPDATE sessions SET logout_at = ? WHERE logout_at IS NULL"

@@ -26,6 +26,7 @@ public struct TestServerOptions: Sendable {
     public var maxUnauthenticated = 1000
     public var loginDeadline: TimeInterval? = 30
     public var transport = ServerConfiguration.Transport.plaintext
+    public var loginHistoryRetention = ServerConfiguration().loginHistoryRetention
 
     public init(
         blockDuration: TimeInterval = 60, timeout: TimeInterval? = nil, registration: Bool = true,
@@ -66,6 +67,7 @@ public struct TestServerOptions: Sendable {
         configuration.core.commandRate = commandRate
         configuration.core.maxUnauthenticatedConnections = maxUnauthenticated
         configuration.core.loginDeadline = loginDeadline
+        configuration.loginHistoryRetention = loginHistoryRetention
         configuration.maxLineBytes = maxLineBytes
         configuration.maxOutboundBytes = maxOutboundBytes
         configuration.passwordHasher = PasswordHasher(rounds: 1 << 10, blockSize: 8, parallelism: 1)

@@ -50,6 +50,8 @@ struct Parleyd: AsyncParsableCommand {
     @Option(help: "Messages that may wait for one offline user; 0 turns the limit off.")
     var maxWaitingMessages = 10_000
     @Option(help: "Seconds a connection may take to log in; 0 turns the limit off.") var loginDeadline = 30
+    @Option(help: "Days the login history is kept (each user's last login always is); 0 keeps all of it.")
+    var loginHistoryDays = 90
     @Option(help: .hidden) var passwordCost: Int = 14
 
     func validate() throws {
@@ -74,7 +76,7 @@ struct Parleyd: AsyncParsableCommand {
         }
         guard loginAttemptsPerMinute >= 0, registrationsPerHour >= 0, commandRate >= 0, maxPendingLogins > 0,
             loginDeadline >= 0,
-            maxWaitingMessages >= 0
+            maxWaitingMessages >= 0, loginHistoryDays >= 0
         else {
             throw ValidationError("Limits must not be negative.")
         }
@@ -102,6 +104,7 @@ struct Parleyd: AsyncParsableCommand {
             configuration.transport = .tls(certificatePath: tlsCert, keyPath: tlsKey)
         }
         configuration.credentialsFile = credentials
+        configuration.loginHistoryRetention = loginHistoryDays == 0 ? nil : TimeInterval(loginHistoryDays) * 24 * 3600
         configuration.core.blockDuration = TimeInterval(positionalBlockDuration ?? blockDurationOption ?? 60)
         let timeout = positionalTimeout ?? timeoutOption ?? 120
         configuration.core.inactivityTimeout = timeout == 0 ? nil : TimeInterval(timeout)

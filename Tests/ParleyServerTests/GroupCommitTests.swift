@@ -17,11 +17,18 @@ final class WatchedStore: ChatStore {
     let paused = Atomic<Bool>(false)
     /// Set once a commit holding a waiting message has started (and, if paused, waits).
     let sawWaitingMessage = Atomic<Bool>(false)
+    /// Sessions of the login history the server had forgotten.
+    let forgottenSessions = Atomic<Int>(0)
 
     init(path: String) throws { inner = try SQLiteStore(path: path) }
 
     func loadSnapshot(now: Date) throws -> CoreSnapshot { try inner.loadSnapshot(now: now) }
     func accountNames() throws -> Set<String> { try inner.accountNames() }
+    func forgetLoginHistory(endedBefore cutoff: Date, limit: Int) throws -> Int {
+        let count = try inner.forgetLoginHistory(endedBefore: cutoff, limit: limit)
+        forgottenSessions.add(count, ordering: .relaxed)
+        return count
+    }
     func apply(_ writes: [StoreWrite]) throws {
         struct DiskFull: Error {}
         if writes.contains(where: { if case .enqueue = $0 { true } else { false } }) {
