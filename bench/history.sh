@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # How parleyd copes with a long login history: a store whose `sessions` table holds SESSIONS earlier logins
-# (default 3,000,000: 3,000 for each of 1,000 users), then the time parleyd takes to start on it and the CPU
-# time it spends on 1,000 logins and logouts of those users (`parley-bench run idle`), counted until it is
-# idle again (the store writes each logout after the client is gone).
+# (default 3,000,000: 3,000 for each of 1,000 users, all long ago), then the time parleyd takes to start on it
+# and the CPU time it spends on 1,000 logins and logouts of those users (`parley-bench run idle`), counted
+# until it is idle again (the store writes each logout after the client is gone), with the whole history
+# kept (`--login-history-days 0`). Then parleyd as shipped starts on the same store and forgets the old
+# sessions: how long that takes, and what is left.
 #
 #   bench/history.sh                          # the working tree's parleyd
 #   PARLEYD=/tmp/parleyd-before bench/history.sh
@@ -43,11 +45,29 @@ sqlite3 "$DIR/history.db" "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i +
     INSERT INTO sessions (name, login_at, logout_at)
     SELECT 'h' || (i % $USERS), 1700000000 + i * 10, 1700000000 + i * 10 + 5 FROM n;"
 
+keep_all=()  # a parleyd from before the login history had a retention keeps it all anyway
+if "$PARLEYD" --help | grep -q -- --login-history-days; then keep_all=(--login-history-days 0); fi
+sessions() { sqlite3 "$DIR/history.db" 'SELECT COUNT(*) FROM sessions'; }
+
 echo "parleyd: $PARLEYD"
-echo "history: $(sqlite3 "$DIR/history.db" 'SELECT COUNT(*) FROM sessions') sessions of $USERS users"
-start_parleyd "$DIR/history.db"
+echo "history: $(sessions) sessions of $USERS users"
+start_parleyd "$DIR/history.db" 10 "$PARLEYD" "${keep_all[@]}"
 echo "start: $STARTUP s (from launch to listening)"
 before=$(cpu_seconds)
 idle_run | grep -E "time to log all in"
 wait_until_idle
 echo "parleyd CPU for $USERS logins and logouts: $(awk -v from="$before" -v to="$(cpu_seconds)" 'BEGIN { print to - from }') s"
+stop_parleyd
+
+if [[ ${#keep_all[@]} -gt 0 ]]; then
+    # The default retention (90 days) on the same store: every session but each user's last is older.
+    start_parleyd "$DIR/history.db" 10 "$PARLEYD" --log-level info
+    began=$(date +%s.%N)
+    for _ in $(seq 1 9000); do  # at most 15 minutes
+        grep -q "old login history forgotten" "$DIR/parleyd.log" && break
+        sleep 0.1
+    done
+    forgot=$(grep -o 'sessions=[0-9]*' "$DIR/parleyd.log" | tail -1)
+    echo "forgetting the old history: $(awk -v from="$began" -v to="$(date +%s.%N)" 'BEGIN { printf "%.1f", to - from }') s" \
+        "after listening ($forgot), $(sessions) sessions left"
+fi

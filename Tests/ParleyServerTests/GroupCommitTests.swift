@@ -17,8 +17,9 @@ final class WatchedStore: ChatStore {
     let paused = Atomic<Bool>(false)
     /// Set once a commit holding a waiting message has started (and, if paused, waits).
     let sawWaitingMessage = Atomic<Bool>(false)
-    /// Sessions of the login history the server had forgotten.
+    /// Sessions of the login history the server had forgotten, and in how many calls.
     let forgottenSessions = Atomic<Int>(0)
+    let forgetCalls = Atomic<Int>(0)
 
     init(path: String) throws { inner = try SQLiteStore(path: path) }
 
@@ -26,7 +27,8 @@ final class WatchedStore: ChatStore {
     func accountNames() throws -> Set<String> { try inner.accountNames() }
     func forgetLoginHistory(endedBefore cutoff: Date, limit: Int) throws -> Int {
         let count = try inner.forgetLoginHistory(endedBefore: cutoff, limit: limit)
-        forgottenSessions.add(count, ordering: .relaxed)
+        forgetCalls.add(1, ordering: .sequentiallyConsistent)  // first: once the sessions show, so does the call
+        forgottenSessions.add(count, ordering: .sequentiallyConsistent)
         return count
     }
     func apply(_ writes: [StoreWrite]) throws {
