@@ -48,6 +48,10 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case privateNotEnabled = "private_not_enabled"
     case noPrivateRequest = "no_private_request"
 
+    /// Not sent by this server: what a client makes of a code it does not know (a newer server's) or of a reply
+    /// it cannot read at all, so the request still gets its one answer and the server's message is shown.
+    case unrecognized = "unrecognized"
+
     /// The SPEC's text for this error. `subject` is the user the error is about, where the text names one.
     public func text(subject: String = "USER") -> String {
         switch self {
@@ -87,14 +91,24 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         case .privateRequestPending: "Error. A private messaging request between you and \(subject) is already waiting"
         case .privateNotEnabled: "Error. Private messaging to \(subject) not enabled"
         case .noPrivateRequest: "Error. \(subject) has not asked to private message you"
+        case .unrecognized: "Error. The server's answer could not be read"
         }
     }
 }
 
-/// The error half of a reply: a stable code and the human text.
+/// The error half of a reply: a stable code and the human text. A code this build does not know decodes
+/// as `unrecognized`, with the server's message kept, so a newer server's new errors still reach the user.
 public struct ErrorBody: Codable, Sendable, Hashable {
     public var code: ErrorCode
     public var message: String
+
+    private enum CodingKeys: String, CodingKey { case code, message }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        code = ErrorCode(rawValue: try container.decode(String.self, forKey: .code)) ?? .unrecognized
+        message = try container.decode(String.self, forKey: .message)
+    }
 
     public init(code: ErrorCode, message: String) {
         self.code = code

@@ -65,6 +65,17 @@ public struct WireCodec {
         return .reply(try decoder.decode(Reply.self, from: data))
     }
 
+    /// What a client makes of a line it cannot decode (say, a reply with a field a newer server changed): when
+    /// the line is a reply with an `id`, a failed reply to that request, so the request still gets its answer
+    /// and the client does not wait for it forever; otherwise `nil` (an event it does not know is skipped).
+    public func unreadableReply<Bytes: DataProtocol>(_ bytes: Bytes) -> Reply? {
+        let data = Data(bytes)
+        guard (try? decoder.decode(FrameProbe.self, from: data))?.event == nil, let id = salvageID(data) else {
+            return nil
+        }
+        return Reply.failure(id, .unrecognized)
+    }
+
     /// The `id` of a request that failed to decode, so the error reply can still name it.
     private func salvageID(_ data: Data) -> RequestID? {
         (try? decoder.decode(IDProbe.self, from: data))?.id

@@ -217,9 +217,13 @@ public actor ClientSession {
         let codec = WireCodec()
         do {
             for try await line in inbound {
-                // A frame this client cannot read (say, an event from a newer server) is skipped.
-                if let frame = try? codec.decodeServerFrame(Array(line.readableBytesView)) {
+                // An event this client cannot read (say, from a newer server) is skipped; a reply it cannot read
+                // still answers its request, as a failure.
+                let bytes = Array(line.readableBytesView)
+                if let frame = try? codec.decodeServerFrame(bytes) {
                     sink.yield(.server(frame))
+                } else if let reply = codec.unreadableReply(bytes) {
+                    sink.yield(.server(.reply(reply)))
                 }
             }
         } catch {
