@@ -219,7 +219,7 @@ struct PrivateSessionTests {
             try await startPrivate(("alice", alice), ("bob", bob))
             // alice goes away without logging out (her run is torn down), so the direct connection just drops.
             alice.run.cancel()
-            _ = await alice.run.value
+            _ = try await alice.exit()  // bounded: the run must wind down by itself once cancelled
             try await bob.expect("the end of the session") {
                 $0 == "Private messaging with alice has ended" || $0 == "alice logged out, private messaging ended"
             }
