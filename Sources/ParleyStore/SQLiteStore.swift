@@ -80,7 +80,7 @@ public final class SQLiteStore: ChatStore {
             ORDER BY logout_at LIMIT ?2)
         """
 
-    /// At a start, what a crash or a kill left open ends now (`sessions_open`).
+    /// At a start, what a crash or a kill left open ends now (found through an index, not by reading the history).
     static let closeOpenSessions = "UPDATE sessions SET logout_at = ? WHERE logout_at IS NULL"
     /// A logout ends the user's open session (either index finds it at once).
     static let closeSession = "UPDATE sessions SET logout_at = ? WHERE name = ? AND logout_at IS NULL"
