@@ -1,9 +1,9 @@
 # Shared by the bench scripts (sourced, not run): the options every benchmark starts parleyd with, and for
 # the scripts that measure one parleyd at a time, building, starting and stopping it.
 
-# The limits off: one bench process is a deliberate flood of registrations, logins and messages from one address, `offline`
-# queues 100,000 messages for one user (ten times what may wait by default), and bench clients idle for
-# minutes. The password cost and the database are each script's own.
+# The limits off: one bench process is a deliberate flood of registrations, logins and messages from one
+# address, `offline` queues 100,000 messages for one user (ten times what may wait by default), and bench
+# clients idle for minutes. The password cost and the database are each script's own.
 PARLEYD_BENCH_LIMITS=(
     --host 127.0.0.1 --timeout 0 --command-rate 0 --max-waiting-messages 0
     --login-attempts-per-minute 0 --registrations-per-hour 0 --max-pending-logins 100000 --login-deadline 0
@@ -38,27 +38,48 @@ start_parleyd() {
     shift $(($# < 3 ? $# : 3))
     local options=("${PARLEYD_BENCH_OPTIONS[@]}")
     if [[ ${TRANSPORT:-plain} == tls ]]; then options=("${PARLEYD_BENCH_LIMITS[@]}"); fi
-    if ! "$binary" --help | grep -q -- --registrations-per-hour; then
-        # A parleyd from before that limit (bench/ab.sh compares against older builds) has no such option.
-        local known=() i
-        for ((i = 0; i < ${#options[@]}; i++)); do
-            if [[ ${options[i]} == --registrations-per-hour ]]; then i=$((i + 1)); else known+=("${options[i]}"); fi
-        done
-        options=("${known[@]}")
-    fi
+    options+=("$@")
+    known_options "$binary"
     began=$(date +%s.%N)
-    "$binary" --port "$PORT" --password-cost "$cost" --database "$database" "${options[@]}" "$@" \
+    "$binary" --port "$PORT" --password-cost "$cost" --database "$database" "${options[@]}" \
         >"$DIR/parleyd.log" 2>&1 &
     SERVER=$!
     for _ in $(seq 1 1200); do
         if grep -q "listening on" "$DIR/parleyd.log"; then
-            STARTUP=$(awk -v from="$began" -v to="$(date +%s.%N)" 'BEGIN { printf "%.3f", to - from }')
+            STARTUP=$(seconds_since "$began")
             return 0
         fi
         sleep 0.05
     done
     echo "parleyd did not start: $(cat "$DIR/parleyd.log")" >&2
     return 1
+}
+
+# Whether parleyd $1 has the option $2: bench/ab.sh and bench/history.sh also run builds older than some.
+parleyd_knows() {
+    "$1" --help | grep -qE -- "(^|[ ,])$2( |,|$)"
+}
+
+# Leaves out of the array `options` each option (with its value) that parleyd $1 does not have, so an older
+# build starts with the limits it knows rather than not at all.
+known_options() {
+    local help known=() i
+    help=$("$1" --help)
+    for ((i = 0; i < ${#options[@]}; i++)); do
+        local has_value=$((i + 1 < ${#options[@]} && ${#options[i + 1]} > 0))
+        [[ ${options[i + 1]:-} == --* ]] && has_value=0
+        if grep -qE -- "(^|[ ,])${options[i]}( |,|$)" <<<"$help"; then
+            known+=("${options[i]}")
+            ((has_value)) && known+=("${options[i + 1]}")
+        fi
+        ((has_value)) && i=$((i + 1))
+    done
+    options=("${known[@]}")
+}
+
+# Seconds (to the millisecond) since $1, a `date +%s.%N` reading.
+seconds_since() {
+    awk -v from="$1" -v to="$(date +%s.%N)" 'BEGIN { printf "%.3f", to - from }'
 }
 
 # The parley-bench flag for TRANSPORT: `--tls` or nothing.
