@@ -1,7 +1,7 @@
 import Foundation
 import ParleyProtocol
 
-/// `block` and `unblock` (SPEC section 3). What a block hides is checked where each feature decides
+/// `block`, `unblock` and `blocked`, the list of one's blocks (SPEC section 3). What a block hides is checked where each feature decides
 /// (messages, broadcast, presence, who-lists, private sessions) through `hasBlocked`.
 extension ChatCore {
     mutating func block(_ id: RequestID, user: String, on connection: ConnectionID, target: String, at now: Date) {
@@ -26,5 +26,11 @@ extension ChatCore {
         persist(.unblock(blocker: user, blocked: target))
         effects.append(.holdUntilDurable(connection))
         reply(connection, Reply(id: id))
+    }
+
+    mutating func listBlocked(_ id: RequestID, user: String, on connection: ConnectionID, at now: Date) {
+        let names = accounts[user]?.blocked.sorted() ?? []
+        chargeExtra(names.count, per: 1000, on: connection, at: now)
+        reply(connection, Reply(id: id, users: names))
     }
 }

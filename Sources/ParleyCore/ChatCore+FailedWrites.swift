@@ -3,7 +3,7 @@ import Foundation
 /// What the core does when the store could not keep some of its writes.
 extension ChatCore {
     /// Undoes in memory what could not be stored and its requester was told failed: a message must not be
-    /// delivered, an account must not exist, a block or unblock must not take effect. Latest first, so a block
+    /// delivered, an account must not exist, a block or unblock, or a new password, must not take effect. Latest first, so a block
     /// and its unblock failing together leave things as they were before both.
     mutating func undo(failedWrites writes: [StoreWrite], at now: Date) {
         for write in writes.reversed() {
@@ -26,6 +26,9 @@ extension ChatCore {
                 guard accounts[blocker] != nil, accounts[blocked] != nil else { break }
                 accounts[blocker]?.blocked.insert(blocked)
                 accounts[blocked]?.blockedBy.insert(blocker)
+            case .setPasswordHash(let name, let hash, let previous):
+                // The user was told the change failed: the old password must go on working.
+                if accounts[name]?.passwordHash == hash { accounts[name]?.passwordHash = previous }
             case .setLockState, .dequeue, .recordLogin, .recordLogout:
                 // Nobody was promised these (the server's log says they may be out of date): a lock stays in
                 // force until restart (the safe side), delivered messages still on disk come again after a

@@ -65,10 +65,19 @@ public struct ChatCore {
             endSession(on: connection, reason: .disconnect, at: now)
             connections[connection] = nil
             unauthenticated.remove(connection)
+        // A check for a connection that has gone is finished as a login's, which counts a wrong password.
         case .passwordVerified(let connection, let id, let username, let matches):
-            finishLogin(connection, id, username: username, passwordMatches: matches, at: now)
+            if isChangingPassword(connection, id) {
+                finishPasswordCheck(connection, id, username: username, matches: matches, at: now)
+            } else {
+                finishLogin(connection, id, username: username, passwordMatches: matches, at: now)
+            }
         case .passwordHashed(let connection, let id, let username, let hash):
-            finishRegistration(connection, id, username: username, hash: hash, at: now)
+            if isChangingPassword(connection, id) {
+                finishPasswordChange(connection, id, username: username, hash: hash)
+            } else {
+                finishRegistration(connection, id, username: username, hash: hash, at: now)
+            }
         case .timerFired(let key):
             timerFired(key, at: now)
         case .writesFailed(let writes):
@@ -140,6 +149,9 @@ public struct ChatCore {
         case .whoelsesince(let seconds): whoElse(id, user: user, on: connection, since: seconds, at: now)
         case .block(let target): block(id, user: user, on: connection, target: target, at: now)
         case .unblock(let target): unblock(id, user: user, on: connection, target: target)
+        case .blocked: listBlocked(id, user: user, on: connection, at: now)
+        case .changePassword(let current, let new):
+            startPasswordChange(id, user: user, on: connection, current: current, new: new, at: now)
         case .startPrivate(let target, let port, let key):
             startPrivate(id, user: user, on: connection, target: target, port: port, key: key, at: now)
         case .answerPrivate(let requester, let accept, let key):
@@ -222,6 +234,8 @@ struct Connection {
     var phase: Phase = .greeting
     var lastActivity = Date.distantPast
     var commandBucket: TokenBucket?
+    /// A `password` request being checked or hashed.
+    var passwordChange: PasswordChange?
 
     var user: String? {
         if case .loggedIn(let user) = phase { return user }

@@ -76,6 +76,8 @@ public struct CoreSnapshot: Sendable {
 public enum StoreWrite: Hashable, Sendable {
     case createAccount(name: String, passwordHash: PasswordHash, at: Date)
     case setLockState(name: String, failedAttempts: Int, lockedUntil: Date?)
+    /// A new password; `previous` is what the core puts back if the store cannot keep it.
+    case setPasswordHash(name: String, hash: PasswordHash, previous: PasswordHash)
     case block(blocker: String, blocked: String)
     case unblock(blocker: String, blocked: String)
     case enqueue(StoredMessage)

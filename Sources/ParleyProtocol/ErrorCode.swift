@@ -28,6 +28,10 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case usernameTaken = "username_taken"
     case alreadyLoggedIn = "already_logged_in"
 
+    // Changing a password.
+    case wrongCurrentPassword = "wrong_current_password"
+    case passwordChangeLocked = "password_change_locked"
+
     // Messaging.
     case cannotMessageSelf = "cannot_message_self"
     case blockedByRecipient = "blocked_by_recipient"
@@ -77,6 +81,9 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         case .passwordMismatch: "Passwords do not match. Please try again"
         case .usernameTaken: "Error. That username was just taken; please choose another"
         case .alreadyLoggedIn: "This user is already logged in"
+        case .wrongCurrentPassword: "Error. That is not your current password; your password was not changed"
+        case .passwordChangeLocked:
+            "Error. Too many wrong passwords; your account is locked for a while. Please try again later"
         case .cannotMessageSelf: "Error. Cannot message yourself"
         case .blockedByRecipient: "Your message could not be delivered as the recipient has blocked you"
         case .messageTooLong: "Error. Message too long (max \(ProtocolLimits.maxMessageCharacters) characters)"

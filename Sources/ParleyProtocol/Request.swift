@@ -24,6 +24,10 @@ public enum Command: Sendable, Hashable {
     case whoelsesince(seconds: Int)
     case block(user: String)
     case unblock(user: String)
+    /// The users this user has blocked.
+    case blocked
+    /// Replaces the user's password with `new` once `current` is checked against the one the account has.
+    case changePassword(current: String, new: String)
     /// Asks `user` for consent to a direct session; `port` is where the requester listens for the peer.
     /// `key` is the requester's ephemeral X25519 public key (base64) for the end-to-end encrypted session.
     case startPrivate(user: String, port: Int, key: String? = nil)
@@ -52,6 +56,8 @@ public enum Command: Sendable, Hashable {
         case .whoelsesince: "whoelsesince"
         case .block: "block"
         case .unblock: "unblock"
+        case .blocked: "blocked"
+        case .changePassword: "password"
         case .startPrivate: "startprivate"
         case .answerPrivate: "answerprivate"
         case .stopPrivate: "stopprivate"
@@ -73,7 +79,9 @@ public enum Command: Sendable, Hashable {
 
 extension Request: Codable {
     enum CodingKeys: String, CodingKey {
-        case id, op, version, client, username, password, confirmation, to, text, seconds, user, port, accept, key, data
+        case id, op, version, client, username, password, confirmation, current, to, text, seconds, user, port, accept,
+            key,
+            data
     }
 
     public init(from decoder: any Decoder) throws {
@@ -102,6 +110,10 @@ extension Request: Codable {
         case "whoelsesince": command = .whoelsesince(seconds: try c.decode(Int.self, forKey: .seconds))
         case "block": command = .block(user: try c.decode(String.self, forKey: .user))
         case "unblock": command = .unblock(user: try c.decode(String.self, forKey: .user))
+        case "blocked": command = .blocked
+        case "password":
+            command = .changePassword(
+                current: try c.decode(String.self, forKey: .current), new: try c.decode(String.self, forKey: .password))
         case "startprivate":
             command = .startPrivate(
                 user: try c.decode(String.self, forKey: .user), port: try c.decode(Int.self, forKey: .port),
@@ -143,6 +155,9 @@ extension Request: Codable {
         case .whoelsesince(let seconds): try c.encode(seconds, forKey: .seconds)
         case .block(let user), .unblock(let user), .stopPrivate(let user):
             try c.encode(user, forKey: .user)
+        case .changePassword(let current, let new):
+            try c.encode(current, forKey: .current)
+            try c.encode(new, forKey: .password)
         case .startPrivate(let user, let port, let key):
             try c.encode(user, forKey: .user)
             try c.encode(port, forKey: .port)
@@ -154,7 +169,7 @@ extension Request: Codable {
         case .relay(let to, let data):
             try c.encode(to, forKey: .to)
             try c.encode(data, forKey: .data)
-        case .whoelse, .activity, .ping, .logout: break
+        case .whoelse, .blocked, .activity, .ping, .logout: break
         }
     }
 }

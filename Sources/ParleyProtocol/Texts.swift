@@ -10,6 +10,14 @@ public enum Texts {
     public static let connectionLost = "Connection to the server was lost"
     public static let noOtherUsersOnline = "No other users are online"
     public static let broadcastPartlyBlocked = "Your message could not be delivered to some recipients"
+    public static let noBlockedUsers = "You have not blocked anyone"
+
+    // Changing a password (the `password` command).
+    public static let currentPasswordPrompt = "Current password: "
+    public static let newPasswordPrompt = "New password: "
+    public static let confirmNewPasswordPrompt = "New password again: "
+    public static let passwordChanged = "Your password has been changed"
+    public static let passwordUnchanged = "Your password was not changed"
 
     public static func noOtherUsersSince(_ seconds: Int) -> String {
         "No other users were online in the last \(seconds) seconds"

@@ -101,6 +101,9 @@ public final class SQLiteStore: ChatStore {
         case .setLockState(let name, let failedAttempts, let lockedUntil):
             try db.cachedStatement(sql: "UPDATE accounts SET failed_attempts = ?, locked_until = ? WHERE name = ?")
                 .execute(arguments: [failedAttempts, lockedUntil?.timeIntervalSince1970, name])
+        case .setPasswordHash(let name, let hash, _):
+            try db.cachedStatement(sql: "UPDATE accounts SET password_hash = ? WHERE name = ?")
+                .execute(arguments: [hash.encoded, name])
         case .block(let blocker, let blocked):
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO blocks (blocker, blocked) VALUES (?, ?)").execute(
                 arguments: [blocker, blocked])

@@ -181,4 +181,19 @@ import Testing
         #expect(h.events(users[0]) == [.privateEnded(user: "bob", reason: .blocked)])
         #expect(h.timers[.privateRequest(from: "alice", to: "bob")] == nil)
     }
+
+    @Test func blockedListsTheUsersYouHaveBlocked() throws {
+        let h = CoreHarness(accounts: ["alice", "bob", "carol", "dave"], blocks: [(blocker: "dave", blocked: "alice")])
+        let alice = try h.logIn("alice")
+        let none = h.send(alice, .blocked)
+        #expect(none?.ok == true)
+        #expect(none?.users == [])
+        h.send(alice, .block(user: "carol"))
+        h.send(alice, .block(user: "bob"))
+        #expect(h.send(alice, .blocked)?.users == ["bob", "carol"])
+        h.send(alice, .unblock(user: "carol"))
+        #expect(h.send(alice, .blocked)?.users == ["bob"])
+        // Who has blocked you is not yours to list.
+        #expect(h.send(try h.logIn("dave"), .blocked)?.users == ["alice"])
+    }
 }

@@ -213,6 +213,18 @@ import Testing
         #expect(unlocked.failedAttempts == 0)
     }
 
+    @Test func aNewPasswordHashReplacesTheOldOneAndSurvivesReopening() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("parley.db")
+        try SQLiteStore(path: path).apply([
+            account("alice"), account("bob"),
+            .setPasswordHash(name: "alice", hash: hash("alice-2"), previous: hash("alice")),
+        ])
+        let snapshot = try SQLiteStore(path: path).loadSnapshot(now: instant(5))
+        #expect(snapshot.account("alice")?.passwordHash == hash("alice-2"))
+        #expect(snapshot.account("bob")?.passwordHash == hash("bob"))
+    }
+
     @Test func locksSurviveReopening() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("parley.db")

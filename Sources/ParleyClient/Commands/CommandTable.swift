@@ -15,6 +15,7 @@ public enum CommandTable {
             .block(user: $0.users[0])
         },
         CommandSpec("unblock", [.user], help: "Undo a block of USER") { .unblock(user: $0.users[0]) },
+        CommandSpec("blocked", help: "List the users you have blocked") { _ in .blocked },
         CommandSpec("startprivate", [.user], help: "Ask USER for an end-to-end encrypted private session") {
             .startPrivate(user: $0.users[0])
         },
@@ -37,6 +38,9 @@ public enum CommandTable {
         },
         CommandSpec("n", help: "Decline the oldest waiting private messaging request") { _ in
             .answerOldest(accept: false)
+        },
+        CommandSpec("password", help: "Change your password (asks for the current one, then the new one twice)") {
+            _ in .changePassword
         },
         CommandSpec("help", help: "Show this list") { _ in .help },
         CommandSpec("logout", help: "Log out and quit") { _ in .logout },

@@ -6,6 +6,10 @@ public enum UserCommand: Sendable, Hashable {
     case whoelsesince(seconds: Int)
     case block(user: String)
     case unblock(user: String)
+    /// Lists the users this user has blocked.
+    case blocked
+    /// Starts the dialogue that changes the user's password (`PasswordDialogue`).
+    case changePassword
     case startPrivate(user: String)
     /// Text for the direct session with `to`; it never goes through the server.
     case privateText(to: String, text: String)

@@ -17,6 +17,10 @@ enum ReplyRendering {
             return users.isEmpty ? [Texts.noOtherUsersSince(seconds)] : users
         case .block(let user, _): return [Texts.blocked(user)]
         case .unblock(let user): return [Texts.unblocked(user)]
+        case .blocked:
+            let users = reply.users ?? []
+            return users.isEmpty ? [Texts.noBlockedUsers] : users
+        case .changePassword: return [Texts.passwordChanged]
         case .startPrivate(let user): return [Texts.waitingForConsent(user)]
         case .stopPrivate(let user): return [Texts.privateEnded(user)]
         case .logout: return [Texts.goodbye]

@@ -32,6 +32,11 @@ extension ClientSession {
             await send(.block(user: user), as: .block(user: user, endedSession: endedSession), awaited: true)
         case .unblock(let user):
             await send(.unblock(user: user), as: .unblock(user: user), awaited: true)
+        case .blocked:
+            await send(.blocked, as: .blocked, awaited: true)
+        case .changePassword:
+            passwordDialogue = PasswordDialogue()
+            await sendActivity()
         case .startPrivate(let user):
             switch peerPort {
             case .success(let port):
@@ -67,6 +72,24 @@ extension ClientSession {
             await sendActivity()
         case .logout:
             await logout()
+        }
+    }
+
+    /// An answer to one of the `password` command's questions.
+    func passwordAnswerTyped(_ answer: String) async {
+        guard var dialogue = passwordDialogue else { return }
+        switch dialogue.typed(answer) {
+        case .ask(let problem):
+            passwordDialogue = dialogue
+            if let problem { await show(problem) }
+            await sendActivity()
+        case .cancelled:
+            passwordDialogue = nil
+            await show(Texts.passwordUnchanged)
+            await sendActivity()
+        case .done(let current, let new):
+            passwordDialogue = nil
+            await send(.changePassword(current: current, new: new), as: .changePassword, awaited: true)
         }
     }
 

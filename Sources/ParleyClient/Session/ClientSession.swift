@@ -25,6 +25,8 @@ public actor ClientSession {
     /// Waiting messages announced by the login reply and not yet arrived; the prompt waits for them.
     var waitingMessagesDue = 0
     var consent = ConsentQueue()
+    /// The `password` command's questions while they are being answered; lines typed go to it, hidden.
+    var passwordDialogue: PasswordDialogue?
     /// Users we asked for a private session who have not answered yet.
     var outgoingRequests: Set<String> = []
     var peers: [String: PeerState] = [:]
@@ -137,7 +139,8 @@ public actor ClientSession {
         case (.line(let line), .askingPassword(let username)): await passwordTyped(line, username: username)
         case (.line(let line), .askingConfirmation(let username, let password, _)):
             await confirmationTyped(line, username: username, password: password)
-        case (.line(let line), .chatting): await commandTyped(line)
+        case (.line(let line), .chatting):
+            if passwordDialogue != nil { await passwordAnswerTyped(line) } else { await commandTyped(line) }
         case (.line, _): break
         case (.end, .chatting): await logout()
         case (.end, .leaving): break
@@ -176,7 +179,12 @@ public actor ClientSession {
         case .askingUsername: await console.requestLine(prompt: Texts.usernamePrompt, secret: false)
         case .askingPassword: await console.requestLine(prompt: Texts.passwordPrompt, secret: true)
         case .askingConfirmation(_, _, let prompt): await console.requestLine(prompt: prompt, secret: true)
-        case .chatting: await console.requestLine(prompt: configuration.commandPrompt, secret: false)
+        case .chatting:
+            if let passwordDialogue {
+                await console.requestLine(prompt: passwordDialogue.prompt, secret: true)
+            } else {
+                await console.requestLine(prompt: configuration.commandPrompt, secret: false)
+            }
         case .greeting, .loggingIn, .leaving: return
         }
         lineRequested = true

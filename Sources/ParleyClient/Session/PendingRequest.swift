@@ -10,6 +10,8 @@ enum PendingRequest: Sendable, Hashable {
     /// `endedSession`: a private session with `user` was ended when the block was sent, to be reported after it.
     case block(user: String, endedSession: Bool = false)
     case unblock(user: String)
+    case blocked
+    case changePassword
     case startPrivate(user: String)
     case answerPrivate(user: String, accept: Bool)
     case stopPrivate(user: String)

@@ -96,6 +96,20 @@ struct ClientBinaryTests {
         try bob.expect("alice (private): just us")
         #expect(!bob.screen.text.contains("Error. Invalid command"))
 
+        // bob changes his password: what he answers is neither echoed nor kept in the history.
+        bob.type("password" + Keys.enter)
+        try bob.expect("Current password: ")
+        bob.type("s3cret-b" + Keys.enter)
+        try bob.expect("New password: ")
+        bob.type("n3w-s3cret-b" + Keys.enter)
+        try bob.expect("New password again: ")
+        bob.type("n3w-s3cret-b" + Keys.enter)
+        try bob.expect("Your password has been changed\r\n")
+        bob.type(Keys.up)
+        try bob.expect("> password")
+        #expect(!bob.screen.text.contains("s3cret-b"))
+        bob.type(Keys.controlU)
+
         // Ctrl-D logs out cleanly and gives the terminal back as it was.
         alice.type(Keys.controlD)
         try alice.expect("Goodbye\r\n")

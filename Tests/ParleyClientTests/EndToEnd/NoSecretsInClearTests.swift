@@ -3,7 +3,7 @@ import ParleyProtocol
 import ParleyTesting
 import Testing
 
-/// A whole session with the shipped binaries, parleyd logging at its most verbose: afterwards no password and
+/// A whole session with the shipped binaries (a password change included), parleyd logging at its most verbose: afterwards no password and
 /// no private text may appear in the database files or in any line any process wrote, except where a private
 /// text is shown to the user it was meant for. (Direct messages are stored for offline users by design, so
 /// only passwords and private text are searched for.)
@@ -11,12 +11,13 @@ import Testing
 struct NoSecretsInClearTests {
     private static let alicePassword = "Pw-alice-7Rq2x"
     private static let bobPassword = "Pw-bob-K9m4w"
+    private static let bobNewPassword = "Pw-bob-new-Z3t8v"
     private static let directText = "PRIVATE-kumquat-31 over the direct path"
     private static let directReply = "PRIVATE-persimmon-77 back over it"
     private static let relayedText = "PRIVATE-tamarind-52 through the relay"
     private static let relayedReply = "PRIVATE-loquat-08 back through it"
     private static var secrets: [String] {
-        [alicePassword, bobPassword, directText, directReply, relayedText, relayedReply]
+        [alicePassword, bobPassword, bobNewPassword, directText, directReply, relayedText, relayedReply]
             + ["kumquat", "persimmon", "tamarind", "loquat"]
     }
 
@@ -49,6 +50,9 @@ struct NoSecretsInClearTests {
         bob.send("stopprivate alice")
         try alice.expectLine("Private messaging with bob has ended")
         try bob.expectLine("Private messaging with alice has ended")
+        // bob changes his password: the new one may not show up anywhere either.
+        bob.send("password", Self.bobPassword, Self.bobNewPassword, Self.bobNewPassword)
+        try bob.expectLine("Your password has been changed")
         alice.send("logout")
         try alice.expectLine("Goodbye")
         #expect(try alice.child.waitForExit() == 0)

@@ -39,9 +39,10 @@ private func withNewerServer(
 
 @Suite struct NewerServerTests {
     @Test func anErrorCodeThisClientDoesNotKnowStillShowsTheServersMessage() async throws {
-        try await withNewerServer(answering: { id in
+        let answer: @Sendable (Int) -> String = { id in
             #"{"id":\#(id),"ok":false,"error":{"code":"some_new_reason","message":"Error. Something new"}}"#
-        }) { port in
+        }
+        try await withNewerServer(answering: answer) { port in
             let client = TestClient(port: port)
             await client.type("dan", "secret")
             try await client.expect("Error. Something new")
@@ -50,7 +51,8 @@ private func withNewerServer(
     }
 
     @Test func aReplyThisClientCannotReadStillAnswersItsRequest() async throws {
-        try await withNewerServer(answering: { id in #"{"id":\#(id),"ok":"maybe"}"# }) { port in
+        let answer: @Sendable (Int) -> String = { id in #"{"id":\#(id),"ok":"maybe"}"# }
+        try await withNewerServer(answering: answer) { port in
             let client = TestClient(port: port)
             await client.type("dan", "secret")
             try await client.expect(ErrorCode.unrecognized.text())

@@ -26,6 +26,18 @@ struct ReplyRenderingTests {
                 == ["Your message could not be delivered to some recipients"])
     }
 
+    @Test func blockedListsUsersOneAPerLineOrSaysThereAreNone() {
+        #expect(lines(.blocked, Reply(id: .number(1), users: ["bob", "carol"])) == ["bob", "carol"])
+        #expect(lines(.blocked, Reply(id: .number(1), users: [])) == ["You have not blocked anyone"])
+    }
+
+    @Test func aChangedPassword() {
+        #expect(lines(.changePassword, Reply(id: .number(1))) == ["Your password has been changed"])
+        #expect(
+            lines(.changePassword, .failure(.number(1), .wrongCurrentPassword))
+                == ["Error. That is not your current password; your password was not changed"])
+    }
+
     @Test func whoelseListsUsersOneAPerLine() {
         #expect(lines(.whoelse, Reply(id: .number(1), users: ["bob", "carol"])) == ["bob", "carol"])
         #expect(lines(.whoelse, Reply(id: .number(1), users: [])) == ["No other users are online"])
