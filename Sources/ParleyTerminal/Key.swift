@@ -17,6 +17,8 @@ public enum Key: Sendable, Hashable {
     case killToEnd
     /// Ctrl-W: delete the word before the cursor.
     case deleteWord
+    /// Tab: complete the word before the cursor.
+    case tab
     /// Ctrl-C.
     case interrupt
     /// Ctrl-D: end of input on an empty line, otherwise delete under the cursor.

@@ -12,6 +12,11 @@ public struct LineEditor: Sendable {
         case interrupted
         /// Ctrl-D on an empty line.
         case endOfInput
+        /// Tab: the reader looks up what the word before the cursor may become (`completionContext`) and
+        /// hands it to `complete(from:)`.
+        case completionWanted
+        /// Tab found several words that differ right after what is typed: show them.
+        case choices([String])
     }
 
     public private(set) var characters: [Character] = []
@@ -79,6 +84,8 @@ public struct LineEditor: Sendable {
         case .down:
             guard !secret, let entry = history.next() else { return .unchanged }
             replace(with: entry)
+        case .tab:
+            return secret ? .unchanged : .completionWanted
         case .interrupt:
             return .interrupted
         case .endOfInput:
@@ -92,5 +99,30 @@ public struct LineEditor: Sendable {
     private mutating func replace(with entry: String) {
         characters = Array(entry)
         cursor = characters.count
+    }
+
+    /// The whole words before the one the cursor is in, and the part of that word before the cursor.
+    public var completionContext: (previousWords: [String], partial: String) {
+        let start = characters[..<cursor].lastIndex(of: " ").map { $0 + 1 } ?? 0
+        let previous = characters[..<start].split(separator: " ").map { String($0) }
+        return (previous, String(characters[start..<cursor]))
+    }
+
+    /// Completes the word before the cursor from `candidates`, the words it may become: one is put in whole,
+    /// followed by a space; several are put in as far as they agree, and where they differ at once they are
+    /// the outcome, for the reader to show. Candidates that do not start with what is typed are ignored.
+    public mutating func complete(from candidates: [String]) -> Outcome {
+        let partial = completionContext.partial
+        let matching = Array(Set(candidates.filter { $0.hasPrefix(partial) })).sorted()
+        guard let first = matching.first else { return .unchanged }
+        let common = matching.dropFirst().reduce(Array(first)) { prefix, word in
+            Array(zip(prefix, word).prefix { $0 == $1 }.map(\.0))
+        }
+        var addition = Array(common.dropFirst(partial.count))
+        if matching.count == 1, cursor == characters.count || characters[cursor] != " " { addition.append(" ") }
+        guard !addition.isEmpty else { return matching.count > 1 ? .choices(matching) : .unchanged }
+        characters.insert(contentsOf: addition, at: cursor)
+        cursor += addition.count
+        return .edited
     }
 }

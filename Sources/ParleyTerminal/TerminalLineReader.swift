@@ -4,8 +4,8 @@
     import Darwin
 #endif
 
-/// The client's line editor on a real terminal: raw mode, editing keys, history, a password prompt without
-/// echo, and messages printed above the line being typed with that line redrawn intact.
+/// The client's line editor on a real terminal: raw mode, editing keys, history, completion with Tab, a
+/// password prompt without echo, and messages printed above the line being typed with that line redrawn intact.
 ///
 /// Written by hand because there is no line-editing package for Swift on Linux (libedit and readline are C
 /// libraries with no Swift package here, and neither can print above a half-typed line from another
@@ -23,11 +23,15 @@ public actor TerminalLineReader {
         case end
     }
 
+    /// What the word before the cursor may become, given the whole words before it and its typed part.
+    public typealias Completer = @Sendable (_ previousWords: [String], _ partial: String) -> [String]
+
     private let input: Int32
     private let output: Int32
     private var editor = LineEditor()
     private var decoder = KeyDecoder()
     private var prompt: (text: String, secret: Bool)?
+    private var completer: Completer?
     private var typeahead: [Key] = []
     private var rawMode: RawMode?
     private var thread: InputThread?
@@ -53,9 +57,10 @@ public actor TerminalLineReader {
         }
     }
 
-    /// Shows `prompt` and lets the user type the next line.
-    public func requestLine(prompt text: String, secret: Bool) {
+    /// Shows `prompt` and lets the user type the next line; with a `completer`, Tab completes words.
+    public func requestLine(prompt text: String, secret: Bool, completer: Completer? = nil) {
         prompt = (text, secret)
+        self.completer = completer
         editor.reset(secret: secret)
         emit(redraw())
         let pending = typeahead
@@ -108,9 +113,19 @@ public actor TerminalLineReader {
             }
             return
         }
-        switch editor.apply(key) {
+        handle(editor.apply(key))
+    }
+
+    private func handle(_ outcome: LineEditor.Outcome) {
+        switch outcome {
         case .unchanged:
             break
+        case .completionWanted:
+            guard let completer else { break }
+            let (previousWords, partial) = editor.completionContext
+            handle(editor.complete(from: completer(previousWords, partial)))
+        case .choices(let words):
+            emit(LineRenderer.printAbove(words.joined(separator: "  "), thenRedraw: redraw()))
         case .edited:
             emit(redraw())
         case .submitted(let line):

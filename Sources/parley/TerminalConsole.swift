@@ -24,6 +24,12 @@ struct TerminalConsole: InterruptibleConsole {
         await reader.requestLine(prompt: prompt, secret: secret)
     }
 
+    func requestCommand(prompt: String, users: KnownUsers) async {
+        await reader.requestLine(prompt: prompt, secret: false) { previousWords, partial in
+            CommandCompletion.candidates(previousWords: previousWords, partial: partial, users: users.all)
+        }
+    }
+
     func show(_ line: String) async {
         await reader.show(line)
     }

@@ -86,7 +86,7 @@ struct KeyDecoderTests {
         #expect(keys("\u{1B}x") == [.character("x")])
     }
 
-    @Test func tabTypesASpace() {
-        #expect(keys("a\tb") == [.character("a"), .character(" "), .character("b")])
+    @Test func tabAsksForCompletion() {
+        #expect(keys("a\tb") == [.character("a"), .tab, .character("b")])
     }
 }

@@ -146,4 +146,56 @@ struct LineEditorTests {
         #expect(editor.cursor == 0)
         #expect(!editor.secret)
     }
+
+    // MARK: Completion with Tab
+
+    @Test func tabAsksForCompletionExceptOnASecretLine() {
+        var editor = editor(typing: "mess")
+        #expect(editor.apply(.tab) == .completionWanted)
+        editor.reset(secret: true)
+        _ = editor.apply(.character("p"))
+        #expect(editor.apply(.tab) == .unchanged)
+    }
+
+    @Test func theContextIsTheWordsBeforeAndThePartTypedOfTheCursorsWord() {
+        var editor = editor(typing: "message  bo")
+        #expect(editor.completionContext.previousWords == ["message"])
+        #expect(editor.completionContext.partial == "bo")
+        _ = editor.apply(.home)
+        #expect(editor.completionContext.previousWords == [])
+        #expect(editor.completionContext.partial == "")
+        editor = self.editor(typing: "block ")
+        #expect(editor.completionContext.previousWords == ["block"])
+        #expect(editor.completionContext.partial == "")
+    }
+
+    @Test func oneCandidateIsPutInWholeWithASpace() {
+        var editor = editor(typing: "message b")
+        #expect(editor.complete(from: ["bob"]) == .edited)
+        #expect(editor.line == "message bob ")
+        #expect(editor.cursor == 12)
+    }
+
+    @Test func severalCandidatesArePutInAsFarAsTheyAgreeThenShown() {
+        var editor = editor(typing: "block b")
+        #expect(editor.complete(from: ["bobby", "bobcat", "bob"]) == .edited)
+        #expect(editor.line == "block bob")
+        #expect(editor.complete(from: ["bobby", "bobcat", "bob"]) == .choices(["bob", "bobby", "bobcat"]))
+        #expect(editor.line == "block bob")
+    }
+
+    @Test func nothingToCompleteChangesNothing() {
+        var editor = editor(typing: "message z")
+        #expect(editor.complete(from: []) == .unchanged)
+        #expect(editor.complete(from: ["bob"]) == .unchanged)  // does not start with what is typed
+        #expect(editor.line == "message z")
+    }
+
+    @Test func completingInsideTheLineKeepsWhatFollows() {
+        var editor = editor(typing: "message b hello")
+        for _ in 0..<6 { _ = editor.apply(.left) }
+        #expect(editor.complete(from: ["bob"]) == .edited)
+        #expect(editor.line == "message bob hello")
+        #expect(editor.cursor == 11)
+    }
 }

@@ -16,8 +16,18 @@ public protocol ClientConsole: Sendable {
     func start(deliver: @escaping @Sendable (ConsoleInput) -> Void) async
     /// Ask the user for the next line. `secret` input (passwords) is not echoed.
     func requestLine(prompt: String, secret: Bool) async
+    /// Ask the user for the next command. A console that completes words (the terminal's) offers the commands'
+    /// names and, where a command takes a USER, the names in `users`.
+    func requestCommand(prompt: String, users: KnownUsers) async
     /// Show one line of output (above the line being typed, on a terminal).
     func show(_ line: String) async
     /// The session is over: restore whatever `start` changed.
     func stop() async
+}
+
+extension ClientConsole {
+    /// Without completion, a command is a line like any other.
+    public func requestCommand(prompt: String, users: KnownUsers) async {
+        await requestLine(prompt: prompt, secret: false)
+    }
 }

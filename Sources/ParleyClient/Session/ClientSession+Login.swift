@@ -41,7 +41,9 @@ extension ClientSession {
         if reply.ok {
             phase = .chatting(username: reply.username ?? username)
             waitingMessagesDue = reply.waiting ?? 0
-            return await show(Texts.welcome)
+            await show(Texts.welcome)
+            // Who is online already, so that Tab can complete their names; the reply is not shown.
+            return await send(.whoelse, as: .background)
         }
         let error = reply.error ?? ErrorBody(.malformedRequest)
         switch error.code {

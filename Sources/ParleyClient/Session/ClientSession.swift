@@ -25,6 +25,8 @@ public actor ClientSession {
     /// Waiting messages announced by the login reply and not yet arrived; the prompt waits for them.
     var waitingMessagesDue = 0
     var consent = ConsentQueue()
+    /// Other users heard of in this session, for completing names.
+    nonisolated let knownUsers = KnownUsers()
     /// The `password` command's questions while they are being answered; lines typed go to it, hidden.
     var passwordDialogue: PasswordDialogue?
     /// Users we asked for a private session who have not answered yet.
@@ -156,6 +158,7 @@ public actor ClientSession {
                 waitingMessagesDue = 0
             }
         }
+        knownUsers.add(frame.namesOfOthers)
         switch frame {
         case .reply(let reply):
             guard case .number(let id)? = reply.id, let request = pending.removeValue(forKey: id) else { return }
@@ -183,7 +186,7 @@ public actor ClientSession {
             if let passwordDialogue {
                 await console.requestLine(prompt: passwordDialogue.prompt, secret: true)
             } else {
-                await console.requestLine(prompt: configuration.commandPrompt, secret: false)
+                await console.requestCommand(prompt: configuration.commandPrompt, users: knownUsers)
             }
         case .greeting, .loggingIn, .leaving: return
         }
@@ -244,6 +247,22 @@ public actor ClientSession {
         while true {
             do { try await Task.sleep(for: interval) } catch { return }
             sink.yield(.keepAlive)
+        }
+    }
+}
+
+extension ServerFrame {
+    /// The other users a frame names: who-lists, presence, senders, private-session peers.
+    var namesOfOthers: [String] {
+        switch self {
+        case .reply(let reply): reply.users ?? []
+        case .event(.message(let message)): [message.from]
+        case .event(.presence(let user, _)): [user]
+        case .event(.privateRequest(let user)), .event(.privateExpired(let user)), .event(.privateDeclined(let user)),
+            .event(.privateEnded(let user, _)), .event(.relay(let user, _)), .event(.privateRequestClosed(let user, _)):
+            [user]
+        case .event(.privateReady(let grant)): [grant.user]
+        case .event(.loggedOut): []
         }
     }
 }

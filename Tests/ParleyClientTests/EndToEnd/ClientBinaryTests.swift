@@ -19,6 +19,7 @@ private enum Keys {
     static let right = "\u{1B}[C"
     static let left = "\u{1B}[D"
     static let backspace = "\u{7F}"
+    static let tab = "\t"
 }
 
 /// The built `parley` and `parleyd` binaries, used as a person (on a terminal) and a script (on pipes) would.
@@ -84,6 +85,16 @@ struct ClientBinaryTests {
         alice.type(Keys.up + Keys.enter)
         try alice.expect("\r\nbob\r\n")
         #expect(!alice.screen.text.contains("Error. Invalid command"))
+
+        // Tab completes a command's name and, where it takes a USER, a user's name; where the choices differ
+        // at once it shows them.
+        alice.type("mess" + Keys.tab + "b" + Keys.tab + "completed" + Keys.enter)
+        try bob.expect("alice: completed\r\n")
+        alice.type("who" + Keys.tab)
+        try alice.expect("> whoelse")
+        alice.type(Keys.tab)
+        try alice.expect("whoelse  whoelsesince\r\n")
+        alice.type(Keys.controlU)
 
         // A private session answered with one y.
         alice.type("startprivate bob" + Keys.enter)
