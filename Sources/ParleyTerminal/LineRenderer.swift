@@ -28,4 +28,11 @@ public enum LineRenderer {
     public static func printAbove(_ text: String, thenRedraw redraw: String) -> String {
         clearRow + text + "\r\n" + redraw
     }
+
+    /// Tab's choices on one line, at most `limit` of them: on a server with thousands of users the first few
+    /// tell the user to type more.
+    public static func choices(_ words: [String], limit: Int = 40) -> String {
+        let listed = words.prefix(limit).joined(separator: "  ")
+        return words.count > limit ? listed + "  ..." : listed
+    }
 }

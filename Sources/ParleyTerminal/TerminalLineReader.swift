@@ -32,8 +32,6 @@ public actor TerminalLineReader {
     private var decoder = KeyDecoder()
     private var prompt: (text: String, secret: Bool)?
     private var completer: Completer?
-    /// At most this many of Tab's choices are listed.
-    private static let choicesShown = 40
     private var typeahead: [Key] = []
     private var rawMode: RawMode?
     private var thread: InputThread?
@@ -127,9 +125,7 @@ public actor TerminalLineReader {
             let (previousWords, partial) = editor.completionContext
             handle(editor.complete(from: completer(previousWords, partial)))
         case .choices(let words):
-            // On a server with thousands of users, the first few tell the user to type more.
-            let shown = words.count > Self.choicesShown ? words.prefix(Self.choicesShown) + ["..."] : words[...]
-            emit(LineRenderer.printAbove(shown.joined(separator: "  "), thenRedraw: redraw()))
+            emit(LineRenderer.printAbove(LineRenderer.choices(words), thenRedraw: redraw()))
         case .edited:
             emit(redraw())
         case .submitted(let line):

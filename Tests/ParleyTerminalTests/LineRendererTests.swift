@@ -42,4 +42,13 @@ struct LineRendererTests {
         let output = LineRenderer.printAbove("bob: hi", thenRedraw: redraw)
         #expect(output == "\r\u{1B}[Kbob: hi\r\n\r> message bob hel\u{1B}[K\r\u{1B}[17C")
     }
+
+    @Test func tabsChoicesOnOneLineAtMostFortyOfThem() {
+        #expect(LineRenderer.choices(["whoelse", "whoelsesince"]) == "whoelse  whoelsesince")
+        let many = (1...100).map { "user\($0)" }
+        let line = LineRenderer.choices(many)
+        #expect(line.hasPrefix("user1  user2  "))
+        #expect(line.hasSuffix("user40  ..."))
+        #expect(LineRenderer.choices(Array(many.prefix(40))).hasSuffix("user40"))
+    }
 }
