@@ -39,18 +39,9 @@ extension ChatCore {
         }
         // A wrong password counts even if the client hung up meanwhile: hanging up must not reset the count.
         guard passwordMatches else {
-            let lockedNow = account.lock.recordFailure(
-                at: now, limit: configuration.maxFailedAttempts, duration: configuration.blockDuration)
-            accounts[username] = account
-            persist(
-                .setLockState(
-                    name: username, failedAttempts: account.lock.failedAttempts, lockedUntil: account.lock.lockedUntil))
-            effects.append(
-                .log(
-                    LogEntry(
-                        lockedNow ? .notice : .info,
-                        lockedNow ? "account locked after failed logins" : "wrong password", user: username,
-                        connection: connection)))
+            let lockedNow = recordWrongPassword(
+                for: username, on: connection, at: now,
+                log: (wrong: "wrong password", locked: "account locked after failed logins"))
             guard stillWaiting else { return }
             effects.append(.holdUntilDurable(connection))
             return fail(connection, id, lockedNow ? .accountLockedNow : .wrongPassword)
@@ -100,5 +91,25 @@ extension ChatCore {
         effects.append(.log(LogEntry(.notice, "account registered", user: username, connection: connection)))
         effects.append(.holdUntilDurable(connection))
         beginSession(connection, id, user: username, at: now)
+    }
+
+    /// Counts a wrong password towards `username`'s lock, stores the count and logs it; whether it locked the
+    /// account now.
+    mutating func recordWrongPassword(
+        for username: String, on connection: ConnectionID, at now: Date, log: (wrong: String, locked: String)
+    ) -> Bool {
+        guard var account = accounts[username] else { return false }
+        let lockedNow = account.lock.recordFailure(
+            at: now, limit: configuration.maxFailedAttempts, duration: configuration.blockDuration)
+        accounts[username] = account
+        persist(
+            .setLockState(
+                name: username, failedAttempts: account.lock.failedAttempts, lockedUntil: account.lock.lockedUntil))
+        effects.append(
+            .log(
+                LogEntry(
+                    lockedNow ? .notice : .info, lockedNow ? log.locked : log.wrong, user: username,
+                    connection: connection)))
+        return lockedNow
     }
 }

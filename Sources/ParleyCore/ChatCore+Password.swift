@@ -9,7 +9,7 @@ extension ChatCore {
         _ id: RequestID, user: String, on connection: ConnectionID, current: String, new: String, at now: Date
     ) {
         guard CredentialRules.isValidPassword(new) else { return fail(connection, id, .invalidPassword) }
-        guard let account = accounts[user] else { return }
+        guard let account = accounts[user] else { return fail(connection, id, .invalidUser) }
         guard !account.lock.isLocked(at: now) else { return fail(connection, id, .passwordChangeLocked) }
         guard connections[connection]?.passwordChange == nil else { return fail(connection, id, .busy) }
         // Each change costs two password hashes; not refunded, so a client cannot keep the hashing threads busy.
@@ -28,25 +28,21 @@ extension ChatCore {
     mutating func finishPasswordCheck(
         _ connection: ConnectionID, _ id: RequestID, username: String, matches: Bool, at now: Date
     ) {
-        guard let change = connections[connection]?.passwordChange, connections[connection]?.user == username,
-            var account = accounts[username]
-        else { return }
+        guard let change = connections[connection]?.passwordChange, var account = accounts[username] else { return }
+        // A wrong password counts even if the user logged out meanwhile, as a login's does.
+        let stillWaiting = connections[connection]?.user == username
         guard matches else {
             connections[connection]?.passwordChange = nil
-            let lockedNow = account.lock.recordFailure(
-                at: now, limit: configuration.maxFailedAttempts, duration: configuration.blockDuration)
-            accounts[username] = account
-            persist(
-                .setLockState(
-                    name: username, failedAttempts: account.lock.failedAttempts, lockedUntil: account.lock.lockedUntil))
-            effects.append(
-                .log(
-                    LogEntry(
-                        lockedNow ? .notice : .info,
-                        lockedNow ? "account locked after wrong current passwords" : "wrong current password",
-                        user: username, connection: connection)))
+            let lockedNow = recordWrongPassword(
+                for: username, on: connection, at: now,
+                log: (wrong: "wrong current password", locked: "account locked after wrong current passwords"))
+            guard stillWaiting else { return }
             effects.append(.holdUntilDurable(connection))
             return fail(connection, id, lockedNow ? .passwordChangeLocked : .wrongCurrentPassword)
+        }
+        guard stillWaiting else {
+            connections[connection]?.passwordChange = nil
+            return
         }
         if account.lock.recordSuccess() {
             accounts[username] = account

@@ -125,6 +125,18 @@ import Testing
         #expect(h.persisted.contains(.setLockState(name: "alice", failedAttempts: 1, lockedUntil: nil)))
     }
 
+    @Test func aWrongGuessCountsEvenIfTheUserLogsOutWhileItIsChecked() throws {
+        let h = CoreHarness(accounts: ["alice"])
+        let alice = try h.logInQuietly("alice")[0]
+        h.answersPasswordsAtOnce = false
+        h.send(alice, .changePassword(current: "guess", new: "fresh"))
+        h.send(alice, .logout)
+        h.clearOutput()
+        h.answerPasswordWork()
+        #expect(h.persisted == [.setLockState(name: "alice", failedAttempts: 1, lockedUntil: nil)])
+        #expect(h.frames(alice).isEmpty)
+    }
+
     @Test func aNewPasswordThatCouldNotBeStoredIsTakenBack() throws {
         let h = CoreHarness(accounts: ["alice"])
         let alice = try h.logInQuietly("alice")[0]
