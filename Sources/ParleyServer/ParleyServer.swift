@@ -28,12 +28,26 @@ public final class ParleyServer: Sendable {
     private let hub: ChatHub
     private let retention: LoginHistoryRetention?
     private let logger: Logger
+    /// Held from start to shutdown when the server opened the database itself.
+    private let databaseLock: DatabaseLock?
 
     /// Starts a server on `configuration.databasePath`, or on `store` when one is given (tests use this to
-    /// watch or break the store).
+    /// watch or break the store). A database another server is using is refused (`DatabaseLock`).
     public static func start(
         configuration: ServerConfiguration, store givenStore: (any ChatStore)? = nil,
         logger: Logger = Logger(label: "parleyd")
+    ) async throws -> ParleyServer {
+        let lock = givenStore == nil ? try DatabaseLock.acquire(for: configuration.databasePath) : nil
+        do {
+            return try await start(configuration: configuration, store: givenStore, lock: lock, logger: logger)
+        } catch {
+            lock?.release()
+            throw error
+        }
+    }
+
+    private static func start(
+        configuration: ServerConfiguration, store givenStore: (any ChatStore)?, lock: DatabaseLock?, logger: Logger
     ) async throws -> ParleyServer {
         ProcessTuning.configureMemory
         let store = try givenStore ?? SQLiteStore(path: configuration.databasePath)
@@ -75,7 +89,7 @@ public final class ParleyServer: Sendable {
             if let retention { eventLoop.execute { retention.start() } }
             return ParleyServer(
                 group: group, storeThread: storeThread, hashPool: hashPool, acceptor: acceptor, hub: hub,
-                retention: retention, fingerprint: identity?.fingerprint, logger: logger)
+                retention: retention, databaseLock: lock, fingerprint: identity?.fingerprint, logger: logger)
         } catch {
             try? await group.shutdownGracefully()  // the bind error is the one worth reporting
             try? await storeThread.shutdownGracefully()
@@ -86,9 +100,10 @@ public final class ParleyServer: Sendable {
 
     private init(
         group: MultiThreadedEventLoopGroup, storeThread: NIOThreadPool, hashPool: NIOThreadPool,
-        acceptor: SocketAcceptor, hub: ChatHub, retention: LoginHistoryRetention?,
+        acceptor: SocketAcceptor, hub: ChatHub, retention: LoginHistoryRetention?, databaseLock: DatabaseLock?,
         fingerprint: CertificateFingerprint?, logger: Logger
     ) {
+        self.databaseLock = databaseLock
         self.tlsFingerprint = fingerprint
         self.group = group
         self.storeThread = storeThread
@@ -110,6 +125,7 @@ public final class ParleyServer: Sendable {
         try await group.shutdownGracefully()
         try await hashPool.shutdownGracefully()
         try await storeThread.shutdownGracefully()
+        databaseLock?.release()
         logger.info("stopped")
     }
 

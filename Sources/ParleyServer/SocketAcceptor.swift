@@ -27,16 +27,18 @@ final class SocketAcceptor: Sendable {
         let requested = try SocketAddress.makeAddressResolvingHost(host, port: port)
         let family = requested.protocol.rawValue
         let descriptor = socket(family, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else { throw SocketError("cannot make a socket", errno) }
+        guard descriptor >= 0 else { throw SystemCallError("cannot make a socket", errno) }
         do {
             var one: CInt = 1
             guard setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<CInt>.size)) == 0
-            else { throw SocketError("cannot set SO_REUSEADDR", errno) }
+            else { throw SystemCallError("cannot set SO_REUSEADDR", errno) }
             let bound = requested.withSockAddr { address, length in
                 bind(descriptor, address, socklen_t(length))
             }
-            guard bound == 0 else { throw SocketError("cannot listen on \(host):\(port)", errno) }
-            guard listen(descriptor, backlog) == 0 else { throw SocketError("cannot listen on \(host):\(port)", errno) }
+            guard bound == 0 else { throw SystemCallError("cannot listen on \(host):\(port)", errno) }
+            guard listen(descriptor, backlog) == 0 else {
+                throw SystemCallError("cannot listen on \(host):\(port)", errno)
+            }
             self.localAddress = try Self.boundAddress(of: descriptor, host: host)
         } catch {
             close(descriptor)
@@ -75,13 +77,13 @@ final class SocketAcceptor: Sendable {
                         outOfDescriptors = true
                         logger.error(
                             "cannot accept connections",
-                            metadata: ["reason": "\(SocketError("accept", error))"])
+                            metadata: ["reason": "\(SystemCallError("accept", error))"])
                     }
                     usleep(100_000)
                 default:
                     logger.critical(
                         "stopped accepting connections",
-                        metadata: ["reason": "\(SocketError("accept", error))"])
+                        metadata: ["reason": "\(SystemCallError("accept", error))"])
                     return
                 }
             }
@@ -120,27 +122,14 @@ final class SocketAcceptor: Sendable {
         let named = withUnsafeMutablePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
         }
-        guard named == 0 else { throw SocketError("getsockname", errno) }
+        guard named == 0 else { throw SystemCallError("getsockname", errno) }
         switch CInt(storage.ss_family) {
         case AF_INET:
             return withUnsafeBytes(of: storage) { SocketAddress($0.load(as: sockaddr_in.self), host: host) }
         case AF_INET6:
             return withUnsafeBytes(of: storage) { SocketAddress($0.load(as: sockaddr_in6.self), host: host) }
         default:
-            throw SocketError("getsockname", EAFNOSUPPORT)
+            throw SystemCallError("getsockname", EAFNOSUPPORT)
         }
     }
-}
-
-/// A failed socket call: what was being done and the system's reason, in its words.
-struct SocketError: Error, CustomStringConvertible {
-    let doing: String
-    let code: CInt
-
-    init(_ doing: String, _ code: CInt) {
-        self.doing = doing
-        self.code = code
-    }
-
-    var description: String { "\(doing): \(String(cString: strerror(code)))" }
 }

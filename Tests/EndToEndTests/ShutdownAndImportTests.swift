@@ -18,6 +18,31 @@ import Testing
         #expect(try server.child.waitForExit() == 0)
     }
 
+    @Test func aSecondParleydOnTheSameDatabaseExitsWithTheReason() throws {
+        let server = try ServerBinary(directory: directory, extraArguments: ["--insecure-plaintext"])
+        let database = server.databaseFile.path
+        let errors = Pipe()
+        let second = try Child(
+            Binaries.parleyd, ["0", "--host", "127.0.0.1", "--database", database, "--insecure-plaintext"]
+        ) { process in
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+        }
+        #expect(try second.waitForExit() == 1)
+        let reason = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(
+            reason
+                == "parleyd: cannot start: the database \(database) is in use by another parleyd (process "
+                + "\(server.child.process.processIdentifier)); stop that one first, or give this one another --database\n"
+        )
+        // Once the first has stopped, the database is free, even though its lock file stays.
+        server.child.signal(SIGTERM)
+        #expect(try server.child.waitForExit() == 0)
+        #expect(FileManager.default.fileExists(atPath: database + ".lock"))
+        let restarted = try ServerBinary(directory: directory, extraArguments: ["--insecure-plaintext"])
+        try restarted.stop()
+    }
+
     @Test func credentialsFromThePrototypeAreImportedHashed() throws {
         let credentials = directory.appendingPathComponent("credentials.txt")
         try "hans falcon*solo\nyoda wise@!man\nbad line with three\n".write(
