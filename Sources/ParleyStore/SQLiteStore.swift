@@ -60,6 +60,17 @@ public final class SQLiteStore: ChatStore {
         try queue.read { db in Set(try String.fetchAll(db, sql: "SELECT name FROM accounts")) }
     }
 
+    /// Gives account `name` the password behind `hash` and lifts any lock on it, for an operator helping a user
+    /// who forgot theirs (`parleyd --reset-password`, with no server running); false if there is no such account.
+    public func resetPassword(of name: String, to hash: PasswordHash) throws -> Bool {
+        try queue.write { db in
+            try db.execute(
+                sql: "UPDATE accounts SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE name = ?",
+                arguments: [hash.encoded, name])
+            return db.changesCount == 1
+        }
+    }
+
     public func forgetLoginHistory(endedBefore cutoff: Date, limit: Int) throws -> Int {
         try queue.write { db in
             try db.execute(sql: Self.forgetSessions, arguments: [cutoff.timeIntervalSince1970, limit])

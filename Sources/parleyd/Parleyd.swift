@@ -52,6 +52,11 @@ struct Parleyd: AsyncParsableCommand {
     @Option(help: "Seconds a connection may take to log in; 0 turns the limit off.") var loginDeadline = 30
     @Option(help: "Days the login history is kept (each user's last login always is); 0 keeps all of it.")
     var loginHistoryDays = 90
+    @Option(
+        help: ArgumentHelp(
+            "Give USER a new password (asked for on a terminal, otherwise read from standard input), lift any lock "
+                + "on the account, and exit. Not while a parleyd serves the database.", valueName: "USER"))
+    var resetPassword: String?
     @Option(help: .hidden) var passwordCost: Int = 14
 
     func validate() throws {
@@ -86,6 +91,7 @@ struct Parleyd: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let user = resetPassword { return try reset(user) }
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -141,6 +147,44 @@ struct Parleyd: AsyncParsableCommand {
             services: [ParleyService(server: server) { FileHandle.standardOutput.write(Data(readyLines.utf8)) }],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
+    }
+}
+
+extension Parleyd {
+    /// `--reset-password USER`: the operator's way back in for a user who forgot their password.
+    private func reset(_ user: String) throws {
+        guard let password = Self.readNewPassword(for: user) else { throw ExitCode.failure }
+        do {
+            try PasswordReset.run(
+                name: user, password: password, databasePath: database,
+                hasher: PasswordHasher(rounds: 1 << passwordCost, blockSize: 8, parallelism: 1))
+        } catch {
+            FileHandle.standardError.write(Data("parleyd: cannot reset the password: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        print("The password of \(user) has been reset, and any lock on the account lifted.")
+    }
+
+    /// Asked twice without echo on a terminal (`getpass`); one line from standard input otherwise, as a
+    /// script gives it. `nil`, with the reason on standard error, when none was given or the two differ.
+    private static func readNewPassword(for user: String) -> String? {
+        let given: String?
+        if isatty(STDIN_FILENO) == 1 {
+            let first = getpass("New password for \(user): ").map { String(cString: $0) }
+            let second = getpass("The same again: ").map { String(cString: $0) }
+            guard first == second else {
+                FileHandle.standardError.write(Data("parleyd: the two passwords differ; nothing changed\n".utf8))
+                return nil
+            }
+            given = first
+        } else {
+            given = readLine(strippingNewline: true)
+        }
+        guard let given else {
+            FileHandle.standardError.write(Data("parleyd: no new password given; nothing changed\n".utf8))
+            return nil
+        }
+        return given
     }
 }
 

@@ -225,6 +225,17 @@ import Testing
         #expect(snapshot.account("bob")?.passwordHash == hash("bob"))
     }
 
+    @Test func anOperatorsResetSetsThePasswordAndLiftsTheLock() throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path("parley.db"))
+        try store.apply([account("alice"), .setLockState(name: "alice", failedAttempts: 0, lockedUntil: instant(60))])
+        #expect(try store.resetPassword(of: "alice", to: hash("alice-2")))
+        let alice = try #require(try store.loadSnapshot(now: instant(1)).account("alice"))
+        #expect(alice == AccountRecord(name: "alice", passwordHash: hash("alice-2")))
+        #expect(try !store.resetPassword(of: "nobody", to: hash("x")))
+        #expect(try store.accountNames() == ["alice"])
+    }
+
     @Test func locksSurviveReopening() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("parley.db")
