@@ -53,6 +53,7 @@ extension ChatCore {
             accounts[username] = account
             persist(.setLockState(name: username, failedAttempts: 0, lockedUntil: nil))
         }
+        statistics.logins += 1
         beginSession(connection, id, user: username, at: now)
     }
 
@@ -89,6 +90,7 @@ extension ChatCore {
         accounts[username] = Account(record: AccountRecord(name: username, passwordHash: hash))
         persist(.createAccount(name: username, passwordHash: hash, at: now))
         effects.append(.log(LogEntry(.notice, "account registered", user: username, connection: connection)))
+        statistics.registrations += 1
         effects.append(.holdUntilDurable(connection))
         beginSession(connection, id, user: username, at: now)
     }
@@ -102,6 +104,8 @@ extension ChatCore {
         let lockedNow = account.lock.recordFailure(
             at: now, limit: configuration.maxFailedAttempts, duration: configuration.blockDuration)
         accounts[username] = account
+        statistics.wrongPasswords += 1
+        if lockedNow { statistics.lockouts += 1 }
         persist(
             .setLockState(
                 name: username, failedAttempts: account.lock.failedAttempts, lockedUntil: account.lock.lockedUntil))

@@ -14,6 +14,7 @@ extension ChatCore {
         if let recipientConnection = online[recipient] {
             effects.append(
                 .send(recipientConnection, .event(.message(DeliveredMessage(from: user, text: text, kind: .direct)))))
+            statistics.directMessages += 1
             return reply(connection, Reply(id: id, stored: false))
         }
         if let limit = configuration.maxWaitingMessages, mailbox.count(for: recipient) >= limit {
@@ -21,6 +22,7 @@ extension ChatCore {
         }
         let message = mailbox.append(sender: user, recipient: recipient, text: text, at: now)
         persist(.enqueue(message))
+        statistics.storedMessages += 1
         effects.append(.holdUntilDurable(connection))
         reply(connection, Reply(id: id, stored: true))
     }
@@ -42,6 +44,8 @@ extension ChatCore {
             }
         }
         if !recipients.isEmpty { effects.append(.sendToEach(recipients, event)) }
+        statistics.broadcasts += 1
+        statistics.broadcastDeliveries += recipients.count
         chargeExtra(recipients.count, per: 100, on: connection, at: now)
         reply(connection, Reply(id: id, partial: skipped))
     }
@@ -55,5 +59,6 @@ extension ChatCore {
             effects.append(.send(connection, .event(.message(delivered))))
         }
         persist(.dequeue(ids: messages.map(\.id)))
+        statistics.waitingMessagesDelivered += messages.count
     }
 }

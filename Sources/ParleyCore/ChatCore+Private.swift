@@ -59,6 +59,7 @@ extension ChatCore {
         guard broker.isActive(user, peer) else { return fail(connection, id, .privateNotEnabled, subject: peer) }
         reply(connection, Reply(id: id))
         send(.relay(from: user, data: data), to: peer)
+        statistics.relayedFrames += 1
     }
 
     mutating func stopPrivate(_ id: RequestID, user: String, on connection: ConnectionID, peer: String) {

@@ -29,6 +29,8 @@ public struct ChatCore {
 
     /// Effects produced by the input being handled.
     var effects: [Effect] = []
+    /// What the core has done so far, for metrics.
+    public internal(set) var statistics = CoreStatistics()
 
     public init(configuration: CoreConfiguration, snapshot: CoreSnapshot, makeToken: @escaping @Sendable () -> String) {
         self.configuration = configuration
@@ -56,7 +58,9 @@ public struct ChatCore {
         case .connected(let connection, let address):
             admit(connection, from: address, at: now)
         case .request(let connection, let request):
+            statistics.requests += 1
             guard allowRequest(on: connection, at: now) else {
+                statistics.rateLimitedRequests += 1
                 fail(connection, request.id, .rateLimited)
                 return effects
             }
@@ -97,6 +101,8 @@ public struct ChatCore {
     public var onlineUsers: [String] { online.keys.sorted() }
     /// Number of messages waiting for offline users.
     public var waitingMessageCount: Int { mailbox.count }
+    /// Number of users logged in right now.
+    public var onlineCount: Int { online.count }
     public func accountExists(_ name: String) -> Bool { accounts[name] != nil }
 
     // MARK: Dispatch

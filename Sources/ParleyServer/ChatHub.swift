@@ -40,6 +40,8 @@ final class ChatHub: @unchecked Sendable {
     var presence: PresenceJournal
     var bursts = BurstWatch()
     private var storeFailures = StoreFailureLog()
+    /// Store commits are timed into it as they finish; scrapes read the rest from `metricsSnapshot`.
+    let metrics = ServerMetrics()
     private var memoryWatch: RepeatedTask?
 
     init(
@@ -54,8 +56,15 @@ final class ChatHub: @unchecked Sendable {
         self.logger = logger
         self.maxOutboundBytes = configuration.maxOutboundBytes
         self.writer = GroupCommitWriter(store: store, eventLoop: eventLoop, thread: storeThread)
-        writer.onBatchFinished = { [unowned self] number, writes, error in
-            self.batchFinished(number, writes: writes, error: error)
+        writer.onBatchFinished = { [unowned self] number, writes, outcome in
+            switch outcome {
+            case .success(let duration):
+                self.metrics.storeBatchFinished(writes: writes.count, duration: duration)
+                self.batchFinished(number, writes: writes, error: nil)
+            case .failure(let error):
+                self.metrics.storeBatchFinished(writes: writes.count, duration: nil)
+                self.batchFinished(number, writes: writes, error: error)
+            }
         }
     }
 
@@ -202,6 +211,13 @@ final class ChatHub: @unchecked Sendable {
             if let connection = entry.connection { metadata["connection"] = "\(connection)" }
             logger.log(level: entry.level.loggerLevel, "\(entry.message)", metadata: metadata)
         }
+    }
+
+    /// The numbers a metrics scrape reports; on the event loop.
+    func metricsSnapshot() -> ServerMetrics.Snapshot {
+        ServerMetrics.Snapshot(
+            statistics: core.statistics, connections: slots.count, usersOnline: core.onlineCount,
+            waitingMessages: core.waitingMessageCount)
     }
 
     private func batchFinished(_ number: UInt64, writes: [StoreWrite], error: (any Error)?) {

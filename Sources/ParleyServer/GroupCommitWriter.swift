@@ -18,8 +18,10 @@ final class GroupCommitWriter: @unchecked Sendable {  // confined to `eventLoop`
     private var nextBatch: UInt64 = 1
     private var startScheduled = false
     private var drainWaiters: [EventLoopPromise<Void>] = []
-    /// Called on the event loop when batch `number` has committed or failed.
-    var onBatchFinished: (_ number: UInt64, _ writes: [StoreWrite], _ error: (any Error)?) -> Void = { _, _, _ in }
+    /// Called on the event loop when batch `number` has committed (taking `duration`) or failed.
+    var onBatchFinished: (_ number: UInt64, _ writes: [StoreWrite], _ outcome: Result<Duration, any Error>) -> Void = {
+        _, _, _ in
+    }
 
     init(store: any ChatStore, eventLoop: any EventLoop, thread: NIOThreadPool) {
         self.store = store
@@ -62,13 +64,14 @@ final class GroupCommitWriter: @unchecked Sendable {  // confined to `eventLoop`
         let writes = pending
         pending = []
         let store = self.store
-        thread.runIfActive(eventLoop: eventLoop) { try store.apply(writes) }.whenComplete { result in
+        thread.runIfActive(eventLoop: eventLoop) {
+            let clock = ContinuousClock()
+            let started = clock.now
+            try store.apply(writes)
+            return clock.now - started
+        }.whenComplete { result in
             self.inFlight = nil
-            if case .failure(let error) = result {
-                self.onBatchFinished(number, writes, error)
-            } else {
-                self.onBatchFinished(number, writes, nil)
-            }
+            self.onBatchFinished(number, writes, result)
             if self.pending.isEmpty {
                 let waiters = self.drainWaiters
                 self.drainWaiters = []

@@ -18,6 +18,8 @@ public final class ParleyServer: Sendable {
     /// Where the server listens (with the real port when 0 was asked for).
     public let localAddress: SocketAddress
     public var port: Int { localAddress.port ?? 0 }
+    /// Where `GET /metrics` answers, when metrics were asked for.
+    public var metricsPort: Int? { metrics?.port }
     /// The TLS certificate's fingerprint, or `nil` when serving plaintext.
     public let tlsFingerprint: CertificateFingerprint?
 
@@ -28,6 +30,7 @@ public final class ParleyServer: Sendable {
     private let hub: ChatHub
     private let retention: LoginHistoryRetention?
     private let logger: Logger
+    private let metrics: MetricsEndpoint?
     /// Held from start to shutdown when the server opened the database itself.
     private let databaseLock: DatabaseLock?
 
@@ -87,9 +90,19 @@ public final class ParleyServer: Sendable {
                     store: store, thread: storeThread, eventLoop: eventLoop, keep: keep, logger: logger)
             }
             if let retention { eventLoop.execute { retention.start() } }
+            var metrics: MetricsEndpoint?
+            if let port = configuration.metricsPort {
+                do {
+                    metrics = try await MetricsEndpoint.start(host: configuration.metricsHost, port: port, hub: hub)
+                } catch {
+                    try? await acceptor.stop()
+                    throw MetricsUnavailable(host: configuration.metricsHost, port: port, reason: error)
+                }
+            }
             return ParleyServer(
                 group: group, storeThread: storeThread, hashPool: hashPool, acceptor: acceptor, hub: hub,
-                retention: retention, databaseLock: lock, fingerprint: identity?.fingerprint, logger: logger)
+                retention: retention, metrics: metrics, databaseLock: lock, fingerprint: identity?.fingerprint,
+                logger: logger)
         } catch {
             try? await group.shutdownGracefully()  // the bind error is the one worth reporting
             try? await storeThread.shutdownGracefully()
@@ -100,10 +113,11 @@ public final class ParleyServer: Sendable {
 
     private init(
         group: MultiThreadedEventLoopGroup, storeThread: NIOThreadPool, hashPool: NIOThreadPool,
-        acceptor: SocketAcceptor, hub: ChatHub, retention: LoginHistoryRetention?, databaseLock: DatabaseLock?,
-        fingerprint: CertificateFingerprint?, logger: Logger
+        acceptor: SocketAcceptor, hub: ChatHub, retention: LoginHistoryRetention?, metrics: MetricsEndpoint?,
+        databaseLock: DatabaseLock?, fingerprint: CertificateFingerprint?, logger: Logger
     ) {
         self.databaseLock = databaseLock
+        self.metrics = metrics
         self.tlsFingerprint = fingerprint
         self.group = group
         self.storeThread = storeThread
@@ -119,6 +133,7 @@ public final class ParleyServer: Sendable {
     public func shutdown() async throws {
         logger.info("shutting down")
         try await acceptor.stop()
+        try? await metrics?.stop()
         let hub = self.hub
         try await hub.eventLoop.flatSubmit { hub.shutdown() }.get()
         if let retention { try await hub.eventLoop.flatSubmit { retention.stop() }.get() }
@@ -158,6 +173,15 @@ public final class ParleyServer: Sendable {
                 "rejectedLines": "\(plan.rejectedLines)",
             ])
     }
+}
+
+/// The metrics port could not be opened.
+struct MetricsUnavailable: Error, CustomStringConvertible {
+    let host: String
+    let port: Int
+    let reason: any Error
+
+    var description: String { "cannot serve metrics on \(host):\(port): \(reason)" }
 }
 
 /// Runs the server under swift-service-lifecycle until graceful shutdown is asked for.

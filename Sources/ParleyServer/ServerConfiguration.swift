@@ -22,6 +22,10 @@ public struct ServerConfiguration: Sendable {
     public var databasePath = "parley.db"
     /// The prototype's `credentials.txt`, imported at start-up.
     public var credentialsFile: String?
+    /// Where `GET /metrics` answers in Prometheus's text format (0 picks a free port); `nil`: no metrics.
+    public var metricsPort: Int?
+    /// The metrics' address: the machine itself by default, since the numbers are the operator's.
+    public var metricsHost = "127.0.0.1"
     /// How long sessions of the login history are kept (each user's last one always is); `nil` keeps all.
     public var loginHistoryRetention: TimeInterval? = 90 * 24 * 3600
     public var core = CoreConfiguration()

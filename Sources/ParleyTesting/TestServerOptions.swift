@@ -27,6 +27,8 @@ public struct TestServerOptions: Sendable {
     public var loginDeadline: TimeInterval? = 30
     public var transport = ServerConfiguration.Transport.plaintext
     public var loginHistoryRetention = ServerConfiguration().loginHistoryRetention
+    /// `0` serves metrics on a free port; `nil` none.
+    public var metricsPort: Int? = nil
 
     public init(
         blockDuration: TimeInterval = 60, timeout: TimeInterval? = nil, registration: Bool = true,
@@ -68,6 +70,7 @@ public struct TestServerOptions: Sendable {
         configuration.core.maxUnauthenticatedConnections = maxUnauthenticated
         configuration.core.loginDeadline = loginDeadline
         configuration.loginHistoryRetention = loginHistoryRetention
+        configuration.metricsPort = metricsPort
         configuration.maxLineBytes = maxLineBytes
         configuration.maxOutboundBytes = maxOutboundBytes
         configuration.passwordHasher = PasswordHasher(rounds: 1 << 10, blockSize: 8, parallelism: 1)

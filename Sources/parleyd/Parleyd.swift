@@ -57,6 +57,9 @@ struct Parleyd: AsyncParsableCommand {
             "Give USER a new password (asked for on a terminal, otherwise read from standard input), lift any lock "
                 + "on the account, and exit. Not while a parleyd serves the database.", valueName: "USER"))
     var resetPassword: String?
+    @Option(help: "Serve Prometheus metrics at http://METRICS_HOST:PORT/metrics (0 picks a free port); off by default.")
+    var metricsPort: Int?
+    @Option(help: "Address for --metrics-port; default 127.0.0.1, this machine only.") var metricsHost = "127.0.0.1"
     @Option(help: .hidden) var passwordCost: Int = 14
 
     func validate() throws {
@@ -68,6 +71,9 @@ struct Parleyd: AsyncParsableCommand {
         }
         if let port = positionalPort ?? portOption, !(0...65535).contains(port) {
             throw ValidationError("PORT must be between 0 and 65535.")
+        }
+        if let port = metricsPort, !(0...65535).contains(port) {
+            throw ValidationError("--metrics-port must be between 0 and 65535.")
         }
         if let block = positionalBlockDuration ?? blockDurationOption, block < 0 {
             throw ValidationError("BLOCK_DURATION must not be negative.")
@@ -110,6 +116,8 @@ struct Parleyd: AsyncParsableCommand {
             configuration.transport = .tls(certificatePath: tlsCert, keyPath: tlsKey)
         }
         configuration.credentialsFile = credentials
+        configuration.metricsPort = metricsPort
+        configuration.metricsHost = metricsHost
         configuration.loginHistoryRetention = loginHistoryDays == 0 ? nil : TimeInterval(loginHistoryDays) * 24 * 3600
         configuration.core.blockDuration = TimeInterval(positionalBlockDuration ?? blockDurationOption ?? 60)
         let timeout = positionalTimeout ?? timeoutOption ?? 120
@@ -141,6 +149,7 @@ struct Parleyd: AsyncParsableCommand {
         } else {
             ready += "TLS is off (--insecure-plaintext): do not use this on a network you do not control\n"
         }
+        if let port = server.metricsPort { ready += "metrics at http://\(metricsHost):\(port)/metrics\n" }
         let readyLines = ready
 
         let group = ServiceGroup(
