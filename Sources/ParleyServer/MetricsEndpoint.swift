@@ -10,12 +10,12 @@ struct MetricsEndpoint {
 
     var port: Int { channel.localAddress?.port ?? 0 }
 
-    static func start(host: String, port: Int, hub: ChatHub) async throws -> MetricsEndpoint {
+    static func start(host: String, port: Int, patience: TimeAmount, hub: ChatHub) async throws -> MetricsEndpoint {
         let channel = try await ServerBootstrap(group: hub.eventLoop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
-                    try channel.pipeline.syncOperations.addHandler(MetricsRequestHandler(hub: hub))
+                    try channel.pipeline.syncOperations.addHandler(MetricsRequestHandler(hub: hub, patience: patience))
                 }
             }
             .bind(host: host, port: port).get()
@@ -27,16 +27,25 @@ struct MetricsEndpoint {
     }
 }
 
-/// Answers one request per connection on the hub's event loop.
+/// Answers one request per connection on the hub's event loop; a connection that has not asked within
+/// `patience` is closed, so idle connections cannot pile up.
 private final class MetricsRequestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let hub: ChatHub
+    private let patience: TimeAmount
     private var head: HTTPRequestHead?
 
-    init(hub: ChatHub) {
+    init(hub: ChatHub, patience: TimeAmount) {
         self.hub = hub
+        self.patience = patience
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        context.eventLoop.scheduleTask(in: patience) { channel.close(promise: nil) }
+        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

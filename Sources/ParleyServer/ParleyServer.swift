@@ -93,7 +93,8 @@ public final class ParleyServer: Sendable {
             var metrics: MetricsEndpoint?
             if let port = configuration.metricsPort {
                 do {
-                    metrics = try await MetricsEndpoint.start(host: configuration.metricsHost, port: port, hub: hub)
+                    metrics = try await MetricsEndpoint.start(
+                        host: configuration.metricsHost, port: port, patience: configuration.metricsPatience, hub: hub)
                 } catch {
                     try? await acceptor.stop()
                     throw MetricsUnavailable(host: configuration.metricsHost, port: port, reason: error)

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import ParleyCore
 import ParleyProtocol
 import ParleyStore
@@ -26,6 +27,8 @@ public struct ServerConfiguration: Sendable {
     public var metricsPort: Int?
     /// The metrics' address: the machine itself by default, since the numbers are the operator's.
     public var metricsHost = "127.0.0.1"
+    /// How long a metrics connection may stay without asking anything before it is closed.
+    var metricsPatience = TimeAmount.seconds(10)
     /// How long sessions of the login history are kept (each user's last one always is); `nil` keeps all.
     public var loginHistoryRetention: TimeInterval? = 90 * 24 * 3600
     public var core = CoreConfiguration()

@@ -1,8 +1,14 @@
 import Foundation
+import Logging
 import ParleyProtocol
-import ParleyServer
 import ParleyTesting
 import Testing
+
+@testable import ParleyServer
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `GET /metrics`: what the server did and holds, in Prometheus's text format, read over real HTTP.
 @Suite struct MetricsTests {
@@ -80,5 +86,26 @@ import Testing
         try await withServer { server in
             #expect(server.server.metricsPort == nil)
         }
+    }
+
+    @Test func aConnectionThatAsksNothingIsClosed() async throws {
+        var configuration = ServerOptions().configuration
+        configuration.metricsPort = 0
+        configuration.metricsPatience = .milliseconds(200)
+        var quiet = Logger(label: "test-parleyd")
+        quiet.logLevel = .critical
+        let server = try await ParleyServer.start(configuration: configuration, logger: quiet)
+        let port = try #require(server.metricsPort)
+        let closedByServer = try await Task.detached {
+            let descriptor = try LoopbackSocket.connect(port: port) { descriptor in
+                var timeout = timeval(tv_sec: 10, tv_usec: 0)
+                setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            }
+            defer { close(descriptor) }
+            var byte: UInt8 = 0
+            return recv(descriptor, &byte, 1, 0) == 0  // end of stream, not the 10 s timeout
+        }.value
+        #expect(closedByServer)
+        try await server.shutdown()
     }
 }
