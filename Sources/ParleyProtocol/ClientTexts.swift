@@ -8,7 +8,8 @@ extension Texts {
     public static let helpHeader = "Commands:"
     /// Closes the list printed by `help`.
     public static let helpFooter =
-        "A bare y or n answers the oldest waiting private messaging request. Ctrl-C, or Ctrl-D on an empty line, logs out."
+        "A bare y or n answers the oldest waiting private messaging request. Tab completes commands and names. "
+        + "Ctrl-C, or Ctrl-D on an empty line, logs out."
     /// Asked on first contact with a TLS server whose certificate is not remembered yet.
     public static let trustQuestion = "Trust this server and remember it? (yes/no): "
     /// The answer to `trustQuestion` was not yes.

@@ -23,5 +23,6 @@ struct HelpTextTests {
 
     @Test func explainsTheBareAnswers() {
         #expect(Texts.helpFooter.contains("A bare y or n answers the oldest waiting private messaging request"))
+        #expect(Texts.helpFooter.contains("Tab completes commands and names"))
     }
 }
