@@ -57,14 +57,9 @@ final class ChatHub: @unchecked Sendable {
         self.maxOutboundBytes = configuration.maxOutboundBytes
         self.writer = GroupCommitWriter(store: store, eventLoop: eventLoop, thread: storeThread)
         writer.onBatchFinished = { [unowned self] number, writes, outcome in
-            switch outcome {
-            case .success(let duration):
-                self.metrics.storeBatchFinished(writes: writes.count, duration: duration)
-                self.batchFinished(number, writes: writes, error: nil)
-            case .failure(let error):
-                self.metrics.storeBatchFinished(writes: writes.count, duration: nil)
-                self.batchFinished(number, writes: writes, error: error)
-            }
+            self.metrics.storeBatchFinished(writes: writes.count, duration: try? outcome.get())
+            let error: (any Error)? = if case .failure(let error) = outcome { error } else { nil }
+            self.batchFinished(number, writes: writes, error: error)
         }
     }
 
