@@ -10,6 +10,7 @@ extension ChatCore {
             switch write {
             case .enqueue(let message):
                 mailbox.remove(id: message.id, for: message.recipient)
+                statistics.storedMessages -= 1
             case .createAccount(let name, _, _):
                 // The client was told registration failed; an account only in memory would vanish on restart.
                 effects.append(.log(LogEntry(.warning, "account could not be stored", user: name)))

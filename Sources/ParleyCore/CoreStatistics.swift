@@ -13,7 +13,7 @@ public struct CoreStatistics: Sendable, Hashable {
     public var lockouts = 0
     /// `message`s handed to an online recipient.
     public var directMessages = 0
-    /// `message`s stored for an offline recipient.
+    /// `message`s stored for an offline recipient (one whose store write failed is taken back).
     public var storedMessages = 0
     /// Waiting messages handed over when their recipient logged in.
     public var waitingMessagesDelivered = 0

@@ -74,10 +74,12 @@ final class ServerMetrics: Sendable {
     /// The exposition of everything, with the hub's numbers as of `snapshot`.
     func render(_ snapshot: Snapshot) -> [UInt8] {
         exported.withLock { last in
+            // A counter only grows: a total the core took back (a stored message whose batch failed) is exported
+            // again only once the total passes what was exported before.
             for (field, counter) in counters where snapshot.statistics[keyPath: field] > last[keyPath: field] {
                 counter.increment(by: Int64(snapshot.statistics[keyPath: field] - last[keyPath: field]))
+                last[keyPath: field] = snapshot.statistics[keyPath: field]
             }
-            last = snapshot.statistics
             connections.set(Int64(snapshot.connections))
             usersOnline.set(Int64(snapshot.usersOnline))
             waitingMessages.set(Int64(snapshot.waitingMessages))

@@ -71,6 +71,23 @@ import Testing
         }
     }
 
+    @Test func countsFailedStoreCommits() async throws {
+        var options = ServerOptions()
+        options.metricsPort = 0
+        let store = try WatchedStore(path: TestDirectory.fresh().appendingPathComponent("parley.db").path)
+        let server = TestServer(server: try await options.start(store: store))
+        try await server.login("bob").ok(.logout)
+        let alice = try await server.login("alice")
+        store.failing.store(true, ordering: .relaxed)
+        #expect(try await alice.request(.message(to: "bob", text: "lost")).error?.code == .storeFailure)
+        store.failing.store(false, ordering: .relaxed)
+        let values = try metrics(server)
+        #expect(values["parley_store_failed_commits_total"] == 1)
+        #expect(values["parley_messages_waiting"] == 0)
+        #expect(values["parley_messages_stored_total"] == 0)
+        try await server.stop()
+    }
+
     @Test func otherPathsAndMethodsAreRefused() async throws {
         var options = ServerOptions()
         options.metricsPort = 0
