@@ -24,6 +24,8 @@ struct TerminalConsole: InterruptibleConsole {
         await reader.requestLine(prompt: prompt, secret: secret)
     }
 
+    var completesNames: Bool { true }
+
     func requestCommand(prompt: String, users: KnownUsers) async {
         await reader.requestLine(prompt: prompt, secret: false) { previousWords, partial in
             CommandCompletion.candidates(previousWords: previousWords, partial: partial, users: users.all)

@@ -19,6 +19,8 @@ public protocol ClientConsole: Sendable {
     /// Ask the user for the next command. A console that completes words (the terminal's) offers the commands'
     /// names and, where a command takes a USER, the names in `users`.
     func requestCommand(prompt: String, users: KnownUsers) async
+    /// Whether it completes names, so the session should learn at login who is online.
+    var completesNames: Bool { get }
     /// Show one line of output (above the line being typed, on a terminal).
     func show(_ line: String) async
     /// The session is over: restore whatever `start` changed.
@@ -30,4 +32,6 @@ extension ClientConsole {
     public func requestCommand(prompt: String, users: KnownUsers) async {
         await requestLine(prompt: prompt, secret: false)
     }
+
+    public var completesNames: Bool { false }
 }

@@ -42,8 +42,10 @@ extension ClientSession {
             phase = .chatting(username: reply.username ?? username)
             waitingMessagesDue = reply.waiting ?? 0
             await show(Texts.welcome)
-            // Who is online already, so that Tab can complete their names; the reply is not shown.
-            return await send(.whoelse, as: .background)
+            // Who is online already, so that Tab can complete their names (the reply is not shown); a script
+            // completes nothing and need not ask.
+            if console.completesNames { await send(.whoelse, as: .background) }
+            return
         }
         let error = reply.error ?? ErrorBody(.malformedRequest)
         switch error.code {

@@ -95,6 +95,9 @@ struct ClientBinaryTests {
         alice.type(Keys.tab)
         try alice.expect("whoelse  whoelsesince\r\n")
         alice.type(Keys.controlU)
+        // bob logged in after alice, so he heard of her from the who-list his client asked for at login.
+        bob.type("message a" + Keys.tab + "via tab" + Keys.enter)
+        try alice.expect("bob: via tab\r\n")
 
         // A private session answered with one y.
         alice.type("startprivate bob" + Keys.enter)

@@ -10,7 +10,7 @@ struct KnownUsersTests {
         try await withServer { server in
             try await TestClient.register("dave", port: server.port).logout()
             let carol = try await TestClient.register("carol", port: server.port)
-            let alice = try await TestClient.register("alice", port: server.port)
+            let alice = try await TestClient.register("alice", port: server.port, completesNames: true)
             // carol was online before alice logged in: alice's client asked who is online, and that answer
             // came before the answer to anything alice asks next.
             await alice.type("blocked")
@@ -27,6 +27,18 @@ struct KnownUsersTests {
             try await bob.logout()
             try await carol.logout()
             try await alice.logout()
+        }
+    }
+
+    @Test func aClientThatCompletesNothingDoesNotAsk() async throws {
+        try await withServer { server in
+            let carol = try await TestClient.register("carol", port: server.port)
+            let alice = try await TestClient.register("alice", port: server.port)
+            await alice.type("blocked")
+            try await alice.expect("You have not blocked anyone")
+            #expect(alice.session.knownUsers.all == [])
+            try await alice.logout()
+            try await carol.logout()
         }
     }
 }

@@ -18,6 +18,12 @@ actor ScriptedConsole: ClientConsole {
     private(set) var stopped = false
     private var cursor = 0
     private var signal = ChangeSignal()
+    /// As the terminal's console, which makes the session learn at login who is online.
+    nonisolated let completesNames: Bool
+
+    init(completesNames: Bool = false) {
+        self.completesNames = completesNames
+    }
 
     func start(deliver: @escaping @Sendable (ConsoleInput) -> Void) {
         self.deliver = deliver

@@ -4,11 +4,12 @@ import ParleyProtocol
 
 /// One `ClientSession` with a scripted console, as a person at a keyboard: `type` lines, `expect` output.
 final class TestClient: Sendable {
-    let console = ScriptedConsole()
+    let console: ScriptedConsole
     let session: ClientSession
     let run: Task<ClientExit, Never>
 
-    init(port: Int, configure: (inout ClientConfiguration) -> Void = { _ in }) {
+    init(port: Int, completesNames: Bool = false, configure: (inout ClientConfiguration) -> Void = { _ in }) {
+        console = ScriptedConsole(completesNames: completesNames)
         var configuration = ClientConfiguration(host: "127.0.0.1", port: port, security: .plaintext)
         configuration.peerListenHost = "127.0.0.1"
         configure(&configuration)
@@ -19,10 +20,10 @@ final class TestClient: Sendable {
 
     /// A new account: username, password and the confirmation, then the welcome.
     static func register(
-        _ name: String, password: String = "secret", port: Int,
+        _ name: String, password: String = "secret", port: Int, completesNames: Bool = false,
         configure: (inout ClientConfiguration) -> Void = { _ in }
     ) async throws -> TestClient {
-        let client = TestClient(port: port, configure: configure)
+        let client = TestClient(port: port, completesNames: completesNames, configure: configure)
         await client.type(name, password, password)
         try await client.expect(Texts.welcome)
         return client
