@@ -14,7 +14,7 @@ extension ChatCore {
         guard connections[connection]?.passwordChange == nil else { return fail(connection, id, .busy) }
         // Each change costs two password hashes; not refunded, so a client cannot keep the hashing threads busy.
         guard allowLoginAttempt(on: connection, username: user, at: now) else {
-            return fail(connection, id, .tooManyLoginAttempts)
+            return fail(connection, id, .tooManyPasswordChanges)
         }
         connections[connection]?.passwordChange = PasswordChange(request: id, newPassword: new)
         effects.append(.verifyPassword(connection, id, username: user, password: current, hash: account.passwordHash))

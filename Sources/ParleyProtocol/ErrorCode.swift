@@ -31,6 +31,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     // Changing a password.
     case wrongCurrentPassword = "wrong_current_password"
     case passwordChangeLocked = "password_change_locked"
+    case tooManyPasswordChanges = "too_many_password_changes"
 
     // Messaging.
     case cannotMessageSelf = "cannot_message_self"
@@ -84,6 +85,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         case .wrongCurrentPassword: "Error. That is not your current password; your password was not changed"
         case .passwordChangeLocked:
             "Error. Too many wrong passwords; your account is locked for a while. Please try again later"
+        case .tooManyPasswordChanges: "Error. Too many password changes; please wait a minute and try again"
         case .cannotMessageSelf: "Error. Cannot message yourself"
         case .blockedByRecipient: "Your message could not be delivered as the recipient has blocked you"
         case .messageTooLong: "Error. Message too long (max \(ProtocolLimits.maxMessageCharacters) characters)"
