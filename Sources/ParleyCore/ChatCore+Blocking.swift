@@ -1,8 +1,8 @@
 import Foundation
 import ParleyProtocol
 
-/// `block`, `unblock` and `blocked`, the list of one's blocks (SPEC section 3). What a block hides is checked where each feature decides
-/// (messages, broadcast, presence, who-lists, private sessions) through `hasBlocked`.
+/// `block`, `unblock` and `blocked`, the list of one's blocks (SPEC section 3). What a block hides is checked
+/// where each feature decides (messages, broadcast, presence, who-lists, private sessions) through `hasBlocked`.
 extension ChatCore {
     mutating func block(_ id: RequestID, user: String, on connection: ConnectionID, target: String, at now: Date) {
         guard accounts[target] != nil else { return fail(connection, id, .invalidUser) }

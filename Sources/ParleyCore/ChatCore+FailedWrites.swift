@@ -3,8 +3,8 @@ import Foundation
 /// What the core does when the store could not keep some of its writes.
 extension ChatCore {
     /// Undoes in memory what could not be stored and its requester was told failed: a message must not be
-    /// delivered, an account must not exist, a block or unblock, or a new password, must not take effect. Latest first, so a block
-    /// and its unblock failing together leave things as they were before both.
+    /// delivered, an account must not exist, a block, an unblock or a new password must not take effect. Latest
+    /// first, so a block and its unblock failing together leave things as they were before both.
     mutating func undo(failedWrites writes: [StoreWrite], at now: Date) {
         for write in writes.reversed() {
             switch write {

@@ -31,7 +31,7 @@ extension ChatCore {
     ) {
         let stillWaiting = connections[connection]?.phase == .verifying(username: username)
         if stillWaiting { connections[connection]?.phase = .anonymous }
-        guard var account = accounts[username] else { return }
+        guard let account = accounts[username] else { return }
         // Another connection locked the account while this password was checked: refused, and not counted.
         if account.lock.isLocked(at: now) {
             if stillWaiting { fail(connection, id, .accountLocked) }
@@ -49,10 +49,7 @@ extension ChatCore {
         guard stillWaiting else { return }
         guard online[username] == nil else { return fail(connection, id, .alreadyLoggedIn) }
         refundLoginAttempt(on: connection, username: username)
-        if account.lock.recordSuccess() {
-            accounts[username] = account
-            persist(.setLockState(name: username, failedAttempts: 0, lockedUntil: nil))
-        }
+        recordRightPassword(for: username)
         statistics.logins += 1
         beginSession(connection, id, user: username, at: now)
     }
@@ -93,6 +90,12 @@ extension ChatCore {
         statistics.registrations += 1
         effects.append(.holdUntilDurable(connection))
         beginSession(connection, id, user: username, at: now)
+    }
+
+    /// A right password resets `username`'s count of wrong ones, stored if there was one.
+    mutating func recordRightPassword(for username: String) {
+        guard accounts[username]?.lock.recordSuccess() == true else { return }
+        persist(.setLockState(name: username, failedAttempts: 0, lockedUntil: nil))
     }
 
     /// Counts a wrong password towards `username`'s lock, stores the count and logs it; whether it locked the

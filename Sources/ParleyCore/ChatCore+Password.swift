@@ -28,7 +28,7 @@ extension ChatCore {
     mutating func finishPasswordCheck(
         _ connection: ConnectionID, _ id: RequestID, username: String, matches: Bool, at now: Date
     ) {
-        guard let change = connections[connection]?.passwordChange, var account = accounts[username] else { return }
+        guard let change = connections[connection]?.passwordChange, accounts[username] != nil else { return }
         // A wrong password counts even if the user logged out meanwhile, as a login's does.
         let stillWaiting = connections[connection]?.user == username
         guard matches else {
@@ -44,10 +44,7 @@ extension ChatCore {
             connections[connection]?.passwordChange = nil
             return
         }
-        if account.lock.recordSuccess() {
-            accounts[username] = account
-            persist(.setLockState(name: username, failedAttempts: 0, lockedUntil: nil))
-        }
+        recordRightPassword(for: username)
         connections[connection]?.passwordChange?.checked = true
         effects.append(.hashPassword(connection, id, username: username, password: change.newPassword))
     }

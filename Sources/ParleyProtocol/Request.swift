@@ -79,9 +79,8 @@ public enum Command: Sendable, Hashable {
 
 extension Request: Codable {
     enum CodingKeys: String, CodingKey {
-        case id, op, version, client, username, password, confirmation, current, to, text, seconds, user, port, accept,
-            key,
-            data
+        case id, op, version, client, username, password, confirmation, current, to, text, seconds, user, port
+        case accept, key, data
     }
 
     public init(from decoder: any Decoder) throws {

@@ -33,7 +33,8 @@ import Testing
         #expect(
             reason
                 == "parleyd: cannot start: the database \(database) is in use by another parleyd (process "
-                + "\(server.child.process.processIdentifier)); stop that one first, or give this one another --database\n"
+                + "\(server.child.process.processIdentifier)); stop that one first, or give this one another "
+                + "--database\n"
         )
         // Once the first has stopped, the database is free, even though its lock file stays.
         server.child.signal(SIGTERM)

@@ -3,7 +3,8 @@ import ParleyProtocol
 import ParleyTesting
 import Testing
 
-/// A whole session with the shipped binaries (a password change included), parleyd logging at its most verbose: afterwards no password and
+/// A whole session with the shipped binaries (a password change included), parleyd logging at its most
+/// verbose: afterwards no password and
 /// no private text may appear in the database files or in any line any process wrote, except where a private
 /// text is shown to the user it was meant for. (Direct messages are stored for offline users by design, so
 /// only passwords and private text are searched for.)
