@@ -52,11 +52,16 @@ let package = Package(
         .target(name: "ParleyFraming", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         // End-to-end sealing of private sessions (X25519, HKDF, ChaChaPoly), shared by every client.
         .target(name: "ParleyE2E", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The server's hand-written JSON for its most frequent frames, byte for byte what WireCodec does.
+        .target(
+            name: "ParleyServerWire",
+            dependencies: ["ParleyProtocol", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         // SwiftNIO transport and the bridge from connections to the core.
         .target(
             name: "ParleyServer",
             dependencies: [
-                "ParleyProtocol", "ParleyCore", "ParleyStore", "ParleyTLS", "ParleyFraming",
+                "ParleyProtocol", "ParleyCore", "ParleyStore", "ParleyTLS", "ParleyFraming", "ParleyServerWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -106,7 +111,16 @@ let package = Package(
         // libFuzzer target for the request decoder, the core, and the client's command parser and peer-frame
         // decoder (built with -sanitize=fuzzer by .ci/fuzz).
         .executableTarget(
-            name: "parley-fuzz", dependencies: ["ParleyProtocol", "ParleyCore", "ParleyClient", "ParleyE2E"]),
+            name: "parley-fuzz",
+            dependencies: [
+                "ParleyProtocol", "ParleyCore", "ParleyClient", "ParleyE2E", "ParleyServerWire", "ParleyFraming",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ParleyServerWireTests",
+            dependencies: ["ParleyServerWire", "ParleyProtocol", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(name: "ParleyE2ETests", dependencies: ["ParleyE2E"]),
         .testTarget(name: "ParleyProtocolTests", dependencies: ["ParleyProtocol"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyProtocol"]),

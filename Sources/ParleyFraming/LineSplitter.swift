@@ -18,7 +18,9 @@ public struct LineSplitter: Sendable {
         let view = buffer.readableBytesView
         guard let newline = view[(view.startIndex + scanned)...].firstIndex(of: UInt8(ascii: "\n")) else {
             scanned = view.count
-            if scanned > maxLength { throw LineTooLongError(limit: maxLength) }
+            // A line of the longest length may still end with the `\r` of a `\r\n` whose `\n` is to come.
+            let allowance = view.last == UInt8(ascii: "\r") ? maxLength + 1 : maxLength
+            if scanned > allowance { throw LineTooLongError(limit: maxLength) }
             return nil
         }
         var length = newline - view.startIndex

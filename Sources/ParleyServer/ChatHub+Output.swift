@@ -1,6 +1,7 @@
 import NIOCore
 import ParleyCore
 import ParleyProtocol
+import ParleyServerWire
 
 /// Output: frames gathered per connection and written once per tick (presence events within
 /// `PresenceJournal.delay`), held behind replies that wait for the store, kept back from clients that read slowly,

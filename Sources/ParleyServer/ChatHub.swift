@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import ParleyCore
 import ParleyProtocol
+import ParleyServerWire
 import ParleyStore
 
 /// The bridge between connections and the core: feeds inputs in with the current time and carries the

@@ -31,4 +31,12 @@ import Testing
     @Test func anEndlessLineFailsBeforeItsNewlineArrives() throws {
         #expect(throws: LineTooLongError.self) { try lines([String(repeating: "x", count: 9)], limit: 8) }
     }
+
+    /// Found by the fuzzer: a line at the limit ending in `\r\n`, read with the `\n` in the next read, was
+    /// refused as too long while the same bytes in one read passed.
+    @Test func aLineAtTheLimitPassesWhenItsNewlineComesInTheNextRead() throws {
+        #expect(try lines(["abcd\r", "\n"], limit: 4) == ["abcd"])
+        #expect(throws: LineTooLongError.self) { try lines(["abcd\r", "x\n"], limit: 4) }
+        #expect(throws: LineTooLongError.self) { try lines(["abcde"], limit: 4) }
+    }
 }

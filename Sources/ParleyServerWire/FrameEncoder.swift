@@ -9,10 +9,12 @@ import ParleyProtocol
 /// Why: profiling the `dm` benchmark showed Foundation's `JSONEncoder` (and its `Data` result, copied once
 /// more into a buffer) as the largest cost per delivered message. The wire format does not change; tests
 /// compare this encoder's output with `WireCodec`'s for every frame shape it handles.
-struct FrameEncoder {
+public struct FrameEncoder {
     private let codec = WireCodec()
 
-    func encode(_ frame: ServerFrame, allocator: ByteBufferAllocator) -> ByteBuffer {
+    public init() {}
+
+    public func encode(_ frame: ServerFrame, allocator: ByteBufferAllocator) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: Self.capacity(for: frame))
         encode(frame, into: &buffer)
         return buffer
@@ -20,7 +22,7 @@ struct FrameEncoder {
 
     /// Appends the frame to `buffer`: a connection's output gathered in one tick is encoded in place, one
     /// buffer instead of one per frame copied into it.
-    func encode(_ frame: ServerFrame, into buffer: inout ByteBuffer) {
+    public func encode(_ frame: ServerFrame, into buffer: inout ByteBuffer) {
         switch frame {
         case .event(.message(let message)):
             // Few, long static pieces (quotes included): each write into the buffer has a fixed cost.

@@ -9,10 +9,12 @@ import ParleyProtocol
 ///
 /// Why: profiling the `dm` benchmark showed Foundation's `JSONDecoder` (with a `Data` copy of every line) as
 /// the second largest cost per message after the encoder. Tests compare this decoder with `WireCodec`.
-struct RequestDecoder {
+public struct RequestDecoder {
     private let codec = WireCodec()
 
-    func decode(_ line: ByteBuffer) -> Result<Request, RequestDecodingFailure> {
+    public init() {}
+
+    public func decode(_ line: ByteBuffer) -> Result<Request, RequestDecodingFailure> {
         if let request = line.withUnsafeReadableBytes({ bytes in
             var scanner = FlatJSONScanner(bytes)
             return scanner.object().flatMap(Self.request(from:))

@@ -3,7 +3,7 @@ import NIOCore
 import ParleyProtocol
 import Testing
 
-@testable import ParleyServer
+@testable import ParleyServerWire
 
 /// The server's hand-written encoder must write exactly what `WireCodec` (JSONEncoder) writes.
 @Suite struct FrameEncoderTests {

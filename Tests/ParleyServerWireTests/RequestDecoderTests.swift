@@ -3,7 +3,7 @@ import NIOCore
 import ParleyProtocol
 import Testing
 
-@testable import ParleyServer
+@testable import ParleyServerWire
 
 /// The server's request decoder must decide exactly as `WireCodec` does, for good lines and bad.
 @Suite struct RequestDecoderTests {
