@@ -108,13 +108,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // libFuzzer target for the request decoder, the core, and the client's command parser and peer-frame
-        // decoder (built with -sanitize=fuzzer by .ci/fuzz).
+        // libFuzzer target for the request decoder, the core, the server's hand-written wire code, and the
+        // client's command parser, peer-frame decoder and line editor (built with -sanitize=fuzzer by .ci/fuzz).
         .executableTarget(
             name: "parley-fuzz",
             dependencies: [
                 "ParleyProtocol", "ParleyCore", "ParleyClient", "ParleyE2E", "ParleyServerWire", "ParleyFraming",
-                .product(name: "NIOCore", package: "swift-nio"),
+                "ParleyTerminal", .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -7,7 +7,8 @@ import ParleyProtocol
 /// the error replies and every command handler see hostile input. The server's hand-written wire code is then
 /// checked against the codec it must match (`ServerWireFuzzHarness`), on those lines and on every frame the core
 /// sent. The same lines then go to the client's side (`ClientFuzzHarness`): its command parser and what it does
-/// with a peer's frames. Any crash is a bug; keep the input that found it in `Tests/Fuzz/regressions/`, which
+/// with a peer's frames; and the whole input is typed at the terminal's line editor (`TerminalFuzzHarness`).
+/// Any crash is a bug; keep the input that found it in `Tests/Fuzz/regressions/`, which
 /// `Tests/EndToEndTests/FuzzRegressionTests.swift` replays.
 func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
@@ -20,6 +21,7 @@ enum FuzzHarness {
         let sent = runCore(bytes)
         ServerWireFuzzHarness.run(bytes, sentFrames: sent)
         ClientFuzzHarness.run(bytes)
+        TerminalFuzzHarness.run(bytes)
     }
 
     /// Applies the input to a core; returns the frames it sent.
