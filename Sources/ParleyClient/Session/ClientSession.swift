@@ -181,7 +181,8 @@ public actor ClientSession {
         switch phase {
         case .askingUsername: await console.requestLine(prompt: Texts.usernamePrompt, secret: false)
         case .askingPassword: await console.requestLine(prompt: Texts.passwordPrompt, secret: true)
-        case .askingConfirmation(_, _, let prompt): await console.requestLine(prompt: prompt, secret: true)
+        case .askingConfirmation(_, _, let prompt):
+            await console.requestLine(prompt: DisplayText.safe(prompt), secret: true)  // the server's words
         case .chatting:
             if let passwordDialogue {
                 await console.requestLine(prompt: passwordDialogue.prompt, secret: true)
@@ -211,11 +212,13 @@ public actor ClientSession {
     }
 
     func show(_ lines: [String]) async {
-        for line in lines { await console.show(line) }
+        for line in lines { await show(line) }
     }
 
+    /// Every line the user sees passes here, and much of it comes from the server (its error messages, the
+    /// names it lists or announces): no control character reaches the terminal, whatever a server sends.
     func show(_ line: String) async {
-        await console.show(line)
+        await console.show(DisplayText.safe(line))
     }
 
     func assign(_ assignment: PeerAssignment) {

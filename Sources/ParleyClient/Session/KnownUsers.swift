@@ -1,3 +1,4 @@
+import ParleyProtocol
 import Synchronization
 
 /// The other users this client has heard of in its session (who-lists, presence, messages, requests), for
@@ -8,8 +9,10 @@ public final class KnownUsers: Sendable {
 
     public init() {}
 
+    /// Only names that can be usernames: what Tab puts into the line, or lists, came from the server.
     func add(_ users: some Sequence<String>) {
-        names.withLock { $0.formUnion(users) }
+        let valid = users.filter(CredentialRules.isValidUsername)
+        names.withLock { $0.formUnion(valid) }
     }
 
     /// Everyone known so far, alphabetical.
