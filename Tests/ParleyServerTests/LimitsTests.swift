@@ -69,14 +69,17 @@ import Testing
     }
 
     @Test func aConnectionThatDoesNotLogInIsClosedAfterTheDeadline() async throws {
-        // Long enough for prompt to log in on a loaded machine, short enough to wait for.
-        try await withServer(.init(loginDeadline: 3)) { server in
-            let idle = try await server.connect()
-            let prompt = try await server.login("prompt")
-            #expect(try await idle.waitForClose(within: 10).contains(.loggedOut(reason: .loginTimeout)))
-            // prompt connected just after idle, so its deadline has passed too; logging in cancelled it.
-            try await prompt.expectSilence(for: 0.5)
-            try await prompt.ok(.whoelse)
+        // prompt must log in within the deadline, which is short so the test is quick.
+        try await withGrowingTimeLimit(from: 2) { deadline in
+            try await withServer(.init(loginDeadline: deadline)) { server in
+                let (idle, prompt) = try await racingTheTimer {
+                    (try await server.connect(), try await server.login("prompt"))
+                }
+                #expect(try await idle.waitForClose(within: deadline + 10).contains(.loggedOut(reason: .loginTimeout)))
+                // prompt connected just after idle, so its deadline has passed too; logging in cancelled it.
+                try await prompt.expectSilence(for: 0.5)
+                try await prompt.ok(.whoelse)
+            }
         }
     }
 }

@@ -91,25 +91,34 @@ import Testing
     }
 
     @Test func timeoutEndsThePrivateSession() async throws {
-        // Three seconds leave room for the setup on a loaded machine; bob keeps active meanwhile.
-        try await withServer(.init(timeout: 3)) { server in
+        // The session must be up before alice's inactivity timeout, which is short so the test is quick.
+        try await withGrowingTimeLimit(from: 2) { timeout in
+            try await withServer(.init(timeout: timeout)) { server in
+                try await expectTheTimeoutToEndTheSession(server, timeout: timeout)
+            }
+        }
+    }
+
+    private func expectTheTimeoutToEndTheSession(_ server: TestServer, timeout: Double) async throws {
+        let (alice, bob) = try await racingTheTimer {
             let alice = try await server.login("alice")
             let bob = try await server.login("bob")
             try await alice.ok(.startPrivate(user: "bob", port: 4001))
             _ = try await bob.waitForEvent { $0 == .privateRequest(from: "alice") }
             try await bob.ok(.answerPrivate(user: "alice", accept: true))
-            // alice stays idle; bob keeps active until alice times out.
-            var ended = false
-            for _ in 0..<150 where !ended {
-                try await bob.ok(.activity)
-                do {
-                    _ = try await bob.waitForEvent(within: 0.1) { $0 == .privateEnded(user: "alice", reason: .timeout) }
-                    ended = true
-                } catch WireClient.Failure.timedOut {}
-            }
-            #expect(ended)
-            #expect(try await alice.waitForClose(within: 5).contains(.loggedOut(reason: .inactivity)))
+            return (alice, bob)
         }
+        // alice stays idle; bob keeps active until alice times out.
+        var ended = false
+        for _ in 0..<Int(timeout * 50) where !ended {
+            try await bob.ok(.activity)
+            do {
+                _ = try await bob.waitForEvent(within: 0.1) { $0 == .privateEnded(user: "alice", reason: .timeout) }
+                ended = true
+            } catch WireClient.Failure.timedOut {}
+        }
+        #expect(ended)
+        #expect(try await alice.waitForClose(within: 5).contains(.loggedOut(reason: .inactivity)))
     }
 }
 
