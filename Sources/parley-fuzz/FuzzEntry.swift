@@ -18,15 +18,15 @@ func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 
 enum FuzzHarness {
     static func run(_ bytes: [UInt8]) {
-        let sent = runCore(bytes)
-        ServerWireFuzzHarness.run(bytes, sentFrames: sent)
+        let wire = ServerWireFuzzHarness()
+        let sent = runCore(bytes, decodingWith: wire)
+        wire.check(bytes, sentFrames: sent)
         ClientFuzzHarness.run(bytes)
         TerminalFuzzHarness.run(bytes)
     }
 
-    /// Applies the input to a core; returns the frames it sent.
-    private static func runCore(_ bytes: [UInt8]) -> [ServerFrame] {
-        let codec = WireCodec()
+    /// Applies the input to a core, each line decoded as the server decodes it; returns the frames it sent.
+    private static func runCore(_ bytes: [UInt8], decodingWith wire: ServerWireFuzzHarness) -> [ServerFrame] {
         var core = ChatCore(
             configuration: CoreConfiguration(), snapshot: CoreSnapshot(), makeToken: { "token" })
         let start = Date(timeIntervalSince1970: 1_000_000)
@@ -39,7 +39,7 @@ enum FuzzHarness {
         for (index, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: true).enumerated() {
             tick += 1
             let connection = index % 2 == 0 ? first : second
-            guard case .success(let request) = codec.decodeRequest(Data(line)) else { continue }
+            guard case .success(let request) = wire.decode(line) else { continue }
             let effects = core.handle(.request(connection, request), at: start.addingTimeInterval(tick))
             sent += frames(in: effects)
             sent += frames(in: answerPasswordWork(effects, core: &core, at: start.addingTimeInterval(tick)))

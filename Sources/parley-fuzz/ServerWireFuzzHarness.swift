@@ -7,7 +7,8 @@ import ParleyServerWire
 /// The server's hand-written wire code against what it must match, on hostile bytes. A difference is a
 /// bug, so it stops the run (`fatalError`) and libFuzzer keeps the input:
 /// - `RequestDecoder` (the fast scanner behind every request) decides each line exactly as `WireCodec` does:
-///   the same request, or the same error;
+///   the same request, or the same error (`decode`, through which the core run reads every line, as the
+///   server does);
 /// - `FrameEncoder` writes exactly `WireCodec`'s bytes for every frame the core sent during the run, and for
 ///   message, presence and reply frames made from each line (any text, any date from 1970 to 9999: the
 ///   server's clock gives nothing else, and before 1583 Foundation's calendar is Julian, ours Gregorian);
@@ -16,26 +17,23 @@ import ParleyServerWire
 struct ServerWireFuzzHarness {
     private let codec = WireCodec()
 
-    static func run(_ bytes: [UInt8], sentFrames: [ServerFrame]) {
-        ServerWireFuzzHarness().run(bytes, sentFrames: sentFrames)
-    }
-
-    private func run(_ bytes: [UInt8], sentFrames: [ServerFrame]) {
-        let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
-        for line in lines {
-            checkDecoding(line)
-            for frame in frames(from: line) { checkEncoding(frame) }
-        }
-        for frame in sentFrames { checkEncoding(frame) }
-        checkSplitting(bytes)
-    }
-
-    private func checkDecoding(_ line: ArraySlice<UInt8>) {
+    /// The line decoded as the server decodes it, after checking that `WireCodec` decides it the same way.
+    func decode(_ line: ArraySlice<UInt8>) -> Result<Request, RequestDecodingFailure> {
         let fast = RequestDecoder().decode(ByteBuffer(bytes: line))
         let reference = codec.decodeRequest(line)
         guard fast == reference else {
             fatalError("RequestDecoder and WireCodec differ on \(Array(line)): \(fast) against \(reference)")
         }
+        return fast
+    }
+
+    /// The encoder and the splitter, on the input's lines and on the frames the core sent for them.
+    func check(_ bytes: [UInt8], sentFrames: [ServerFrame]) {
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
+            for frame in frames(from: line) { checkEncoding(frame) }
+        }
+        for frame in sentFrames { checkEncoding(frame) }
+        checkSplitting(bytes)
     }
 
     private func checkEncoding(_ frame: ServerFrame) {
@@ -71,16 +69,7 @@ struct ServerWireFuzzHarness {
     private func checkSplitting(_ bytes: [UInt8]) {
         let maxLength = 1 + Int(bytes.first ?? 0) % 48
         let whole = split([bytes[...]], maxLength: maxLength)
-        var reads: [ArraySlice<UInt8>] = []
-        var start = 0
-        var index = 0
-        while start < bytes.count {
-            let length = 1 + Int(bytes[index % bytes.count]) % 23
-            reads.append(bytes[start..<min(start + length, bytes.count)])
-            start += length
-            index += 1
-        }
-        let piecewise = split(reads, maxLength: maxLength)
+        let piecewise = split(fuzzReads(bytes, longest: 23), maxLength: maxLength)
         let expected = expectedLines(bytes, maxLength: maxLength)
         guard whole == piecewise, whole == expected else {
             fatalError(

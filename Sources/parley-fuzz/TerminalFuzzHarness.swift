@@ -11,13 +11,7 @@ enum TerminalFuzzHarness {
         var whole = KeyDecoder()
         let keys = whole.decode(bytes)
         var pieces = KeyDecoder()
-        var piecewise: [Key] = []
-        var start = 0
-        while start < bytes.count {
-            let end = min(bytes.count, start + 1 + Int(bytes[start]) % 7)
-            piecewise += pieces.decode(bytes[start..<end])
-            start = end
-        }
+        let piecewise = fuzzReads(bytes, longest: 7).flatMap { pieces.decode($0) }
         guard keys == piecewise else {
             fatalError("KeyDecoder read \(bytes) as \(keys) at once and as \(piecewise) in reads")
         }
