@@ -22,12 +22,13 @@ import Testing
     @Test func itsErrorMessagesAndQuestionsAreShownWithoutTheirEscapes() async throws {
         let question = "This is a new user\(Self.escapes). Please confirm your password: "
         let answer: @Sendable (Int, Request) -> String = { id, request in
-            let (code, message) =
-                if case .login = request.command { ("new_user", question) } else { ("invalid_user", Self.escapes) }
-            let body = String(
-                decoding: WireCodec().line(ErrorBody(code: ErrorCode(rawValue: code)!, message: message)), as: UTF8.self
-            )
-            return #"{"id":\#(id),"ok":false,"error":\#(body.dropLast())}"#
+            let error =
+                if case .login = request.command {
+                    ErrorBody(code: .newUser, message: question)
+                } else {
+                    ErrorBody(code: .invalidUser, message: Self.escapes)
+                }
+            return wireLines(.reply(Reply(id: .number(id), ok: false, error: error)))
         }
         try await withAnsweringServer(answer) { port in
             let client = TestClient(port: port)
@@ -42,16 +43,14 @@ import Testing
 
     @Test func namesItListsOrAnnouncesAreShownWithoutTheirEscapesAndNotOfferedForCompletion() async throws {
         let name = "eve\(Self.escapes)"
-        let listed = try String(decoding: JSONEncoder().encode([name, "bob"]), as: UTF8.self)
-        let quoted = try String(decoding: JSONEncoder().encode(name), as: UTF8.self)
         let answer: @Sendable (Int, Request) -> String = { id, request in
             switch request.command {
             case .login:
-                #"{"id":\#(id),"ok":true,"username":"dan","waiting":0}"# + "\n"
-                    + #"{"event":"presence","online":true,"user":\#(quoted)}"# + "\n"
-                    + #"{"event":"private_request","from":\#(quoted)}"#
-            case .whoelse: #"{"id":\#(id),"ok":true,"users":\#(listed)}"#
-            default: #"{"id":\#(id),"ok":true}"#
+                wireLines(
+                    .reply(Reply(id: .number(id), username: "dan", waiting: 0)),
+                    .event(.presence(user: name, online: true)), .event(.privateRequest(from: name)))
+            case .whoelse: wireLines(.reply(Reply(id: .number(id), users: [name, "bob"])))
+            default: wireLines(.reply(Reply(id: .number(id))))
             }
         }
         try await withAnsweringServer(answer) { port in

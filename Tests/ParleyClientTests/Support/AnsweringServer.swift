@@ -37,3 +37,9 @@ func withAnsweringServer(
     try await body(port)
     try await listener.channel.close()
 }
+
+/// `frames` as an answer for `withAnsweringServer`: each as parleyd writes it, one per line.
+func wireLines(_ frames: ServerFrame...) -> String {
+    let codec = WireCodec()
+    return frames.map { String(decoding: codec.line($0).dropLast(), as: UTF8.self) }.joined(separator: "\n")
+}
