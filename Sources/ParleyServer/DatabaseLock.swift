@@ -41,7 +41,10 @@ final class DatabaseLock: Sendable {
     func release() {
         descriptor.withLock { descriptor in
             guard let open = descriptor else { return }
-            close(open)  // closing the only descriptor of the open file drops the lock
+            // Unlocked first: closing drops the lock only once every copy of the descriptor is closed, and a
+            // process being spawned holds a copy until its exec closes it (O_CLOEXEC).
+            _ = flock(open, LOCK_UN)
+            close(open)
             descriptor = nil
         }
     }
