@@ -53,11 +53,13 @@ public final class ParleyServer: Sendable {
         configuration: ServerConfiguration, store givenStore: (any ChatStore)?, lock: DatabaseLock?, logger: Logger
     ) async throws -> ParleyServer {
         ProcessTuning.configureMemory
-        let store = try givenStore ?? SQLiteStore(path: configuration.databasePath)
-        if let file = configuration.credentialsFile {
-            try importCredentials(from: file, into: store, hasher: configuration.passwordHasher, logger: logger)
+        let (store, snapshot) = try DatabaseUnusable.checking(configuration.databasePath) {
+            let store = try givenStore ?? SQLiteStore(path: configuration.databasePath)
+            if let file = configuration.credentialsFile {
+                try importCredentials(from: file, into: store, hasher: configuration.passwordHasher, logger: logger)
+            }
+            return (store, try store.loadSnapshot(now: Date()))
         }
-        let snapshot = try store.loadSnapshot(now: Date())
         let core = ChatCore(configuration: configuration.core, snapshot: snapshot, makeToken: SessionToken.random)
         logger.info(
             "store loaded",

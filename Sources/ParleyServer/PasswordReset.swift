@@ -28,8 +28,10 @@ public enum PasswordReset {
         guard FileManager.default.fileExists(atPath: databasePath) else { throw Failure.noDatabase(databasePath) }
         let lock = try DatabaseLock.acquire(for: databasePath)
         defer { lock.release() }
-        let store = try SQLiteStore(path: databasePath)
         let hash = PasswordHash(encoded: try hasher.hash(password))
-        guard try store.resetPassword(of: name, to: hash) else { throw Failure.noSuchAccount(name) }
+        let reset = try DatabaseUnusable.checking(databasePath) {
+            try SQLiteStore(path: databasePath).resetPassword(of: name, to: hash)
+        }
+        guard reset else { throw Failure.noSuchAccount(name) }
     }
 }

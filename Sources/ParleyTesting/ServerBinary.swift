@@ -41,6 +41,32 @@ public final class Child: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// What a command run to its end printed, and how it exited.
+    public struct Finished: Sendable {
+        public let status: Int32
+        public let output: String
+        public let errors: String
+    }
+
+    /// Runs `executable` with `input` on its standard input and waits (bounded) for it to exit. For commands
+    /// that print little: their output is read once they have exited.
+    public static func run(_ executable: URL, _ arguments: [String], input: String = "") throws -> Finished {
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        let child = try Child(executable, arguments) { process in
+            process.standardInput = stdin
+            process.standardOutput = stdout
+            process.standardError = stderr
+        }
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let status = try child.waitForExit()
+        return Finished(
+            status: status, output: String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+            errors: String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
     public func signal(_ number: Int32) {
         kill(process.processIdentifier, number)
     }

@@ -9,28 +9,13 @@ import Testing
     let directory = TestDirectory.fresh()
 
     /// Runs `parleyd --reset-password user` on the test's database with `input` on standard input.
-    private func reset(_ user: String, input: String) throws -> (status: Int32, output: String, errors: String) {
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        let child = try Child(
+    private func reset(_ user: String, input: String) throws -> Child.Finished {
+        try Child.run(
             Binaries.parleyd,
             [
                 "--database", directory.appendingPathComponent("parley.db").path, "--password-cost", "10",
                 "--reset-password", user,
-            ]
-        ) { process in
-            process.standardInput = stdin
-            process.standardOutput = stdout
-            process.standardError = stderr
-        }
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let status = try child.waitForExit()
-        return (
-            status, String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-            String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        )
+            ], input: input)
     }
 
     @Test func aLockedOutUserGetsANewPasswordAndTheLockIsLifted() throws {

@@ -39,6 +39,13 @@ import Testing
         #expect(try migrationCount(database) == StoreMigrations.migrator.migrations.count)
     }
 
+    @Test func commitsAreWrittenThroughToTheDisk() throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path("parley.db"))
+        #expect(try store.setting("journal_mode") == "wal")
+        #expect(try store.setting("synchronous") == "2")  // FULL: a commit survives a power cut too.
+    }
+
     private func migrationCount(_ database: DatabaseQueue) throws -> Int? {
         try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") }
     }
@@ -399,5 +406,30 @@ import Testing
         struct Elsewhere: Error {}
         #expect(StoreFailureCause(Elsewhere()) == .unknown)
         #expect(StoreFailureCause.diskFull.hint == "the disk is full")
+    }
+}
+
+@Suite struct DatabaseUnusableTests {
+    @Test func whatSQLiteRefusesIsWordedWithThePath() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("parley.db")
+        try Data("not a database, but long enough to be read as one's header".utf8).write(
+            to: URL(fileURLWithPath: path))
+        #expect {
+            try DatabaseUnusable.checking(path) { try SQLiteStore(path: path) }
+        } throws: { error in
+            guard let error = error as? DatabaseUnusable else { return false }
+            return error.cause == .damaged && error.sqlite == "SQLite error 26: file is not a database"
+                && error.description.hasPrefix("the database \(path) is damaged or is not a Parley database")
+        }
+        #expect {
+            try DatabaseUnusable.checking(directory.path("")) { try SQLiteStore(path: directory.path("")) }
+        } throws: { error in (error as? DatabaseUnusable)?.cause == .cannotOpen }
+    }
+
+    @Test func otherErrorsPassUnchanged() {
+        struct Elsewhere: Error, Equatable {}
+        #expect(throws: Elsewhere()) { try DatabaseUnusable.checking("parley.db") { throw Elsewhere() } }
+        #expect(StoreFailureCause(DatabaseError(resultCode: .SQLITE_CANTOPEN)) == .cannotOpen)
     }
 }
