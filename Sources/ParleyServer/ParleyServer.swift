@@ -60,6 +60,9 @@ public final class ParleyServer: Sendable {
             }
             return (store, try store.loadSnapshot(now: Date()))
         }
+        if givenStore == nil, let mode = DatabasePermissions.tooOpen(configuration.databasePath) {
+            logger.warning("\(DatabasePermissions.warning(path: configuration.databasePath, mode: mode))")
+        }
         let core = ChatCore(configuration: configuration.core, snapshot: snapshot, makeToken: SessionToken.random)
         logger.info(
             "store loaded",

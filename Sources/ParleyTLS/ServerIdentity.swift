@@ -28,16 +28,27 @@ public struct ServerIdentity: Sendable {
         let files = FileManager.default
         if !files.fileExists(atPath: certificateURL.path) || !files.fileExists(atPath: keyURL.path) {
             let (certificatePEM, keyPEM) = try makeSelfSigned(hostnames: hostnames)
-            guard
-                files.createFile(
-                    atPath: keyURL.path, contents: Data(keyPEM.utf8), attributes: [.posixPermissions: 0o600])
-            else {
-                throw TLSSetupError.cannotWrite(keyURL.path)
-            }
+            try writeOwnerOnly(Data(keyPEM.utf8), to: keyURL.path)
             try Data(certificatePEM.utf8).write(to: certificateURL, options: .atomic)
         }
         let identity = try load(certificatePath: certificateURL.path, keyPath: keyURL.path)
         return ServerIdentity(context: identity.context, fingerprint: identity.fingerprint, isSelfSigned: true)
+    }
+
+    /// Writes `data` to `path` through a new file that only its owner can read from the moment it exists,
+    /// then renames it into place: `FileManager.createFile(attributes:)` writes with the usual mode first and
+    /// narrows it after, which leaves a moment in which anyone on the machine could read the key.
+    private static func writeOwnerOnly(_ data: Data, to path: String) throws {
+        let temporary = "\(path).new-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw TLSSetupError.cannotWrite(path) }
+        let written = data.withUnsafeBytes { bytes in write(descriptor, bytes.baseAddress, bytes.count) }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard written == data.count, synced, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw TLSSetupError.cannotWrite(path)
+        }
     }
 
     private init(context: NIOSSLContext, fingerprint: CertificateFingerprint, isSelfSigned: Bool) {

@@ -197,4 +197,6 @@ extension Parleyd {
     }
 }
 
+// `--log-level` takes swift-log's levels by name; neither library can declare this for the other.
+// swift-format-ignore: AvoidRetroactiveConformances
 extension Logger.Level: @retroactive ExpressibleByArgument {}

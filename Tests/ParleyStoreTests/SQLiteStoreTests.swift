@@ -46,6 +46,19 @@ import Testing
         #expect(try store.setting("synchronous") == "2")  // FULL: a commit survives a power cut too.
     }
 
+    @Test func aNewDatabaseIsReadableByItsOwnerOnlyAndAnOldOneKeepsItsMode() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("parley.db")
+        let store = try SQLiteStore(path: path)
+        try store.apply([account("alice")])
+        for file in [path, path + "-wal", path + "-shm"] {
+            #expect(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int == 0o600)
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
+        _ = try SQLiteStore(path: path)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o640)
+    }
+
     private func migrationCount(_ database: DatabaseQueue) throws -> Int? {
         try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") }
     }
