@@ -12,7 +12,7 @@ import ServiceLifecycle
 /// A running Parley server: the store, the core, the event loop and the listening socket.
 ///
 /// `start` opens and migrates the store, imports credentials if asked, loads the core's state and binds.
-/// `shutdown` logs everyone out with a notice, waits until the store has every write, and closes.
+/// `shutdown` logs everyone out with a notice, waits until the store has every write, and closes it.
 /// As a `Service` it runs until swift-service-lifecycle signals graceful shutdown (SIGINT/SIGTERM).
 public final class ParleyServer: Sendable {
     /// Where the server listens (with the real port when 0 was asked for).
@@ -33,6 +33,9 @@ public final class ParleyServer: Sendable {
     private let metrics: MetricsEndpoint?
     /// Held from start to shutdown when the server opened the database itself.
     private let databaseLock: DatabaseLock?
+    /// The store the server opened itself, closed at shutdown before the lock is released (a store given to
+    /// `start` stays its giver's).
+    private let ownStore: (any ChatStore)?
 
     /// Starts a server on `configuration.databasePath`, or on `store` when one is given (tests use this to
     /// watch or break the store). A database another server is using is refused (`DatabaseLock`).
@@ -107,12 +110,13 @@ public final class ParleyServer: Sendable {
             }
             return ParleyServer(
                 group: group, storeThread: storeThread, hashPool: hashPool, acceptor: acceptor, hub: hub,
-                retention: retention, metrics: metrics, databaseLock: lock, fingerprint: identity?.fingerprint,
-                logger: logger)
+                retention: retention, metrics: metrics, databaseLock: lock, ownStore: givenStore == nil ? store : nil,
+                fingerprint: identity?.fingerprint, logger: logger)
         } catch {
             try? await group.shutdownGracefully()  // the bind error is the one worth reporting
             try? await storeThread.shutdownGracefully()
             try? await hashPool.shutdownGracefully()
+            if givenStore == nil { try? store.close() }
             throw error
         }
     }
@@ -120,9 +124,10 @@ public final class ParleyServer: Sendable {
     private init(
         group: MultiThreadedEventLoopGroup, storeThread: NIOThreadPool, hashPool: NIOThreadPool,
         acceptor: SocketAcceptor, hub: ChatHub, retention: LoginHistoryRetention?, metrics: MetricsEndpoint?,
-        databaseLock: DatabaseLock?, fingerprint: CertificateFingerprint?, logger: Logger
+        databaseLock: DatabaseLock?, ownStore: (any ChatStore)?, fingerprint: CertificateFingerprint?, logger: Logger
     ) {
         self.databaseLock = databaseLock
+        self.ownStore = ownStore
         self.metrics = metrics
         self.tlsFingerprint = fingerprint
         self.group = group
@@ -146,6 +151,11 @@ public final class ParleyServer: Sendable {
         try await group.shutdownGracefully()
         try await hashPool.shutdownGracefully()
         try await storeThread.shutdownGracefully()
+        do {
+            try ownStore?.close()
+        } catch {
+            logger.warning("the database was not closed cleanly (\(error)); it is recovered at the next start")
+        }
         databaseLock?.release()
         logger.info("stopped")
     }

@@ -30,7 +30,9 @@ public enum PasswordReset {
         defer { lock.release() }
         let hash = PasswordHash(encoded: try hasher.hash(password))
         let reset = try DatabaseUnusable.checking(databasePath) {
-            try SQLiteStore(path: databasePath).resetPassword(of: name, to: hash)
+            let store = try SQLiteStore(path: databasePath)
+            defer { try? store.close() }
+            return try store.resetPassword(of: name, to: hash)
         }
         guard reset else { throw Failure.noSuchAccount(name) }
     }

@@ -13,4 +13,7 @@ public protocol ChatStore: Sendable {
     /// Forgets at most `limit` sessions of the login history that ended before `cutoff`, never a user's last
     /// one (after a restart `whoelsesince` knows who was online from it); returns how many it forgot.
     func forgetLoginHistory(endedBefore cutoff: Date, limit: Int) throws -> Int
+    /// Closes the store once nothing more will be written to it. SQLite then folds its WAL into the database
+    /// file, so a stopped server leaves one complete file behind (what an operator copies as a backup).
+    func close() throws
 }

@@ -16,7 +16,7 @@ public final class SQLiteStore: ChatStore {
     /// This store has one connection and needs neither; and a file that turns out to be damaged is then not
     /// written to before the damage is found (`DatabaseUnusable`).
     public init(path: String) throws {
-        Self.createOwnerOnly(path)
+        createOwnerOnly(path)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
@@ -27,13 +27,8 @@ public final class SQLiteStore: ChatStore {
         try StoreMigrations.migrator.migrate(queue)
     }
 
-    /// A new database holds password hashes and private messages, so its file is made readable by its owner
-    /// only before SQLite opens it (SQLite would make it as readable as the umask allows, 0644 as a rule); its
-    /// WAL and shared-memory files take the same mode from it. An existing file is left as it is; a path that
-    /// cannot be created is left for SQLite to report.
-    private static func createOwnerOnly(_ path: String) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if descriptor >= 0 { close(descriptor) }
+    public func close() throws {
+        try queue.close()
     }
 
     /// The value of `PRAGMA name` on the store's connection, for tests.
@@ -162,4 +157,13 @@ public final class SQLiteStore: ChatStore {
             try db.cachedStatement(sql: closeSession).execute(arguments: [at.timeIntervalSince1970, name])
         }
     }
+}
+
+/// A new database holds password hashes and private messages, so its file is made readable by its owner
+/// only before SQLite opens it (SQLite would make it as readable as the umask allows, 0644 as a rule); its
+/// WAL and shared-memory files take the same mode from it. An existing file is left as it is; a path that
+/// cannot be created is left for SQLite to report.
+private func createOwnerOnly(_ path: String) {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    if descriptor >= 0 { close(descriptor) }
 }

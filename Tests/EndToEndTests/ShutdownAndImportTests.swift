@@ -18,6 +18,32 @@ import Testing
         #expect(try server.child.waitForExit() == 0)
     }
 
+    @Test func aStoppedServerLeavesEverythingInTheDatabaseFileAlone() throws {
+        let server = try ServerBinary(directory: directory, extraArguments: ["--insecure-plaintext"])
+        let alice = try LineSocket.loggedIn("alice", port: server.port, password: "pw-alice")
+        #expect(try LineSocket.loggedIn("bob", port: server.port).request(.logout).ok)
+        #expect(try alice.request(.message(to: "bob", text: "kept for you")).ok)
+        try server.stop()
+        let database = server.databaseFile.path
+        #expect(!FileManager.default.fileExists(atPath: database + "-wal"))
+
+        // What an operator copies as a backup once the server has stopped: the one file.
+        let backup = TestDirectory.fresh()
+        try FileManager.default.createDirectory(at: backup, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: database, toPath: backup.appendingPathComponent("parley.db").path)
+        let restored = try ServerBinary(directory: backup, extraArguments: ["--insecure-plaintext"])
+        let bob = try LineSocket(port: restored.port)
+        #expect(try bob.request(.hello(version: 1, client: "e2e")).ok)
+        var events: [ServerEvent] = []
+        #expect(try bob.request(.login(username: "bob", password: "pw"), events: &events).waiting == 1)
+        guard case .message(let delivered) = try bob.nextEvent() else {
+            Issue.record("the waiting message was not in the copy")
+            return
+        }
+        #expect(delivered.from == "alice" && delivered.text == "kept for you" && delivered.kind == .offline)
+        try restored.stop()
+    }
+
     @Test func aSecondParleydOnTheSameDatabaseExitsWithTheReason() throws {
         let server = try ServerBinary(directory: directory, extraArguments: ["--insecure-plaintext"])
         let database = server.databaseFile.path

@@ -7,7 +7,8 @@ import Testing
     import Glibc
 #endif
 
-/// One server per database: a second one is refused while the first runs, and welcome once it has stopped.
+/// One server per database: a second one is refused while the first runs, and welcome once it has stopped,
+/// by which time the database is one closed file.
 @Suite struct DatabaseLockTests {
     @Test func aSecondServerOnTheSameDatabaseIsRefusedUntilTheFirstStops() async throws {
         var options = ServerOptions()
@@ -29,6 +30,20 @@ import Testing
         let second = try await TestServer.start(options)
         try await second.login("alice").ok(.whoelse)
         try await second.stop()
+    }
+
+    @Test func aStoppedServerHasClosedTheDatabaseBeforeItIsFreed() async throws {
+        var options = ServerOptions()
+        options.databasePath = TestDirectory.fresh().appendingPathComponent("parley.db").path
+        let database = try #require(options.databasePath)
+        let server = try await TestServer.start(options)
+        try await server.login("alice").ok(.whoelse)
+        #expect(FileManager.default.fileExists(atPath: database + "-wal"))
+        try await server.stop()
+        // Still referenced here, so nothing has been freed: the store was closed by `shutdown` itself, and
+        // SQLite folded the WAL into the database file as it closed the last connection.
+        #expect(!FileManager.default.fileExists(atPath: database + "-wal"))
+        withExtendedLifetime(server) {}
     }
 
     @Test func theLockFileNamesTheServerHoldingIt() async throws {
