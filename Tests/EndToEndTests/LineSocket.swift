@@ -29,6 +29,19 @@ final class LineSocket {
         return socket
     }
 
+    /// Logs `name` in (an existing account) and returns the texts of the messages that waited for them.
+    static func waitingTexts(for name: String, port: Int, password: String = "pw") throws -> [String] {
+        let socket = try LineSocket(port: port)
+        #expect(try socket.request(.hello(version: 1, client: "e2e")).ok)
+        var events: [ServerEvent] = []
+        let login = try socket.request(.login(username: name, password: password), events: &events)
+        #expect(login.ok)
+        return try (0..<(login.waiting ?? 0)).map { _ in
+            guard case .message(let delivered) = try socket.nextEvent() else { return "(not a message)" }
+            return delivered.text
+        }
+    }
+
     /// Sends `command` and returns its reply; events read meanwhile are returned through `events`.
     func request(_ command: Command, events: inout [ServerEvent]) throws -> Reply {
         nextID += 1

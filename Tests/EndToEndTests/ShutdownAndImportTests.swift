@@ -32,15 +32,7 @@ import Testing
         try FileManager.default.createDirectory(at: backup, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: database, toPath: backup.appendingPathComponent("parley.db").path)
         let restored = try ServerBinary(directory: backup, extraArguments: ["--insecure-plaintext"])
-        let bob = try LineSocket(port: restored.port)
-        #expect(try bob.request(.hello(version: 1, client: "e2e")).ok)
-        var events: [ServerEvent] = []
-        #expect(try bob.request(.login(username: "bob", password: "pw"), events: &events).waiting == 1)
-        guard case .message(let delivered) = try bob.nextEvent() else {
-            Issue.record("the waiting message was not in the copy")
-            return
-        }
-        #expect(delivered.from == "alice" && delivered.text == "kept for you" && delivered.kind == .offline)
+        #expect(try LineSocket.waitingTexts(for: "bob", port: restored.port) == ["kept for you"])
         try restored.stop()
     }
 
