@@ -69,15 +69,22 @@ private func listener() async throws -> (NIOAsyncChannel<LineChannel, Never>, In
     return (listener, try #require(listener.channel.localAddress?.port))
 }
 
+/// Alice listening with a grant for bob under `token`, and the assignment bob connects with.
+private func aliceGrantingBob(token: String) async throws -> (
+    alice: PeerSide, listener: NIOAsyncChannel<LineChannel, Never>, port: Int, assignment: PeerAssignment
+) {
+    let alice = PeerSide()
+    let (listener, port) = try await listener()
+    var keys = try SealedPair(token: token)
+    await alice.grants.expect(token: token, peer: "bob", me: "alice", sealed: keys.alice)
+    return (alice, listener, port, try keys.bobAssignment(port: port, token: token))
+}
+
 @Suite("Direct sessions between two client endpoints")
 struct PeerEndpointTests {
     @Test func theSealedHandshakeConnectsAndSealedFramesFlowBothWays() async throws {
-        let alice = PeerSide()
         let bob = PeerSide()
-        let (listener, port) = try await listener()
-        var keys = try SealedPair(token: "token-1")
-        await alice.grants.expect(token: "token-1", peer: "bob", me: "alice", sealed: keys.alice)
-        let assignment = try keys.bobAssignment(port: port, token: "token-1")
+        let (alice, listener, _, assignment) = try await aliceGrantingBob(token: "token-1")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await alice.endpoint.serve(listener) }
             group.addTask { await bob.endpoint.connect(assignment) }
@@ -137,11 +144,7 @@ struct PeerEndpointTests {
     @Test func aGrantOpensOnlyOneConnection() async throws {
         // The default handshake timeout: bob's own handshake must not race it on a loaded machine (a 1 s timeout
         // did), though the replay below waits it out, as a claim waits for a grant that may still come.
-        let alice = PeerSide()
-        let (listener, port) = try await listener()
-        var keys = try SealedPair(token: "once")
-        await alice.grants.expect(token: "once", peer: "bob", me: "alice", sealed: keys.alice)
-        let assignment = try keys.bobAssignment(port: port, token: "once")
+        let (alice, listener, port, assignment) = try await aliceGrantingBob(token: "once")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await alice.endpoint.serve(listener) }
             let bob = PeerSide()
@@ -219,11 +222,7 @@ struct PeerEndpointTests {
     }
 
     @Test func aLineThatIsNotASealedFrameAfterTheHandshakeIsReportedAndEndsReading() async throws {
-        let alice = PeerSide()
-        let (listener, port) = try await listener()
-        var keys = try SealedPair(token: "t")
-        await alice.grants.expect(token: "t", peer: "bob", me: "alice", sealed: keys.alice)
-        let assignment = try keys.bobAssignment(port: port, token: "t")
+        let (alice, listener, _, assignment) = try await aliceGrantingBob(token: "t")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await alice.endpoint.serve(listener) }
             let bob = PeerSide()
@@ -238,12 +237,8 @@ struct PeerEndpointTests {
     }
 
     @Test func aLostConnectionEnds() async throws {
-        let alice = PeerSide()
         let bob = PeerSide()
-        let (listener, port) = try await listener()
-        var keys = try SealedPair(token: "t")
-        await alice.grants.expect(token: "t", peer: "bob", me: "alice", sealed: keys.alice)
-        let assignment = try keys.bobAssignment(port: port, token: "t")
+        let (alice, listener, _, assignment) = try await aliceGrantingBob(token: "t")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await alice.endpoint.serve(listener) }
             group.addTask { await bob.endpoint.connect(assignment) }
