@@ -87,6 +87,10 @@ extension Texts {
     public static func certificateMismatch(expected: String, presented: String) -> String {
         "Error. The server's TLS certificate has the fingerprint \(presented), not \(expected) as given with --trust"
     }
+    public static func knownServersUnreadable(_ reason: String) -> String {
+        "Error. Cannot check this server against the ones you trusted: \(reason). Fix or remove that file and "
+            + "connect again"
+    }
     public static func couldNotRememberServer(file: String, reason: String) -> String {
         "Could not remember the server in \(file): \(reason)"
     }

@@ -28,30 +28,57 @@ public struct KnownHosts: Sendable {
         return KnownHosts(path: configuration.appendingPathComponent("parley/known_hosts").path)
     }
 
-    public func fingerprint(for endpoint: String) -> CertificateFingerprint? {
-        entries()[endpoint]
+    /// The file exists but cannot be read as a list of servers: the client must neither trust on first use
+    /// as if it knew no server, nor write over the file (which would forget every server in it).
+    public struct Unreadable: Error, CustomStringConvertible, Equatable {
+        public let path: String
+        public let reason: String
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
+
+        public var description: String { "cannot read \(path): \(reason)" }
     }
 
-    /// Records (or replaces) the fingerprint for `endpoint`.
+    /// The fingerprint remembered for `endpoint`, if any; throws `Unreadable` when the file exists but
+    /// cannot be read.
+    public func fingerprint(for endpoint: String) throws -> CertificateFingerprint? {
+        try lines().lazy.compactMap(Self.entry).first { $0.endpoint == endpoint }?.fingerprint
+    }
+
+    /// Records (or replaces) the fingerprint for `endpoint`. Every other line of the file is kept as it was,
+    /// lines this client does not understand included (a comment, say).
     public func remember(_ fingerprint: CertificateFingerprint, for endpoint: String) throws {
-        var all = entries()
-        all[endpoint] = fingerprint
-        let text = all.keys.sorted().map { "\($0) \(all[$0]!)\n" }.joined()
+        let kept = try lines().filter { Self.entry($0)?.endpoint != endpoint }
+        let text = (kept + ["\(endpoint) \(fingerprint)"]).map { $0 + "\n" }.joined()
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url, options: .atomic)
     }
 
-    private func entries() -> [String: CertificateFingerprint] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }  // no file yet
-        var result: [String: CertificateFingerprint] = [:]
-        for line in text.split(whereSeparator: \.isNewline) {
-            let fields = line.split(separator: " ")
-            guard fields.count == 2, let fingerprint = CertificateFingerprint(parsing: String(fields[1])) else {
-                continue
-            }
-            result[String(fields[0])] = fingerprint
+    /// The file's lines; none when there is no file yet.
+    private func lines() throws -> [String] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+            throw Unreadable(path: path, reason: reason)
         }
-        return result
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw Unreadable(path: path, reason: "it is not UTF-8 text")
+        }
+        return text.split(whereSeparator: \.isNewline).map(String.init)
+    }
+
+    /// `HOST:PORT FINGERPRINT`, or nil for a line of another kind.
+    private static func entry(_ line: String) -> (endpoint: String, fingerprint: CertificateFingerprint)? {
+        let fields = line.split(separator: " ")
+        guard fields.count == 2, let fingerprint = CertificateFingerprint(parsing: String(fields[1])) else {
+            return nil
+        }
+        return (String(fields[0]), fingerprint)
     }
 }

@@ -86,13 +86,37 @@ import Testing
         let file = KnownHosts(path: TestDirectory.path("known_hosts"))
         let one = try #require(CertificateFingerprint(parsing: String(repeating: "11", count: 32)))
         let two = try #require(CertificateFingerprint(parsing: String(repeating: "22", count: 32)))
-        #expect(file.fingerprint(for: "example.org:4000") == nil)
+        #expect(try file.fingerprint(for: "example.org:4000") == nil)
         try file.remember(one, for: "example.org:4000")
         try file.remember(two, for: "127.0.0.1:4000")
-        #expect(file.fingerprint(for: "example.org:4000") == one)
+        #expect(try file.fingerprint(for: "example.org:4000") == one)
         try file.remember(two, for: "example.org:4000")
-        #expect(file.fingerprint(for: "example.org:4000") == two)
-        #expect(file.fingerprint(for: "127.0.0.1:4000") == two)
+        #expect(try file.fingerprint(for: "example.org:4000") == two)
+        #expect(try file.fingerprint(for: "127.0.0.1:4000") == two)
+    }
+
+    @Test func knownHostsKeepLinesTheyDoNotUnderstand() throws {
+        let path = TestDirectory.path("known_hosts")
+        let one = try #require(CertificateFingerprint(parsing: String(repeating: "11", count: 32)))
+        let two = try #require(CertificateFingerprint(parsing: String(repeating: "22", count: 32)))
+        try "# the office server\nexample.org:4000 \(one)\nnot an entry\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
+        try KnownHosts(path: path).remember(two, for: "example.org:4000")
+        #expect(
+            try String(contentsOfFile: path, encoding: .utf8)
+                == "# the office server\nnot an entry\nexample.org:4000 \(two)\n")
+    }
+
+    @Test func anUnreadableKnownHostsFileIsAnErrorAndIsNeverWrittenOver() throws {
+        let path = TestDirectory.path("known_hosts")
+        let garbage = Data([0x65, 0xFF, 0xFE, 0x0A])
+        try garbage.write(to: URL(fileURLWithPath: path))
+        let file = KnownHosts(path: path)
+        let unreadable = KnownHosts.Unreadable(path: path, reason: "it is not UTF-8 text")
+        #expect(throws: unreadable) { try file.fingerprint(for: "example.org:4000") }
+        let one = try #require(CertificateFingerprint(parsing: String(repeating: "11", count: 32)))
+        #expect(throws: unreadable) { try file.remember(one, for: "example.org:4000") }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
     }
 
     @Test func knownHostsLiveWhereTheXDGRulesSay() {

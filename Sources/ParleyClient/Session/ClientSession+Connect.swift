@@ -24,7 +24,14 @@ extension ClientSession {
         case .pinned(let fingerprint):
             return await connect(pinning: fingerprint, rememberedIn: nil)
         case .trustOnFirstUse(let knownHosts):
-            if let known = knownHosts.fingerprint(for: endpoint) {
+            let known: CertificateFingerprint?
+            do {
+                known = try knownHosts.fingerprint(for: endpoint)
+            } catch {
+                await show(Texts.knownServersUnreadable("\(error)"))
+                return .ended(.untrusted)
+            }
+            if let known {
                 return await connect(pinning: known, rememberedIn: knownHosts)
             }
             // A certificate the system's roots vouch for, for this host name, needs no question. Any failure

@@ -31,7 +31,7 @@ struct TLSTrustTests {
             try await alice.expect(Texts.unknownServer(endpoint, fingerprint: fingerprint.description))
             try await alice.expect(Texts.welcome)
             #expect(await alice.console.prompts.first == .init(text: Texts.trustQuestion, secret: false))
-            #expect(knownHosts.fingerprint(for: endpoint) == fingerprint)
+            #expect(try knownHosts.fingerprint(for: endpoint) == fingerprint)
             try await alice.logout()
 
             let again = try await TestClient.login("alice", port: server.port) {
@@ -51,8 +51,22 @@ struct TLSTrustTests {
             let exit = try await alice.exit()
             #expect(exit == .untrusted)
             #expect(exit.status == 1)
-            #expect(knownHosts.fingerprint(for: "127.0.0.1:\(server.port)") == nil)
+            #expect(try knownHosts.fingerprint(for: "127.0.0.1:\(server.port)") == nil)
             #expect(await !alice.console.prompts.contains { $0.text == Texts.usernamePrompt })
+        }
+    }
+
+    @Test func aKnownHostsFileThatCannotBeReadStopsTheClientBeforeItAsksAnything() async throws {
+        try await withServer(transport: .selfSignedTLS) { server in
+            let knownHosts = temporaryKnownHosts()
+            let garbage = Data([0xFF, 0xFE, 0x0A])
+            try garbage.write(to: URL(fileURLWithPath: knownHosts.path))
+            let alice = TestClient(port: server.port) { $0.security = .trustOnFirstUse(knownHosts) }
+            try await alice.expect(
+                Texts.knownServersUnreadable("cannot read \(knownHosts.path): it is not UTF-8 text"))
+            #expect(try await alice.exit() == .untrusted)
+            #expect(await alice.console.prompts.isEmpty)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: knownHosts.path)) == garbage)
         }
     }
 
@@ -68,7 +82,7 @@ struct TLSTrustTests {
                 Texts.certificateChanged(
                     endpoint, was: old.description, now: fingerprint.description, file: knownHosts.path))
             #expect(try await alice.exit() == .untrusted)
-            #expect(knownHosts.fingerprint(for: endpoint) == old)
+            #expect(try knownHosts.fingerprint(for: endpoint) == old)
         }
     }
 
@@ -97,7 +111,7 @@ struct TLSTrustTests {
                 $0.host = "localhost"
             }
             #expect(await alice.console.prompts.first?.text == Texts.usernamePrompt)
-            #expect(knownHosts.fingerprint(for: "localhost:\(server.port)") == nil, "nothing to remember")
+            #expect(try knownHosts.fingerprint(for: "localhost:\(server.port)") == nil, "nothing to remember")
             try await alice.logout()
         }
     }
