@@ -18,64 +18,6 @@ public enum Binaries {
     public static var parleyd: URL { directory.appendingPathComponent("parleyd") }
 }
 
-/// A child process with its exit awaited by a bounded wait.
-public final class Child: @unchecked Sendable {
-    // `process` is only touched by the test's own thread after `run`.
-    public let process = Process()
-    private let exited = DispatchSemaphore(value: 0)
-
-    public init(_ executable: URL, _ arguments: [String], configure: (Process) -> Void) throws {
-        process.executableURL = executable
-        process.arguments = arguments
-        configure(process)
-        process.terminationHandler = { [exited] _ in exited.signal() }
-        try process.run()
-    }
-
-    public func waitForExit(within seconds: Double = 15) throws -> Int32 {
-        guard exited.wait(timeout: .now() + seconds) == .success else {
-            process.terminate()
-            throw TimedOut("\(process.executableURL?.lastPathComponent ?? "child") did not exit within \(seconds) s")
-        }
-        exited.signal()  // Later waits return at once.
-        return process.terminationStatus
-    }
-
-    /// What a command run to its end printed, and how it exited.
-    public struct Finished: Sendable {
-        public let status: Int32
-        public let output: String
-        public let errors: String
-    }
-
-    /// Runs `executable` with `input` on its standard input and waits (bounded) for it to exit. For commands
-    /// that print little: their output is read once they have exited.
-    public static func run(_ executable: URL, _ arguments: [String], input: String = "") throws -> Finished {
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        let child = try Child(executable, arguments) { process in
-            process.standardInput = stdin
-            process.standardOutput = stdout
-            process.standardError = stderr
-        }
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let status = try child.waitForExit()
-        return Finished(
-            status: status, output: String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-            errors: String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-    }
-
-    public func signal(_ number: Int32) {
-        kill(process.processIdentifier, number)
-    }
-
-    deinit {
-        if process.isRunning { process.terminate() }
-    }
-}
-
 /// The real `parleyd`, on a free port, with its database (and self-signed certificate) in a directory of its
 /// own that is also its working directory, so relative paths in `extraArguments` resolve there.
 public final class ServerBinary: Sendable {
@@ -125,10 +67,10 @@ public final class ServerBinary: Sendable {
             executable = Binaries.parleyd
             commandLine = arguments
         }
-        child = try Child(executable, commandLine) { process in
-            process.currentDirectoryURL = directory
-            process.standardOutput = stdout
-            process.standardError = stderr
+        child = try Child(executable, commandLine) { options in
+            options.directory = directory
+            options.standardOutput = .pipe(stdout)
+            options.standardError = .pipe(stderr)
         }
         output = Transcript(reading: stdout.fileHandleForReading.fileDescriptor)
         errors = Transcript(reading: stderr.fileHandleForReading.fileDescriptor)
@@ -151,8 +93,7 @@ public final class ServerBinary: Sendable {
     public func freeDiskSpace() throws {
         let prlimit = try Child(
             URL(fileURLWithPath: "/usr/bin/prlimit"),
-            ["--pid", "\(child.process.processIdentifier)", "--fsize=unlimited"]
-        ) { _ in }
+            ["--pid", "\(child.pid)", "--fsize=unlimited"])
         guard try prlimit.waitForExit() == 0 else { throw TimedOut("prlimit could not lift the file size limit") }
     }
 

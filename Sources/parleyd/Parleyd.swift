@@ -105,6 +105,7 @@ struct Parleyd: AsyncParsableCommand {
     }
 
     func run() async throws {
+        signal(SIGPIPE, SIG_IGN)  // See `Output`.
         if let user = resetPassword { return try reset(user) }
         if let target = backup { return try backUp(to: target) }
         let level = logLevel
@@ -149,7 +150,7 @@ struct Parleyd: AsyncParsableCommand {
         do {
             server = try await ParleyServer.start(configuration: configuration, logger: logger)
         } catch {
-            FileHandle.standardError.write(Data("parleyd: cannot start: \(error)\n".utf8))
+            Output.complain("parleyd: cannot start: \(error)\n")
             throw ExitCode.failure
         }
         var ready = "parleyd listening on \(host):\(server.port)\n"
@@ -162,7 +163,7 @@ struct Parleyd: AsyncParsableCommand {
         let readyLines = ready
 
         let group = ServiceGroup(
-            services: [ParleyService(server: server) { FileHandle.standardOutput.write(Data(readyLines.utf8)) }],
+            services: [ParleyService(server: server) { Output.say(readyLines) }],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }
@@ -177,7 +178,7 @@ extension Parleyd {
                 name: user, password: password, databasePath: database,
                 hasher: PasswordHasher(rounds: 1 << passwordCost, blockSize: 8, parallelism: 1))
         } catch {
-            FileHandle.standardError.write(Data("parleyd: cannot reset the password: \(error)\n".utf8))
+            Output.complain("parleyd: cannot reset the password: \(error)\n")
             throw ExitCode.failure
         }
         print("The password of \(user) has been reset, and any lock on the account lifted.")
@@ -189,7 +190,7 @@ extension Parleyd {
         do {
             summary = try DatabaseBackup.run(databasePath: database, to: target)
         } catch {
-            FileHandle.standardError.write(Data("parleyd: cannot back up the database: \(error)\n".utf8))
+            Output.complain("parleyd: cannot back up the database: \(error)\n")
             throw ExitCode.failure
         }
         let accounts = summary.accounts == 1 ? "1 account" : "\(summary.accounts) accounts"
@@ -206,7 +207,7 @@ extension Parleyd {
             let first = getpass("New password for \(user): ").map { String(cString: $0) }
             let second = getpass("The same again: ").map { String(cString: $0) }
             guard first == second else {
-                FileHandle.standardError.write(Data("parleyd: the two passwords differ; nothing changed\n".utf8))
+                Output.complain("parleyd: the two passwords differ; nothing changed\n")
                 return nil
             }
             given = first
@@ -214,7 +215,7 @@ extension Parleyd {
             given = readLine(strippingNewline: true)
         }
         guard let given else {
-            FileHandle.standardError.write(Data("parleyd: no new password given; nothing changed\n".utf8))
+            Output.complain("parleyd: no new password given; nothing changed\n")
             return nil
         }
         return given

@@ -15,12 +15,9 @@ import Testing
             inputs += names.filter { !$0.hasPrefix(".") }.map { directory.appendingPathComponent($0).path }
         }
         #expect(inputs.count >= 3)
-        let process = Process()
-        process.executableURL = Binaries.directory.appendingPathComponent("parley-fuzz")
-        process.arguments = inputs
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let replay = try Child(Binaries.directory.appendingPathComponent("parley-fuzz"), inputs) { options in
+            options.standardOutput = .handle(.nullDevice)
+        }
+        #expect(try replay.waitForExit(within: 120) == 0)
     }
 }

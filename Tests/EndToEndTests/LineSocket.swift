@@ -16,6 +16,20 @@ final class LineSocket {
 
     deinit { close(descriptor) }
 
+    /// A connection to a server that may still be starting, for a test that cannot read when it is ready:
+    /// tries again every 50 ms until one is accepted, for at most `seconds`.
+    static func connecting(port: Int, within seconds: Double = 15) throws -> LineSocket {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            do {
+                return try LineSocket(port: port)
+            } catch let failure as LoopbackSocket.ConnectFailed where failure.errno == ECONNREFUSED {
+                guard Date() < deadline else { throw failure }
+                usleep(50_000)
+            }
+        }
+    }
+
     /// A connection logged in as `name`, registering the account first if it is new.
     static func loggedIn(_ name: String, port: Int, password: String = "pw") throws -> LineSocket {
         let socket = try LineSocket(port: port)

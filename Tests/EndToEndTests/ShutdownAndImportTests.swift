@@ -42,16 +42,16 @@ import Testing
         let errors = Pipe()
         let second = try Child(
             Binaries.parleyd, ["0", "--host", "127.0.0.1", "--database", database, "--insecure-plaintext"]
-        ) { process in
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
+        ) { options in
+            options.standardError = .pipe(errors)
+            options.standardOutput = .handle(.nullDevice)
         }
         #expect(try second.waitForExit() == 1)
         let reason = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(
             reason
                 == "parleyd: cannot start: the database \(database) is in use by another parleyd (process "
-                + "\(server.child.process.processIdentifier)); stop that one first, or give this one another "
+                + "\(server.child.pid)); stop that one first, or give this one another "
                 + "--database\n"
         )
         // Once the first has stopped, the database is free, even though its lock file stays.

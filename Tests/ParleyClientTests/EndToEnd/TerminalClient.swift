@@ -22,12 +22,12 @@ final class TerminalClient: Sendable {
         self.master = master
         self.terminal = terminal
         let handle = FileHandle(fileDescriptor: terminal, closeOnDealloc: false)
-        child = try Child(Binaries.parley, [String(port)] + arguments) { process in
-            process.standardInput = handle
-            process.standardOutput = handle
-            process.standardError = handle
+        child = try Child(Binaries.parley, [String(port)] + arguments) { options in
+            options.standardInput = .handle(handle)
+            options.standardOutput = .handle(handle)
+            options.standardError = .handle(handle)
             if let configHome {
-                process.environment = ProcessInfo.processInfo.environment.merging(
+                options.environment = ProcessInfo.processInfo.environment.merging(
                     ["XDG_CONFIG_HOME": configHome.path]) { $1 }
             }
         }
@@ -73,12 +73,12 @@ final class PipedClient: Sendable {
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()
-        child = try Child(Binaries.parley, [String(port)] + arguments) { process in
-            process.standardInput = stdin
-            process.standardOutput = stdout
-            process.standardError = stderr
+        child = try Child(Binaries.parley, [String(port)] + arguments) { options in
+            options.standardInput = .pipe(stdin)
+            options.standardOutput = .pipe(stdout)
+            options.standardError = .pipe(stderr)
             if let configHome {
-                process.environment = ProcessInfo.processInfo.environment.merging(
+                options.environment = ProcessInfo.processInfo.environment.merging(
                     ["XDG_CONFIG_HOME": configHome.path]) { $1 }
             }
         }
