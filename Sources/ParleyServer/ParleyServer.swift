@@ -188,6 +188,10 @@ public final class ParleyServer: Sendable {
                 "file": "\(path)", "created": "\(plan.writes.count)", "existing": "\(plan.skippedExisting)",
                 "rejectedLines": "\(plan.rejectedLines)",
             ])
+        let advice =
+            "\(path) holds passwords in plain text; the database has them hashed now, so delete the file (or keep "
+            + "it where only you can read it) and start without --credentials"
+        logger.warning("\(advice)")
     }
 }
 

@@ -81,6 +81,8 @@ import Testing
         let database = try Data(contentsOf: server.databaseFile)
         #expect(database.range(of: Data("falcon*solo".utf8)) == nil)
         #expect(database.range(of: Data("wise@!man".utf8)) == nil)
+        // The operator is told what to do with the file of plain-text passwords.
+        #expect(try server.log().contains("\(credentials.path) holds passwords in plain text; the database has them"))
     }
 
     @Test func logsNeverContainPasswordsOrMessageText() throws {
