@@ -13,9 +13,9 @@ import Synchronization
 /// suite starts, that crashed the whole test process now and then (SIGSEGV in `Process.run`).
 /// swift-subprocess does not look there, but it runs a child only for the length of an async call, and
 /// these children outlive the call that starts them (a server the test then talks to). Like `Process`, a
-/// child gets its own process group and none of the parent's other descriptors; unlike it, SIGPIPE is
-/// back to its default, as a shell or a service manager would start it (SwiftNIO in the test process
-/// ignores it, and children would inherit that).
+/// child gets its own process group and none of the parent's other descriptors; unlike it, SIGPIPE and
+/// SIGHUP are back to their defaults, as a shell in a terminal would start it (SwiftNIO in the test process
+/// ignores SIGPIPE, and children would inherit that).
 public final class Child: @unchecked Sendable {
     /// Where one of the child's standard streams goes.
     public enum Stream {
@@ -173,6 +173,7 @@ public final class Child: @unchecked Sendable {
         var defaults = sigset_t()
         sigemptyset(&defaults)
         sigaddset(&defaults, SIGPIPE)
+        sigaddset(&defaults, SIGHUP)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         var mask = sigset_t()
         sigemptyset(&mask)

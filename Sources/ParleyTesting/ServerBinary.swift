@@ -38,9 +38,11 @@ public final class ServerBinary: Sendable {
     /// full disk: a shell lowers `RLIMIT_FSIZE` and ignores SIGXFSZ before it becomes parleyd, so a write
     /// past the limit fails with `EFBIG` instead of killing it. Unprivileged, unlike a small file system,
     /// and only the soft limit, so `freeDiskSpace()` can lift it again. With `openFileLimit` parleyd may hold
-    /// only that many descriptors (`ulimit -n`), as a server out of them.
+    /// only that many descriptors (`ulimit -n`), as a server out of them. With `ignoringHangup` it starts with
+    /// SIGHUP ignored, as `nohup` starts a program.
     public init(
-        directory: URL? = nil, extraArguments: [String] = [], fileSizeLimit: Int? = nil, openFileLimit: Int? = nil
+        directory: URL? = nil, extraArguments: [String] = [], fileSizeLimit: Int? = nil, openFileLimit: Int? = nil,
+        ignoringHangup: Bool = false
     ) throws {
         let directory = directory ?? TestDirectory.fresh()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -54,11 +56,12 @@ public final class ServerBinary: Sendable {
             ] + extraArguments
         let executable: URL
         let commandLine: [String]
-        if fileSizeLimit != nil || openFileLimit != nil {
+        if fileSizeLimit != nil || openFileLimit != nil || ignoringHangup {
             // POSIX `ulimit -f` counts 512-byte blocks.
             let limits = [
                 fileSizeLimit.map { "trap '' XFSZ; ulimit -S -f \($0 / 512)" },
                 openFileLimit.map { "ulimit -S -n \($0)" },
+                ignoringHangup ? "trap '' HUP" : nil,
             ].compactMap { $0 }
             executable = URL(fileURLWithPath: "/bin/sh")
             commandLine =

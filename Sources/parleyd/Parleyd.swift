@@ -106,6 +106,7 @@ struct Parleyd: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)  // See `Output`.
+        _ = Self.hangupIsIgnored
         if let user = resetPassword { return try reset(user) }
         if let target = backup { return try backUp(to: target) }
         let level = logLevel
@@ -164,7 +165,8 @@ struct Parleyd: AsyncParsableCommand {
 
         let group = ServiceGroup(
             services: [ParleyService(server: server) { Output.say(readyLines) }],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            gracefulShutdownSignals: Self.hangupIsIgnored ? [.sigterm, .sigint] : [.sigterm, .sigint, .sighup],
+            logger: logger)
         try await group.run()
     }
 }
@@ -183,6 +185,16 @@ extension Parleyd {
         }
         print("The password of \(user) has been reset, and any lock on the account lifted.")
     }
+
+    /// Whether parleyd was started with SIGHUP ignored (`nohup`), checked before anything handles it. If not,
+    /// a hangup (the terminal parleyd runs in is closed) stops it gracefully, as SIGTERM does, instead of
+    /// killing it without a word to its users; under `nohup` it goes on serving, as asked.
+    private static let hangupIsIgnored: Bool = {
+        var current = sigaction()
+        guard sigaction(SIGHUP, nil, &current) == 0 else { return false }
+        return unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self)
+            == unsafeBitCast(SIG_IGN, to: Int.self)
+    }()
 
     /// `--backup FILE`: a copy of the database that parleyd can start on, taken without stopping the server.
     private func backUp(to target: String) throws {

@@ -18,6 +18,25 @@ import Testing
         #expect(try server.child.waitForExit() == 0)
     }
 
+    @Test func aHangupStopsItGracefullyUnlessItWasStartedToIgnoreOne() throws {
+        // Its terminal closed: users are told, the store is closed, exit 0.
+        let server = try ServerBinary(directory: directory, extraArguments: ["--insecure-plaintext"])
+        let alice = try LineSocket.loggedIn("alice", port: server.port)
+        server.child.signal(SIGHUP)
+        #expect(try alice.nextEvent() == .loggedOut(reason: .shutdown))
+        #expect(try server.child.waitForExit() == 0)
+
+        // Under nohup it goes on serving.
+        let kept = try ServerBinary(
+            directory: directory, extraArguments: ["--insecure-plaintext"], ignoringHangup: true)
+        let bob = try LineSocket.loggedIn("bob", port: kept.port)
+        kept.child.signal(SIGHUP)
+        #expect(try bob.request(.whoelse).ok)
+        kept.child.signal(SIGTERM)
+        #expect(try bob.nextEvent() == .loggedOut(reason: .shutdown))
+        #expect(try kept.child.waitForExit() == 0)
+    }
+
     @Test func aStoppedServerLeavesEverythingInTheDatabaseFileAlone() throws {
         let server = try ServerBinary(directory: directory, extraArguments: ["--insecure-plaintext"])
         let alice = try LineSocket.loggedIn("alice", port: server.port, password: "pw-alice")
