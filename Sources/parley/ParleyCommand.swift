@@ -87,7 +87,7 @@ struct ParleyCommand: AsyncParsableCommand {
             host: host, port: port, security: security, commandPrompt: onTerminal ? Texts.commandPrompt : "",
             advertisedPeerPort: privatePort)
         if let trustRoots { configuration.additionalTrustRoots = [trustRoots] }
-        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) {
             Task { await console.interrupt() }
         }
         let exit = await ClientSession(configuration: configuration, console: console).run()

@@ -6,19 +6,27 @@ import Dispatch
     import Darwin
 #endif
 
-/// Turns SIGINT and SIGTERM into a call of `handler` instead of killing the process, so the client can log
-/// out cleanly and put the terminal back as it was.
+/// Turns signals (SIGINT, SIGTERM, SIGHUP) into a call of `handler` instead of killing the process, so the
+/// client can log out cleanly and put the terminal back as it was. A signal the process was started to ignore
+/// stays ignored (SIGHUP under `nohup`).
 struct SignalWatcher {
     private let sources: [any DispatchSourceSignal]
 
     init(signals: [Int32], handler: @escaping @Sendable () -> Void) {
-        sources = signals.map { number in
+        sources = signals.filter { !Self.isIgnored($0) }.map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler(handler: handler)
             source.resume()
             return source
         }
+    }
+
+    private static func isIgnored(_ number: Int32) -> Bool {
+        var current = sigaction()
+        guard sigaction(number, nil, &current) == 0 else { return false }
+        return unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self)
+            == unsafeBitCast(SIG_IGN, to: Int.self)
     }
 
     func cancel() {

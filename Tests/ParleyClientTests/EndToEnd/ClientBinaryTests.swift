@@ -171,16 +171,18 @@ struct ClientBinaryTests {
         try server.stop()
     }
 
-    @Test func aSignalLogsOutCleanly() throws {
+    /// SIGTERM, or SIGHUP as when the terminal the client runs in is closed: a logout, not a dropped connection.
+    @Test(arguments: [SIGTERM, SIGHUP]) func aSignalLogsOutCleanly(_ signal: Int32) throws {
         let server = try ServerBinary()
         defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
         let dave = try PipedClient(port: server.port, arguments: ["--trust", try #require(server.fingerprint)])
         dave.send("dave", "secret", "secret")
         try dave.expectLine(Texts.welcome)
-        dave.child.signal(SIGTERM)
+        dave.child.signal(signal)
         try dave.expectLine("Goodbye")
         #expect(try dave.child.waitForExit() == 0)
         try server.stop()
+        #expect(try server.log().contains("user=dave [ParleyServer] logged out (logout)"))
     }
 
     @Test func withoutTLSOnBothSidesAndTheServerGoingAway() throws {
