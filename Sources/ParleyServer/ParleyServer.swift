@@ -13,7 +13,7 @@ import ServiceLifecycle
 ///
 /// `start` opens and migrates the store, imports credentials if asked, loads the core's state and binds.
 /// `shutdown` logs everyone out with a notice, waits until the store has every write, and closes it.
-/// As a `Service` it runs until swift-service-lifecycle signals graceful shutdown (SIGINT/SIGTERM).
+/// As a `Service` it runs until swift-service-lifecycle signals graceful shutdown (SIGINT, SIGTERM, SIGHUP).
 public final class ParleyServer: Sendable {
     /// Where the server listens (with the real port when 0 was asked for).
     public let localAddress: SocketAddress

@@ -32,7 +32,12 @@ public enum DatabaseBackup {
     /// file is left at `target`.
     public static func run(databasePath: String, to target: String) throws -> Summary {
         guard FileManager.default.fileExists(atPath: databasePath) else { throw Failure.noDatabase(databasePath) }
-        try createEmptyOwnerOnly(target)
+        // `VACUUM INTO` writes into an empty file that exists, so the copy gets this one's mode (0600).
+        switch createOwnerOnly(target) {
+        case nil: break
+        case EEXIST: throw Failure.targetExists(target)
+        case let error?: throw Failure.cannotCreate(target, reason: String(cString: strerror(error)))
+        }
         do {
             try DatabaseUnusable.checking(databasePath) {
                 let source = try DatabaseQueue(path: databasePath)
@@ -56,16 +61,6 @@ public enum DatabaseBackup {
             unlink(target)
             throw error
         }
-    }
-
-    /// `VACUUM INTO` writes into an empty file that exists, so the copy gets this file's mode (0600).
-    private static func createEmptyOwnerOnly(_ path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            if errno == EEXIST { throw Failure.targetExists(path) }
-            throw Failure.cannotCreate(path, reason: String(cString: strerror(errno)))
-        }
-        _ = close(descriptor)
     }
 
     /// The copy's bytes, and its name in its directory, on the disk (SQLite leaves a `VACUUM INTO` unsynced

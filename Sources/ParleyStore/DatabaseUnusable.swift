@@ -2,7 +2,7 @@ import GRDB
 
 /// The database could not be opened or read at start-up, told so an operator can act on it: what is wrong
 /// with which file, what to do, and SQLite's own words last (for a search). parleyd prints it when it cannot
-/// start or reset a password; errors that are not SQLite's pass through `checking` unchanged.
+/// start, reset a password or make a backup; errors that are not SQLite's pass through `checking` unchanged.
 public struct DatabaseUnusable: Error, CustomStringConvertible {
     public let path: String
     public let cause: StoreFailureCause

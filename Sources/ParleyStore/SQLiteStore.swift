@@ -16,7 +16,7 @@ public final class SQLiteStore: ChatStore {
     /// This store has one connection and needs neither; and a file that turns out to be damaged is then not
     /// written to before the damage is found (`DatabaseUnusable`).
     public init(path: String) throws {
-        createOwnerOnly(path)
+        _ = createOwnerOnly(path)  // A path that cannot be created is left for SQLite to report.
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
@@ -159,11 +159,14 @@ public final class SQLiteStore: ChatStore {
     }
 }
 
-/// A new database holds password hashes and private messages, so its file is made readable by its owner
-/// only before SQLite opens it (SQLite would make it as readable as the umask allows, 0644 as a rule); its
-/// WAL and shared-memory files take the same mode from it. An existing file is left as it is; a path that
-/// cannot be created is left for SQLite to report.
-private func createOwnerOnly(_ path: String) {
+/// Creates an empty file at `path` that only its owner can read or write, unless something is there already;
+/// returns `errno` when it could not (`EEXIST` among others). A database holds password hashes and private
+/// messages, so a new one is made this way before SQLite opens it (SQLite would make it as readable as the
+/// umask allows, 0644 as a rule; its WAL and shared-memory files then take their mode from it), and so is the
+/// file a backup is written into. An existing file keeps its mode.
+func createOwnerOnly(_ path: String) -> Int32? {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-    if descriptor >= 0 { close(descriptor) }
+    guard descriptor >= 0 else { return errno }
+    close(descriptor)
+    return nil
 }
