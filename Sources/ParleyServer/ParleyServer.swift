@@ -63,7 +63,8 @@ public final class ParleyServer: Sendable {
             }
             return (store, try store.loadSnapshot(now: Date()))
         }
-        if givenStore == nil, let mode = DatabasePermissions.tooOpen(configuration.databasePath) {
+        let ownStore = givenStore == nil ? store : nil  // the server's to close; a given store stays its giver's
+        if ownStore != nil, let mode = DatabasePermissions.tooOpen(configuration.databasePath) {
             logger.warning("\(DatabasePermissions.warning(path: configuration.databasePath, mode: mode))")
         }
         let core = ChatCore(configuration: configuration.core, snapshot: snapshot, makeToken: SessionToken.random)
@@ -110,13 +111,13 @@ public final class ParleyServer: Sendable {
             }
             return ParleyServer(
                 group: group, storeThread: storeThread, hashPool: hashPool, acceptor: acceptor, hub: hub,
-                retention: retention, metrics: metrics, databaseLock: lock, ownStore: givenStore == nil ? store : nil,
+                retention: retention, metrics: metrics, databaseLock: lock, ownStore: ownStore,
                 fingerprint: identity?.fingerprint, logger: logger)
         } catch {
             try? await group.shutdownGracefully()  // the bind error is the one worth reporting
             try? await storeThread.shutdownGracefully()
             try? await hashPool.shutdownGracefully()
-            if givenStore == nil { try? store.close() }
+            try? ownStore?.close()
             throw error
         }
     }

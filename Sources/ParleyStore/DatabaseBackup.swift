@@ -39,14 +39,12 @@ public enum DatabaseBackup {
         case let error?: throw Failure.cannotCreate(target, reason: String(cString: strerror(error)))
         }
         do {
-            try DatabaseUnusable.checking(databasePath) {
+            // Counted in the copy, which also proves it opens; an error there is still about the source (not a
+            // Parley database, say).
+            let summary = try DatabaseUnusable.checking(databasePath) {
                 let source = try DatabaseQueue(path: databasePath)
                 defer { try? source.close() }
                 try source.inDatabase { db in try db.execute(sql: "VACUUM INTO ?", arguments: [target]) }
-            }
-            // Counted in the copy, which also proves it opens; an error here is still about the source (not a
-            // Parley database, say).
-            let summary = try DatabaseUnusable.checking(databasePath) {
                 let copy = try DatabaseQueue(path: target)
                 defer { try? copy.close() }
                 return try copy.read { db in

@@ -54,15 +54,15 @@ public final class ServerBinary: Sendable {
                 "0", "--host", "127.0.0.1", "--database", directory.appendingPathComponent("parley.db").path,
                 "--password-cost", "10",
             ] + extraArguments
+        // What a shell sets before it becomes parleyd (POSIX `ulimit -f` counts 512-byte blocks); nothing, most often.
+        let limits = [
+            fileSizeLimit.map { "trap '' XFSZ; ulimit -S -f \($0 / 512)" },
+            openFileLimit.map { "ulimit -S -n \($0)" },
+            ignoringHangup ? "trap '' HUP" : nil,
+        ].compactMap { $0 }
         let executable: URL
         let commandLine: [String]
-        if fileSizeLimit != nil || openFileLimit != nil || ignoringHangup {
-            // POSIX `ulimit -f` counts 512-byte blocks.
-            let limits = [
-                fileSizeLimit.map { "trap '' XFSZ; ulimit -S -f \($0 / 512)" },
-                openFileLimit.map { "ulimit -S -n \($0)" },
-                ignoringHangup ? "trap '' HUP" : nil,
-            ].compactMap { $0 }
+        if !limits.isEmpty {
             executable = URL(fileURLWithPath: "/bin/sh")
             commandLine =
                 ["-c", (limits + ["exec \"$0\" \"$@\""]).joined(separator: "; "), Binaries.parleyd.path] + arguments
