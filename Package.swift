@@ -72,17 +72,21 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // Child processes started with posix_spawn, and what a signal was set to at start: for the tests, the
+        // bench's worker processes, and both binaries' signal handling.
+        .target(name: "ParleyProcess"),
         // Real servers for tests: options over the shipped defaults, temporary directories.
         .target(
             name: "ParleyTesting",
             dependencies: [
-                "ParleyServer", "ParleyCore", "ParleyStore", .product(name: "Logging", package: "swift-log"),
+                "ParleyServer", "ParleyCore", "ParleyStore", "ParleyProcess",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "parleyd",
             dependencies: [
-                "ParleyServer", "ParleyCore",
+                "ParleyServer", "ParleyCore", "ParleyProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -104,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "parley",
             dependencies: [
-                "ParleyClient", "ParleyTerminal",
+                "ParleyClient", "ParleyTerminal", "ParleyProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -142,7 +146,7 @@ let package = Package(
         // Runs the shipped binaries as child processes.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["parleyd", "parley-fuzz", "ParleyProtocol", "ParleyTesting"]
+            dependencies: ["parleyd", "parley-fuzz", "ParleyProtocol", "ParleyProcess", "ParleyTesting"]
         ),
         // The client library alone, against an in-process server, and the built binaries under a terminal.
         .testTarget(
@@ -150,7 +154,7 @@ let package = Package(
             dependencies: [
                 "ParleyClient", "ParleyProtocol", "ParleyServer", "ParleyStore", "ParleyCore", "ParleyTLS", "ParleyE2E",
                 "ParleyFraming",
-                "ParleyTesting", "parley", "parleyd",
+                "ParleyTesting", "ParleyProcess", "parley", "parleyd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -165,6 +169,7 @@ let package = Package(
         .target(
             name: "ParleyBench",
             dependencies: [
+                "ParleyProcess",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -182,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "ParleyBenchTests",
             dependencies: [
-                "ParleyBench", "ParleyServer", "ParleyStore", "ParleyTesting",
+                "ParleyBench", "ParleyServer", "ParleyStore", "ParleyTesting", "parley-bench",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

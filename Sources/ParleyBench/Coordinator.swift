@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import ParleyProcess
 
 /// Runs a scenario over several bench processes, because one process may hold only so many sockets.
 ///
@@ -51,18 +52,17 @@ final class Coordinator: Sendable {
 
 /// One `parley-bench worker` child and its pipes.
 final class WorkerChild: @unchecked Sendable {  // used by one task at a time, in order
-    private let process = Process()
+    private let child: Child
     private let input = Pipe()
     private let output = Pipe()
     private var buffered = Data()
 
     init(executable: String, settings: BenchSettings) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
         let json = try JSONEncoder().encode(settings).base64EncodedString()
-        process.arguments = ["worker", "--settings", json]
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
+        child = try Child(URL(fileURLWithPath: executable), ["worker", "--settings", json]) { [input, output] in
+            $0.standardInput = .pipe(input)
+            $0.standardOutput = .pipe(output)
+        }
     }
 
     func send(_ line: String) throws {
@@ -105,14 +105,16 @@ final class WorkerChild: @unchecked Sendable {  // used by one task at a time, i
         }
     }
 
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { child.pid }
 
+    /// Waits for the child to close its connections and exit after `STOP`; one that takes longer than a
+    /// minute is sent SIGTERM.
     func waitUntilExit() {
-        process.waitUntilExit()
+        _ = try? child.waitForExit(within: 60)
     }
 
     func terminate() {
-        if process.isRunning { process.terminate() }
+        if child.isRunning { child.signal(SIGTERM) }
     }
 }
 

@@ -1,4 +1,5 @@
 import Dispatch
+import ParleyProcess
 
 #if canImport(Glibc)
     import Glibc
@@ -13,20 +14,13 @@ struct SignalWatcher {
     private let sources: [any DispatchSourceSignal]
 
     init(signals: [Int32], handler: @escaping @Sendable () -> Void) {
-        sources = signals.filter { !Self.isIgnored($0) }.map { number in
+        sources = signals.filter { !SignalDisposition.isIgnored($0) }.map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler(handler: handler)
             source.resume()
             return source
         }
-    }
-
-    private static func isIgnored(_ number: Int32) -> Bool {
-        var current = sigaction()
-        guard sigaction(number, nil, &current) == 0 else { return false }
-        return unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self)
-            == unsafeBitCast(SIG_IGN, to: Int.self)
     }
 
     func cancel() {

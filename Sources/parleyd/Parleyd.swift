@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ParleyCore
+import ParleyProcess
 import ParleyServer
 import ParleyStore
 import ServiceLifecycle
@@ -189,12 +190,7 @@ extension Parleyd {
     /// Whether parleyd was started with SIGHUP ignored (`nohup`), checked before anything handles it. If not,
     /// a hangup (the terminal parleyd runs in is closed) stops it gracefully, as SIGTERM does, instead of
     /// killing it without a word to its users; under `nohup` it goes on serving, as asked.
-    private static let hangupIsIgnored: Bool = {
-        var current = sigaction()
-        guard sigaction(SIGHUP, nil, &current) == 0 else { return false }
-        return unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self)
-            == unsafeBitCast(SIG_IGN, to: Int.self)
-    }()
+    private static let hangupIsIgnored = SignalDisposition.isIgnored(SIGHUP)
 
     /// `--backup FILE`: a copy of the database that parleyd can start on, taken without stopping the server.
     private func backUp(to target: String) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyProcess
 import ParleyTesting
 import Testing
 

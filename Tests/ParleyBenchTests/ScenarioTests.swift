@@ -1,4 +1,5 @@
 import ParleyBench
+import ParleyTesting
 import Testing
 
 /// Each scenario, briefly and at small N, against an in-process server: the instrument must keep working.
@@ -32,6 +33,24 @@ import Testing
                 let report = try await BenchRunner.run(settings)
                 #expect(report.figure("delivered per second")!.value > 0)
                 #expect(report.figure("lost")!.value == 0)
+            }, scenario: .dm)
+    }
+
+    /// With several processes the clients are spread over `parley-bench worker` children started from the
+    /// built binary, and their results merged: the way large runs are made.
+    @Test func directMessagesFromTwoWorkerProcesses() async throws {
+        try await withBenchServer(
+            { settings in
+                var settings = settings
+                settings.rate = 400
+                settings.processes = 2
+                let report = try await BenchRunner.run(
+                    settings, workerExecutable: Binaries.directory.appendingPathComponent("parley-bench").path)
+                #expect(report.processes == 2)
+                #expect(report.figure("sent")!.value > 0)
+                #expect(report.figure("lost")!.value == 0)
+                #expect(report.figure("delivered")!.value == report.figure("sent")!.value)
+                #expect(report.figure("bench CPU busy") != nil)
             }, scenario: .dm)
     }
 

@@ -12,7 +12,8 @@ import Synchronization
 /// (swift-corelibs-foundation issue 5472, not fixed in Swift 6.3), and with the hundreds of children the
 /// suite starts, that crashed the whole test process now and then (SIGSEGV in `Process.run`).
 /// swift-subprocess does not look there, but it runs a child only for the length of an async call, and
-/// these children outlive the call that starts them (a server the test then talks to). Like `Process`, a
+/// these children outlive the call that starts them (a server the test then talks to, a bench worker the
+/// coordinator drives). Like `Process`, a
 /// child gets its own process group and none of the parent's other descriptors; unlike it, SIGPIPE and
 /// SIGHUP are back to their defaults, as a shell in a terminal would start it (SwiftNIO in the test process
 /// ignores SIGPIPE, and children would inherit that).
@@ -80,7 +81,7 @@ public final class Child: @unchecked Sendable {
     public func waitForExit(within seconds: Double = 15) throws -> Int32 {
         guard exit.exited.wait(timeout: .now() + seconds) == .success else {
             signal(SIGTERM)
-            throw TimedOut("\(name) did not exit within \(seconds) s")
+            throw StillRunning(description: "\(name) did not exit within \(seconds) s")
         }
         exit.exited.signal()  // Later waits return at once.
         return exit.status.withLock { $0 ?? -1 }
@@ -125,6 +126,11 @@ public final class Child: @unchecked Sendable {
     // MARK: posix_spawn
 
     public struct SpawnFailed: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The child did not exit within the time given to `waitForExit(within:)`.
+    public struct StillRunning: Error, CustomStringConvertible {
         public let description: String
     }
 
