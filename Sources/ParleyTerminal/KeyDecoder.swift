@@ -101,6 +101,8 @@ public struct KeyDecoder: Sendable {
         guard bytes.dropFirst().allSatisfy({ $0 & 0xC0 == 0x80 }),
             let character = String(validating: bytes, as: UTF8.self)?.first
         else { return (nil, 1) }
+        // C1 controls (U+0080 to U+009F) would act on the terminal when the line is drawn, as escapes do.
+        guard character.unicodeScalars.first!.properties.generalCategory != .control else { return (nil, length) }
         return (.character(character), length)
     }
 }

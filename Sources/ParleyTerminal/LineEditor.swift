@@ -31,6 +31,12 @@ public struct LineEditor: Sendable {
 
     public var line: String { String(characters) }
 
+    /// `first` and `second` as one character, if Unicode's rules make them one.
+    private static func joining(_ first: Character, _ second: Character) -> Character? {
+        let joined = String(first) + String(second)
+        return joined.count == 1 ? joined.first : nil
+    }
+
     /// Starts a new, empty line.
     public mutating func reset(secret: Bool) {
         characters = []
@@ -42,8 +48,15 @@ public struct LineEditor: Sendable {
     public mutating func apply(_ key: Key) -> Outcome {
         switch key {
         case .character(let character):
-            characters.insert(character, at: cursor)
-            cursor += 1
+            // A terminal sends a character made of several scalars (an accent typed after its letter, an emoji
+            // with a skin tone, a flag) one scalar at a time: one that joins the character before the cursor
+            // becomes part of it, so the cursor never stops inside a character nor counts it twice.
+            if cursor > 0, let joined = Self.joining(characters[cursor - 1], character) {
+                characters[cursor - 1] = joined
+            } else {
+                characters.insert(character, at: cursor)
+                cursor += 1
+            }
         case .enter:
             let submitted = line
             if !secret { history.add(submitted) }

@@ -3,7 +3,7 @@
 ///
 /// The line is drawn on one terminal row: when prompt and text are wider than the terminal, the text
 /// scrolls sideways to keep the cursor in view, so no wrapped rows ever have to be tracked or cleared.
-/// Each character is taken to be one column wide.
+/// Widths are counted in columns (`ColumnWidth`): a Chinese character or an emoji takes two.
 public enum LineRenderer {
     /// Back to column 0 and clear the row.
     public static let clearRow = "\r\u{1B}[K"
@@ -15,10 +15,23 @@ public enum LineRenderer {
     {
         let shown = secret ? [] : characters
         let position = secret ? 0 : cursor
-        let room = max(1, columns - prompt.count - 1)
-        let start = max(0, position - room)
-        let end = min(shown.count, start + room)
-        let column = prompt.count + position - start
+        let promptColumns = ColumnWidth.of(prompt)
+        // The last column stays empty, so the terminal never wraps the row.
+        let room = max(1, columns - promptColumns - 1)
+        // From the cursor back as far as fits, then forward from there as far as fits.
+        var start = position
+        var beforeCursor = 0
+        while start > 0, beforeCursor + ColumnWidth.of(shown[start - 1]) <= room {
+            start -= 1
+            beforeCursor += ColumnWidth.of(shown[start])
+        }
+        var end = start
+        var used = 0
+        while end < shown.count, used + ColumnWidth.of(shown[end]) <= room {
+            used += ColumnWidth.of(shown[end])
+            end += 1
+        }
+        let column = promptColumns + beforeCursor
         var output = "\r" + prompt + String(shown[start..<end]) + "\u{1B}[K\r"
         if column > 0 { output += "\u{1B}[\(column)C" }
         return output

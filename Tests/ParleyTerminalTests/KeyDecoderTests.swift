@@ -55,6 +55,11 @@ struct KeyDecoderTests {
         #expect(keys([0x07, 0x0C, 0x00, 0x61]) == [.character("a")])
     }
 
+    /// U+009B, the one-byte CSI, would start an escape sequence when the line is drawn on some terminals.
+    @Test func controlCharactersBeyondASCIIAreIgnored() {
+        #expect(keys([0xC2, 0x9B, 0x32, 0x4A, 0xC2, 0x85]) == [.character("2"), .character("J")])
+    }
+
     @Test func arrowEscapeSequences() {
         #expect(keys("\u{1B}[A\u{1B}[B\u{1B}[C\u{1B}[D") == [.up, .down, .right, .left])
         #expect(keys("\u{1B}OA\u{1B}OB\u{1B}OC\u{1B}OD") == [.up, .down, .right, .left])

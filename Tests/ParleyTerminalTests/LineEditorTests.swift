@@ -17,6 +17,20 @@ struct LineEditorTests {
         #expect(editor.cursor == 4)
     }
 
+    /// Terminals send a character of several scalars one scalar at a time; the editor puts them back together,
+    /// so the cursor moves over each as one.
+    @Test func scalarsThatJoinTheCharacterBeforeBecomePartOfIt() {
+        var editor = LineEditor()
+        for scalar in "e\u{301}👍\u{1F3FB}🇺🇸x".unicodeScalars { _ = editor.apply(.character(Character(scalar))) }
+        #expect(editor.characters == ["e\u{301}", "👍\u{1F3FB}", "🇺🇸", "x"])
+        #expect(editor.cursor == 4)
+        _ = editor.apply(.left)
+        #expect(editor.apply(.backspace) == .edited)
+        #expect(editor.line == "e\u{301}👍\u{1F3FB}x")
+        #expect(editor.apply(.character("a")) == .edited)
+        #expect(editor.line == "e\u{301}👍\u{1F3FB}ax")
+    }
+
     @Test func leftAndRightStopAtTheEnds() {
         var editor = editor(typing: "ab")
         #expect(editor.apply(.right) == .unchanged)

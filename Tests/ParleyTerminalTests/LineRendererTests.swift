@@ -36,6 +36,26 @@ struct LineRendererTests {
         #expect(atStart == "\r> abcdefghi\u{1B}[K\r\u{1B}[2C")
     }
 
+    /// A Chinese character takes two columns: counted as one, a long line overflowed its row, the terminal
+    /// wrapped it, and every redraw left a copy of the line on the row above.
+    @Test func wideCharactersCountTwoColumnsSoTheLineNeverWraps() {
+        // 12 columns, prompt of 2: room for 9 columns, so four of these at most.
+        let line = Array("你好世界你好")
+        let atEnd = LineRenderer.refresh(prompt: "> ", characters: line, cursor: 6, secret: false, columns: 12)
+        #expect(atEnd == "\r> 世界你好\u{1B}[K\r\u{1B}[10C")
+        let atStart = LineRenderer.refresh(prompt: "> ", characters: line, cursor: 0, secret: false, columns: 12)
+        #expect(atStart == "\r> 你好世界\u{1B}[K\r\u{1B}[2C")
+        let inside = LineRenderer.refresh(prompt: "> ", characters: line, cursor: 1, secret: false, columns: 80)
+        #expect(inside == "\r> 你好世界你好\u{1B}[K\r\u{1B}[4C")
+    }
+
+    @Test func mixedWidthsFillTheRowAsFarAsTheyFit() {
+        // Room for 9 columns: "ab" (2) and three wide characters (6) make 8; the next wide one would make 10.
+        let line = Array("ab你好世界")
+        let output = LineRenderer.refresh(prompt: "> ", characters: line, cursor: 0, secret: false, columns: 12)
+        #expect(output == "\r> ab你好世\u{1B}[K\r\u{1B}[2C")
+    }
+
     @Test func printAboveClearsTheRowPrintsAndRedraws() {
         let redraw = LineRenderer.refresh(
             prompt: "> ", characters: Array("message bob hel"), cursor: 15, secret: false, columns: 80)
