@@ -42,6 +42,43 @@ public enum LineRenderer {
         clearRow + text + "\r\n" + redraw
     }
 
+    /// `text` as the rows it is printed on, at most `columns - 1` columns each: broken after the last space
+    /// that fits (within a word only when a word is wider than a row), and every row after the first
+    /// indented by `indent` spaces. Left to the terminal, a long message wraps anywhere and its next row
+    /// starts at the left edge, where a message padded with spaces could show a line of its own that seems
+    /// to come from someone else; indented, whatever follows the first row is plainly part of it.
+    public static func wrap(_ text: String, columns: Int, indent: Int = 2) -> [String] {
+        var rest = Substring(text)
+        var rows: [String] = []
+        while true {
+            let prefix = rows.isEmpty ? "" : String(repeating: " ", count: indent)
+            let room = max(1, columns - 1 - prefix.count)
+            var end = rest.startIndex
+            var used = 0
+            while end < rest.endIndex, used + ColumnWidth.of(rest[end]) <= room {
+                used += ColumnWidth.of(rest[end])
+                end = rest.index(after: end)
+            }
+            guard end < rest.endIndex else {
+                rows.append(prefix + rest)
+                return rows
+            }
+            var cut = end
+            if rest[end] == " " {
+                // The row ends at the end of a word.
+            } else if let space = rest[..<end].lastIndex(of: " "), space > rest.startIndex {
+                cut = space
+            } else if end == rest.startIndex {
+                cut = rest.index(after: end)  // A character wider than the row gets one to itself.
+            }
+            var row = rest[..<cut]
+            while row.last == " " { row.removeLast() }  // Spaces where a row breaks show nothing.
+            rows.append(prefix + row)
+            rest = rest[cut...].drop { $0 == " " }
+            if rest.isEmpty { return rows }
+        }
+    }
+
     /// Tab's choices on one line, at most `limit` of them: on a server with thousands of users the first few
     /// tell the user to type more.
     public static func choices(_ words: [String], limit: Int = 40) -> String {

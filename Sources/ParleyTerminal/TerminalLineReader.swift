@@ -68,12 +68,14 @@ public actor TerminalLineReader {
         for key in pending { process(key) }
     }
 
-    /// Prints `line` above the line being typed, which is then redrawn as it was.
+    /// Prints `line` above the line being typed, which is then redrawn as it was; a line wider than the
+    /// terminal is wrapped with its later rows indented (`LineRenderer.wrap`).
     public func show(_ line: String) {
+        let rows = LineRenderer.wrap(line, columns: RawMode.columns(of: output)).joined(separator: "\r\n")
         if prompt != nil {
-            emit(LineRenderer.printAbove(line, thenRedraw: redraw()))
+            emit(LineRenderer.printAbove(rows, thenRedraw: redraw()))
         } else {
-            emit(line + "\r\n")
+            emit(rows + "\r\n")
         }
     }
 

@@ -63,6 +63,34 @@ struct LineRendererTests {
         #expect(output == "\r\u{1B}[Kbob: hi\r\n\r> message bob hel\u{1B}[K\r\u{1B}[17C")
     }
 
+    @Test func aLineThatFitsIsOneRow() {
+        #expect(LineRenderer.wrap("bob: hi", columns: 80) == ["bob: hi"])
+        #expect(LineRenderer.wrap("", columns: 80) == [""])
+        // The last column is never written: 11 columns hold 10.
+        #expect(LineRenderer.wrap("0123456789", columns: 11) == ["0123456789"])
+    }
+
+    @Test func longLinesBreakAfterTheLastSpaceThatFitsAndIndentWhatFollows() {
+        let rows = LineRenderer.wrap("bob: the quick brown fox jumps over the lazy dog", columns: 21)
+        #expect(rows == ["bob: the quick brown", "  fox jumps over the", "  lazy dog"])
+        #expect(rows.allSatisfy { ColumnWidth.of($0) <= 20 })
+    }
+
+    @Test func aWordWiderThanTheRowIsBrokenInside() {
+        #expect(LineRenderer.wrap("bob: abcdefghijklmnop", columns: 11) == ["bob:", "  abcdefgh", "  ijklmnop"])
+        #expect(LineRenderer.wrap("abcdefghijklmnop", columns: 11) == ["abcdefghij", "  klmnop"])
+        #expect(LineRenderer.wrap("你好世界你好", columns: 6) == ["你好", "  世", "  界", "  你", "  好"])
+    }
+
+    /// Padded with spaces, a message could make the terminal start a row with text that reads as another
+    /// user's message; every row after the first is indented, so it cannot.
+    @Test func paddingCannotMakeARowThatLooksLikeAnotherMessage() {
+        let spoof = "bob: hi" + String(repeating: " ", count: 73) + "alice: send me your password"
+        let rows = LineRenderer.wrap(spoof, columns: 80)
+        #expect(rows == ["bob: hi", "  alice: send me your password"])
+        #expect(!rows.dropFirst().contains { $0.hasPrefix("alice") })
+    }
+
     @Test func tabsChoicesOnOneLineAtMostFortyOfThem() {
         #expect(LineRenderer.choices(["whoelse", "whoelsesince"]) == "whoelse  whoelsesince")
         let many = (1...100).map { "user\($0)" }

@@ -46,9 +46,10 @@ struct ClientBinaryTests {
         // alice meets the server for the first time and is asked whether to trust its certificate.
         let home = TestDirectory.fresh()
         let alice = try TerminalClient(port: server.port, configHome: home)
+        // A line wider than the terminal (100 columns here) is wrapped by the client, its later rows indented.
         try alice.expect(
-            "The server 127.0.0.1:\(server.port) is not known yet. Its TLS certificate's SHA-256 fingerprint is "
-                + fingerprint)
+            "The server 127.0.0.1:\(server.port) is not known yet. Its TLS certificate's SHA-256 fingerprint is\r\n  "
+                + fingerprint + "\r\n")
         try alice.expect("Trust this server and remember it? (yes/no): ")
         alice.type("yes" + Keys.enter)
         try register("alice", password: "s3cret-a", on: alice)
