@@ -71,12 +71,15 @@ public actor TerminalLineReader {
     /// Prints `line` above the line being typed, which is then redrawn as it was; a line wider than the
     /// terminal is wrapped with its later rows indented (`LineRenderer.wrap`).
     public func show(_ line: String) {
-        let rows = LineRenderer.wrap(line, columns: RawMode.columns(of: output)).joined(separator: "\r\n")
         if prompt != nil {
-            emit(LineRenderer.printAbove(rows, thenRedraw: redraw()))
+            emit(LineRenderer.printAbove(wrapped(line), thenRedraw: redraw()))
         } else {
-            emit(rows + "\r\n")
+            emit(wrapped(line) + "\r\n")
         }
+    }
+
+    private func wrapped(_ line: String) -> String {
+        LineRenderer.wrap(line, columns: RawMode.columns(of: output)).joined(separator: "\r\n")
     }
 
     /// Clears the prompt, restores the terminal's settings and stops reading.
@@ -127,7 +130,7 @@ public actor TerminalLineReader {
             let (previousWords, partial) = editor.completionContext
             handle(editor.complete(from: completer(previousWords, partial)))
         case .choices(let words):
-            emit(LineRenderer.printAbove(LineRenderer.choices(words), thenRedraw: redraw()))
+            emit(LineRenderer.printAbove(wrapped(LineRenderer.choices(words)), thenRedraw: redraw()))
         case .edited:
             emit(redraw())
         case .submitted(let line):
