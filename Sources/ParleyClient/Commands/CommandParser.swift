@@ -39,10 +39,9 @@ public enum CommandParser {
                 guard let word = nextWord(&rest) else { return .failure(wrong) }
                 arguments.users.append(String(word))
             case .seconds:
-                guard let word = nextWord(&rest), word.allSatisfy(\.isASCIIDigit), let seconds = Int(word) else {
-                    return .failure(wrong)
-                }
-                arguments.seconds = seconds
+                guard let word = nextWord(&rest), word.allSatisfy(\.isASCIIDigit) else { return .failure(wrong) }
+                // More seconds than an Int holds is still a non-negative number: all of time, as far as it goes.
+                arguments.seconds = Int(word) ?? Int.max
             case .text:
                 let text = String(trimmingBlanks(rest))
                 rest = ""
