@@ -7,6 +7,8 @@
 public enum LineRenderer {
     /// Back to column 0 and clear the row.
     public static let clearRow = "\r\u{1B}[K"
+    /// Back to column 0 and clear the row and every row below it.
+    public static let clearBelow = "\r\u{1B}[J"
 
     /// Redraws `prompt` and the visible part of `characters` on the current row, leaving the terminal's
     /// cursor on `cursor`. Secret lines show the prompt only.

@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -36,6 +38,7 @@ public actor TerminalLineReader {
     private var rawMode: RawMode?
     private var thread: InputThread?
     private var feeding: Task<Void, Never>?
+    private var resizes: (any DispatchSourceSignal)?
     private var deliver: (@Sendable (Input) -> Void)?
 
     public init(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO) {
@@ -55,6 +58,22 @@ public actor TerminalLineReader {
             for await chunk in chunks { self.feed(chunk) }
             self.inputEnded()
         }
+        // SIGWINCH: the window changed size. Its default is to do nothing, so taking it over changes nothing else.
+        signal(SIGWINCH, SIG_IGN)
+        let resizes = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: .global())
+        resizes.setEventHandler { @Sendable [weak self] in
+            Task { await self?.resized() }
+        }
+        resizes.resume()
+        self.resizes = resizes
+    }
+
+    /// The line is drawn again for the new width at once, not at the next key. A narrower window may have
+    /// moved part of the old row below the cursor (terminals that rewrap their rows do), so everything
+    /// below it is cleared too.
+    private func resized() {
+        guard prompt != nil else { return }
+        emit(LineRenderer.clearBelow + redraw())
     }
 
     /// Shows `prompt` and lets the user type the next line; with a `completer`, Tab completes words.
@@ -90,6 +109,8 @@ public actor TerminalLineReader {
         rawMode = nil
         thread?.stop()
         thread = nil
+        resizes?.cancel()
+        resizes = nil
         feeding?.cancel()
         feeding = nil
     }

@@ -140,6 +140,26 @@ struct ClientBinaryTests {
         try server.stop()
     }
 
+    /// A window made narrower: the half-typed line is drawn again at once to fit it, everything below the
+    /// prompt cleared, instead of staying wider than the window until the next key.
+    @Test func theLineBeingTypedIsRedrawnWhenTheWindowChangesSize() throws {
+        let server = try ServerBinary(extraArguments: ["--insecure-plaintext"])
+        defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
+        let ivy = try TerminalClient(port: server.port, arguments: ["--insecure-plaintext"])
+        try register("ivy", password: "s3cret-i", on: ivy)
+        let typed = "message nobody " + String(repeating: "0123456789", count: 8)
+        ivy.type(typed)
+        try ivy.expect("\r> " + typed + "\u{1B}[K")  // All of it on the row, 97 columns of room.
+        ivy.resize(columns: 40)
+        // 40 columns, prompt of 2 and the last one kept empty: the last 37 characters typed.
+        try ivy.expect("\r\u{1B}[J\r> " + typed.suffix(37) + "\u{1B}[K")
+        ivy.type(Keys.enter)
+        try ivy.expect("Error. Invalid user")
+        ivy.type("logout" + Keys.enter)
+        try ivy.expect("Goodbye")
+        #expect(try ivy.child.waitForExit() == 0)
+    }
+
     @Test func aScriptFromLoginToLogout() throws {
         let server = try ServerBinary()
         defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.

@@ -50,6 +50,14 @@ final class TerminalClient: Sendable {
         try screen.expect(text, within: seconds)
     }
 
+    /// Makes the terminal `columns` wide and tells the client, as a terminal window being resized does (the
+    /// kernel signals only a terminal's own session, and the client here is not in it, so the test does).
+    func resize(columns: UInt16) {
+        var size = winsize(ws_row: 40, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+        child.signal(SIGWINCH)
+    }
+
     /// The terminal's settings as the client left them.
     var settings: termios {
         var settings = termios()
