@@ -15,6 +15,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case rateLimited = "rate_limited"
     case tooManyLoginAttempts = "too_many_login_attempts"
     case tooManyRegistrations = "too_many_registrations"
+    /// Plain text sent to a server that speaks TLS; the connection is closed after this reply.
+    case tlsRequired = "tls_required"
 
     // Logging in and registering.
     case invalidUsername = "invalid_username"
@@ -72,6 +74,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         case .rateLimited: "Error. Too many requests; please slow down"
         case .tooManyLoginAttempts: "Error. Too many login attempts; please wait a minute and try again"
         case .tooManyRegistrations: "Error. Too many new accounts from your address; please try again later"
+        case .tlsRequired: "Error. This server speaks TLS; connect with TLS (parley without --insecure-plaintext)"
         case .invalidUsername: "Error. Usernames are 1-32 characters of A-Z a-z 0-9 . _ -"
         case .invalidPassword: "Error. Passwords are 1-128 characters without spaces"
         case .wrongPassword: "Invalid Password. Please try again"

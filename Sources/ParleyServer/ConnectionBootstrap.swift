@@ -34,7 +34,9 @@ struct ConnectionBootstrap: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
-                        // Nearest the head, so that it sees NIOSSL's records and nothing else.
+                        // First to read, and its one reply to a plain-text client is not encrypted.
+                        try channel.pipeline.syncOperations.addHandler(PlaintextOnTLSPort())
+                        // Nearest the head for writes, so that it sees NIOSSL's records and nothing else.
                         try channel.pipeline.syncOperations.addHandler(TLSRecordWriter(socket: socket))
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
                     }

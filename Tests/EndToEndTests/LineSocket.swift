@@ -84,6 +84,14 @@ final class LineSocket {
         }
     }
 
+    /// Sends `text` as it is, whatever it is.
+    func sendRaw(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        guard send(descriptor, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else {
+            throw LineSocketFailure("send failed")
+        }
+    }
+
     /// Reads one line, waiting at most `seconds`.
     func readLine(within seconds: Double = 10) throws -> [UInt8] {
         let deadline = Date().addingTimeInterval(seconds)

@@ -161,6 +161,10 @@ public actor ClientSession {
         knownUsers.add(frame.namesOfOthers)
         switch frame {
         case .reply(let reply):
+            if reply.id == nil, reply.error?.code == .tlsRequired {
+                exit = .cannotConnect(reason: ConnectFailure.serverSpeaksTLS)  // and the server closes
+                return
+            }
             guard case .number(let id)? = reply.id, let request = pending.removeValue(forKey: id) else { return }
             if awaitedReply == id { awaitedReply = nil }
             await handle(reply, to: request)

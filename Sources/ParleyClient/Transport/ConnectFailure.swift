@@ -8,6 +8,9 @@ enum ConnectFailure {
     /// The server answered, but not with a TLS certificate.
     struct NoCertificate: Error {}
 
+    /// What a plain-text client is told when the server answered its first line with `tls_required`.
+    static let serverSpeaksTLS = "the server speaks TLS (leave out --insecure-plaintext)"
+
     static func reason(_ error: any Error) -> String {
         switch error {
         case is NoCertificate, is NIOSSLError, is BoringSSLError, is HandshakeWatcher.TimedOut:

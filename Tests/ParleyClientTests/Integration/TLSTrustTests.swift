@@ -154,6 +154,14 @@ struct TLSTrustTests {
         }
     }
 
+    @Test func plaintextToATLSServerIsToldToUseTLS() async throws {
+        try await withServer(transport: .selfSignedTLS) { server in
+            let alice = TestClient(port: server.port) { $0.security = .plaintext }
+            let exit = try await alice.exit()
+            #expect(exit == .cannotConnect(reason: "the server speaks TLS (leave out --insecure-plaintext)"))
+        }
+    }
+
     @Test func privateSessionsWorkBesideATLSServerConnection() async throws {
         try await withServer(transport: .selfSignedTLS) { server in
             let fingerprint = try #require(server.fingerprint)
