@@ -81,6 +81,22 @@ public enum LineRenderer {
         }
     }
 
+    /// How far `wrap` should indent the rows after the first of `line`: under the second column of a table
+    /// row such as `help` prints (`  name   description`), so what continues a description is not taken for
+    /// another name; otherwise two spaces more than the line's own indentation.
+    public static func continuationIndent(of line: String, columns: Int) -> Int {
+        let characters = Array(line)
+        let leading = characters.prefix { $0 == " " }.count
+        guard leading > 0 else { return 2 }
+        let gap = (leading..<max(leading, characters.count - 1)).first {
+            characters[$0] == " " && characters[$0 + 1] == " "
+        }
+        guard let gap, let second = characters[gap...].firstIndex(where: { $0 != " " }),
+            ColumnWidth.of(characters[..<second]) <= columns / 2
+        else { return leading + 2 }
+        return ColumnWidth.of(characters[..<second])
+    }
+
     /// Tab's choices on one line, at most `limit` of them: on a server with thousands of users the first few
     /// tell the user to type more.
     public static func choices(_ words: [String], limit: Int = 40) -> String {

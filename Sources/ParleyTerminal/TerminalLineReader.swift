@@ -98,7 +98,10 @@ public actor TerminalLineReader {
     }
 
     private func wrapped(_ line: String) -> String {
-        LineRenderer.wrap(line, columns: RawMode.columns(of: output)).joined(separator: "\r\n")
+        let columns = RawMode.columns(of: output)
+        return LineRenderer.wrap(
+            line, columns: columns, indent: LineRenderer.continuationIndent(of: line, columns: columns)
+        ).joined(separator: "\r\n")
     }
 
     /// Clears the prompt, restores the terminal's settings and stops reading.

@@ -91,6 +91,23 @@ struct LineRendererTests {
         #expect(!rows.dropFirst().contains { $0.hasPrefix("alice") })
     }
 
+    /// `help`'s rows are a table: what continues a description hangs under it, not under the names.
+    @Test func continuedDescriptionsHangUnderTheirColumn() {
+        let row = "  block USER            Stop USER from messaging you or seeing you online"
+        #expect(LineRenderer.continuationIndent(of: row, columns: 60) == 24)
+        let indent = LineRenderer.continuationIndent(of: row, columns: 60)
+        #expect(
+            LineRenderer.wrap(row, columns: 60, indent: indent) == [
+                "  block USER            Stop USER from messaging you or",
+                "                        seeing you online",
+            ])
+        // Too narrow to hang that far: two more than the row's own indentation.
+        #expect(LineRenderer.continuationIndent(of: row, columns: 40) == 4)
+        // Messages start at the left edge: two spaces.
+        #expect(LineRenderer.continuationIndent(of: "bob: hi  there  you", columns: 80) == 2)
+        #expect(LineRenderer.continuationIndent(of: "  indented only", columns: 80) == 4)
+    }
+
     @Test func tabsChoicesOnOneLineAtMostFortyOfThem() {
         #expect(LineRenderer.choices(["whoelse", "whoelsesince"]) == "whoelse  whoelsesince")
         let many = (1...100).map { "user\($0)" }
