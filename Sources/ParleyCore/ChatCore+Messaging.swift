@@ -51,6 +51,8 @@ extension ChatCore {
     }
 
     /// Sends messages that waited for the user, in order, and asks the store to forget them.
+    /// Sends the messages that waited for the user. They leave the store now, or, for a client that sends
+    /// receipts, once it confirms them (`confirmWaiting`); until then a lost connection puts them back.
     mutating func deliverWaiting(_ messages: [StoredMessage], to connection: ConnectionID) {
         guard !messages.isEmpty else { return }
         for message in messages {
@@ -58,7 +60,26 @@ extension ChatCore {
                 from: message.sender, text: message.text, kind: .offline, sent: message.sent)
             effects.append(.send(connection, .event(.message(delivered))))
         }
-        persist(.dequeue(ids: messages.map(\.id)))
+        if connections[connection]?.backlog.sendsReceipts == true {
+            connections[connection]?.backlog.delivered(messages)
+        } else {
+            persist(.dequeue(ids: messages.map(\.id)))
+        }
         statistics.waitingMessagesDelivered += messages.count
+    }
+
+    /// `received`: the first `count` messages of this login's backlog have arrived; they leave the store.
+    mutating func confirmWaiting(_ id: RequestID, count: Int, on connection: ConnectionID) {
+        guard let backlog = connections[connection]?.backlog, backlog.sendsReceipts, (0...backlog.size).contains(count)
+        else { return fail(connection, id, .invalidArguments) }
+        let confirmed = connections[connection]!.backlog.confirm(count)
+        if !confirmed.isEmpty { persist(.dequeue(ids: confirmed.map(\.id))) }
+        reply(connection, Reply(id: id))
+    }
+
+    /// What the user's client has not confirmed goes back to wait for the next login, ahead of anything newer.
+    mutating func returnUnconfirmed(on connection: ConnectionID, user: String) {
+        guard let unconfirmed = connections[connection]?.backlog.takeUnconfirmed(), !unconfirmed.isEmpty else { return }
+        mailbox.putBack(unconfirmed, for: user)
     }
 }

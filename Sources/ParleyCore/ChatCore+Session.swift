@@ -41,6 +41,7 @@ extension ChatCore {
         guard let user = state.user else { return }
         connections[connection]?.phase = .anonymous
         online[user] = nil
+        returnUnconfirmed(on: connection, user: user)
         departures.record(user, at: now)
         persist(.recordLogout(name: user, at: now))
         if configuration.inactivityTimeout != nil { effects.append(.cancel(.inactivity(connection))) }

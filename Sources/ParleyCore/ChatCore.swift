@@ -113,11 +113,12 @@ public struct ChatCore {
         switch (state.phase, request.command) {
         case (_, .ping):
             reply(connection, Reply(id: id))
-        case (.greeting, .hello(let version, _)):
+        case (.greeting, .hello(let version, _, let receipts)):
             guard version == ProtocolLimits.version else {
                 return fail(connection, id, .unsupportedVersion)
             }
             connections[connection]?.phase = .anonymous
+            connections[connection]?.backlog.sendsReceipts = receipts
             reply(connection, Reply(id: id, version: ProtocolLimits.version, server: configuration.serverName))
         case (.greeting, _):
             fail(connection, id, .helloRequired)
@@ -165,6 +166,7 @@ public struct ChatCore {
         case .relay(let peer, let data): relay(id, user: user, on: connection, to: peer, data: data)
         case .stopPrivate(let peer): stopPrivate(id, user: user, on: connection, peer: peer)
         case .activity: reply(connection, Reply(id: id))
+        case .received(let count): confirmWaiting(id, count: count, on: connection)
         case .logout:
             reply(connection, Reply(id: id))
             endSession(on: connection, reason: .logout, at: now)
@@ -242,6 +244,8 @@ struct Connection {
     var commandBucket: TokenBucket?
     /// A `password` request being checked or hashed.
     var passwordChange: PasswordChange?
+    /// The messages that waited for the user, delivered at login and not yet confirmed by the client.
+    var backlog = Backlog()
 
     var user: String? {
         if case .loggedIn(let user) = phase { return user }

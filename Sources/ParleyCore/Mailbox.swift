@@ -37,6 +37,12 @@ struct Mailbox {
         return messages
     }
 
+    /// Puts `messages`, taken earlier, back in front of whatever waits for `recipient` now.
+    mutating func putBack(_ messages: [StoredMessage], for recipient: String) {
+        waiting[recipient] = messages + (waiting[recipient] ?? [])
+        count += messages.count
+    }
+
     mutating func remove(id: Int64, for recipient: String) {
         guard let index = waiting[recipient]?.firstIndex(where: { $0.id == id }) else { return }
         waiting[recipient]?.remove(at: index)

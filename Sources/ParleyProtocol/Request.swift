@@ -13,8 +13,9 @@ public struct Request: Sendable, Hashable {
 
 /// What a request asks for. The `op` field on the wire names the case.
 public enum Command: Sendable, Hashable {
-    /// First request on every connection: the protocol version the client speaks.
-    case hello(version: Int, client: String?)
+    /// First request on every connection: the protocol version the client speaks. With `receipts`, the client
+    /// confirms the messages that waited for it (`received`) and the server keeps each until it is confirmed.
+    case hello(version: Int, client: String?, receipts: Bool = false)
     case login(username: String, password: String)
     /// Creates the account after the server checks that `confirmation` matches `password`.
     case register(username: String, password: String, confirmation: String)
@@ -40,6 +41,9 @@ public enum Command: Sendable, Hashable {
     case relay(to: String, data: String)
     /// Tells the server the user did something it otherwise never sees (such as `private`), without any text.
     case activity
+    /// The first `count` of the messages that waited for the user, as delivered at this login, have arrived
+    /// and need not be kept any longer (for a client that asked for `receipts` in `hello`).
+    case received(count: Int)
     /// Keep-alive; does not count as user activity.
     case ping
     case logout
@@ -63,6 +67,7 @@ public enum Command: Sendable, Hashable {
         case .stopPrivate: "stopprivate"
         case .relay: "relay"
         case .activity: "activity"
+        case .received: "received"
         case .ping: "ping"
         case .logout: "logout"
         }
@@ -71,7 +76,7 @@ public enum Command: Sendable, Hashable {
     /// Whether the request counts as the user doing something (resets the inactivity timer).
     public var countsAsActivity: Bool {
         switch self {
-        case .ping, .hello, .login, .register, .relay: false
+        case .ping, .hello, .login, .register, .relay, .received: false
         default: true
         }
     }
@@ -80,7 +85,7 @@ public enum Command: Sendable, Hashable {
 extension Request: Codable {
     enum CodingKeys: String, CodingKey {
         case id, op, version, client, username, password, confirmation, current, to, text, seconds, user, port
-        case accept, key, data
+        case accept, key, data, receipts, count
     }
 
     public init(from decoder: any Decoder) throws {
@@ -91,7 +96,8 @@ extension Request: Codable {
         case "hello":
             command = .hello(
                 version: try c.decode(Int.self, forKey: .version),
-                client: try c.decodeIfPresent(String.self, forKey: .client))
+                client: try c.decodeIfPresent(String.self, forKey: .client),
+                receipts: try c.decodeIfPresent(Bool.self, forKey: .receipts) ?? false)
         case "login":
             command = .login(
                 username: try c.decode(String.self, forKey: .username),
@@ -125,6 +131,7 @@ extension Request: Codable {
             command = .relay(to: try c.decode(String.self, forKey: .to), data: try c.decode(String.self, forKey: .data))
         case "stopprivate": command = .stopPrivate(user: try c.decode(String.self, forKey: .user))
         case "activity": command = .activity
+        case "received": command = .received(count: try c.decode(Int.self, forKey: .count))
         case "ping": command = .ping
         case "logout": command = .logout
         default:
@@ -137,9 +144,10 @@ extension Request: Codable {
         try c.encode(id, forKey: .id)
         try c.encode(command.op, forKey: .op)
         switch command {
-        case .hello(let version, let client):
+        case .hello(let version, let client, let receipts):
             try c.encode(version, forKey: .version)
             try c.encodeIfPresent(client, forKey: .client)
+            if receipts { try c.encode(true, forKey: .receipts) }
         case .login(let username, let password):
             try c.encode(username, forKey: .username)
             try c.encode(password, forKey: .password)
@@ -152,6 +160,7 @@ extension Request: Codable {
             try c.encode(text, forKey: .text)
         case .broadcast(let text): try c.encode(text, forKey: .text)
         case .whoelsesince(let seconds): try c.encode(seconds, forKey: .seconds)
+        case .received(let count): try c.encode(count, forKey: .count)
         case .block(let user), .unblock(let user), .stopPrivate(let user):
             try c.encode(user, forKey: .user)
         case .changePassword(let current, let new):

@@ -164,9 +164,9 @@ final class CoreHarness {
     }
 
     /// A new connection that has agreed on the protocol version.
-    func connectAndGreet(from address: String = "10.0.0.1") -> ConnectionID {
+    func connectAndGreet(from address: String = "10.0.0.1", receipts: Bool = false) -> ConnectionID {
         let connection = connect(from: address)
-        send(connection, .hello(version: ProtocolLimits.version, client: "tests"))
+        send(connection, .hello(version: ProtocolLimits.version, client: "tests", receipts: receipts))
         return connection
     }
 
@@ -202,8 +202,8 @@ final class CoreHarness {
 
     /// Logs an existing `user` in on a new connection and returns it.
     @discardableResult
-    func logIn(_ user: String, from address: String = "10.0.0.1") throws -> ConnectionID {
-        let connection = connectAndGreet(from: address)
+    func logIn(_ user: String, from address: String = "10.0.0.1", receipts: Bool = false) throws -> ConnectionID {
+        let connection = connectAndGreet(from: address, receipts: receipts)
         let reply = send(connection, .login(username: user, password: Self.password(for: user)))
         guard reply?.ok == true else { throw HarnessError.unexpected(reply) }
         return connection

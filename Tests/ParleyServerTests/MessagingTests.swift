@@ -1,4 +1,6 @@
+import Foundation
 import ParleyProtocol
+import ParleyTesting
 import Testing
 
 @Suite struct MessagingTests {
@@ -52,6 +54,48 @@ import Testing
             let third = try await server.connect()
             try await third.hello()
             #expect(try await third.ok(.login(username: "bob", password: "secret")).waiting == 0)
+        }
+    }
+
+    /// A client that sends receipts: its waiting messages stay stored until it confirms them, so a connection
+    /// dropped before that (and a restart) loses none, and once confirmed they are gone for good.
+    @Test func waitingMessagesStayStoredUntilTheClientConfirmsThem() async throws {
+        let options = ServerOptions(databasePath: TestDirectory.fresh().appendingPathComponent("receipts.db").path)
+        func backlog(of client: WireClient) async throws -> [String] {
+            try await client.ok(.hello(version: ProtocolLimits.version, client: "tests", receipts: true))
+            let login = try await client.ok(.login(username: "bob", password: "secret"))
+            var texts: [String] = []
+            for _ in 0..<(login.waiting ?? 0) {
+                guard case .message(let message) = try await client.nextEvent() else { continue }
+                texts.append(message.text)
+            }
+            return texts
+        }
+        try await withServer(options) { server in
+            try await server.login("bob").ok(.logout)
+            let alice = try await server.login("alice")
+            try await alice.ok(.message(to: "bob", text: "one"))
+            try await alice.ok(.message(to: "bob", text: "two"))
+            let dropped = try await server.connect()
+            #expect(try await backlog(of: dropped) == ["one", "two"])
+            await dropped.close()  // before confirming
+            let gone = ServerEvent.presence(user: "bob", online: false)
+            #expect(try await alice.waitForEvent { $0 == gone } == gone)
+            let again = try await server.connect()
+            #expect(try await backlog(of: again) == ["one", "two"])
+            await again.close()
+        }
+        try await withServer(options) { server in
+            let bob = try await server.connect()
+            #expect(try await backlog(of: bob) == ["one", "two"])  // still stored after the restart
+            try await bob.ok(.received(count: 2))
+            try await bob.ok(.logout)
+            let later = try await backlog(of: try await server.connect())
+            #expect(later.isEmpty)
+        }
+        try await withServer(options) { server in
+            let afterRestart = try await backlog(of: try await server.connect())
+            #expect(afterRestart.isEmpty)
         }
     }
 

@@ -24,6 +24,8 @@ public actor ClientSession {
     var lineRequested = false
     /// Waiting messages announced by the login reply and not yet arrived; the prompt waits for them.
     var waitingMessagesDue = 0
+    /// Waiting messages shown and not yet confirmed to the server (`received`), which keeps them until then.
+    var waitingMessagesShown = 0
     var consent = ConsentQueue()
     /// Other users heard of in this session, for completing names.
     nonisolated let knownUsers = KnownUsers()
@@ -118,7 +120,9 @@ public actor ClientSession {
     }
 
     private func loop(_ inputs: inout AsyncStream<SessionInput>.Iterator) async -> ClientExit {
-        await send(.hello(version: ProtocolLimits.version, client: configuration.clientName), as: .hello, awaited: true)
+        await send(
+            .hello(version: ProtocolLimits.version, client: configuration.clientName, receipts: true), as: .hello,
+            awaited: true)
         while let input = await inputs.next(isolation: #isolation) {
             switch input {
             case .console(let typed): await handle(typed)
@@ -151,9 +155,11 @@ public actor ClientSession {
     }
 
     private func handle(_ frame: ServerFrame) async {
+        var isWaitingMessage = false
         if waitingMessagesDue > 0 {
             if case .event(.message(let message)) = frame, message.kind == .offline {
                 waitingMessagesDue -= 1
+                isWaitingMessage = true
             } else {
                 waitingMessagesDue = 0
             }
@@ -170,6 +176,12 @@ public actor ClientSession {
             await handle(reply, to: request)
         case .event(let event):
             await handle(event)
+            if isWaitingMessage { waitingMessagesShown += 1 }
+        }
+        if waitingMessagesDue == 0, waitingMessagesShown > 0 {
+            // All of them shown: the server may let them go. A connection lost before this gets them again.
+            await send(.received(count: waitingMessagesShown), as: .background)
+            waitingMessagesShown = 0
         }
     }
 

@@ -40,6 +40,11 @@ struct CommandTests {
             try await bob.console.waitUntilIdle()
             #expect(await bob.output.suffix(2).allSatisfy { $0.hasPrefix("alice (offline, ") })
             try await bob.logout()
+            // The client confirmed them once shown (`received`), so the server let them go: not again.
+            let again = try await TestClient.login("bob", port: server.port)
+            try await again.console.waitUntilIdle()
+            #expect(await !again.output.contains { $0.contains("(offline, ") })
+            try await again.logout()
             try await alice.logout()
         }
     }

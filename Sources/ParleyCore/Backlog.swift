@@ -1,0 +1,35 @@
+/// The messages that waited for a user, as delivered at login on one connection, while the client has yet to
+/// confirm them (`hello` with `receipts`, then `received`). Until confirmed they stay in the store, and a
+/// session that ends first puts them back in the mailbox, so a connection lost while they were on their way
+/// loses none of them: they come again at the next login.
+struct Backlog {
+    /// Whether the client said in `hello` that it confirms what it receives.
+    var sendsReceipts = false
+    /// How many were delivered at this login.
+    private(set) var size = 0
+    /// Those not confirmed yet, oldest first: always the last ones delivered.
+    private var unconfirmed: [StoredMessage] = []
+
+    mutating func delivered(_ messages: [StoredMessage]) {
+        size = messages.count
+        unconfirmed = messages
+    }
+
+    /// The client has the first `count` of them: returns those not confirmed before.
+    mutating func confirm(_ count: Int) -> ArraySlice<StoredMessage> {
+        let alreadyConfirmed = size - unconfirmed.count
+        guard count > alreadyConfirmed else { return [] }
+        let confirmed = unconfirmed.prefix(count - alreadyConfirmed)
+        unconfirmed.removeFirst(confirmed.count)
+        return confirmed
+    }
+
+    /// Empties the backlog and returns what was never confirmed.
+    mutating func takeUnconfirmed() -> [StoredMessage] {
+        defer {
+            unconfirmed = []
+            size = 0
+        }
+        return unconfirmed
+    }
+}
