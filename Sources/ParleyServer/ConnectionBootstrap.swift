@@ -3,9 +3,9 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
-/// Turns an accepted socket into a SwiftNIO channel on the hub's event loop: the socket options, TLS when
-/// on, and the `ConnectionHandler`, told the descriptor when the hub may write to it directly (plaintext); over
-/// TLS, `TLSRecordWriter` writes NIOSSL's records to it directly instead.
+/// Turns an accepted socket into a SwiftNIO channel on the hub's event loop: the socket options (keepalive,
+/// `DeadPeerDetection`), TLS when on, and the `ConnectionHandler`, told the descriptor when the hub may write
+/// to it directly (plaintext); over TLS, `TLSRecordWriter` writes NIOSSL's records to it directly instead.
 struct ConnectionBootstrap: Sendable {
     let group: MultiThreadedEventLoopGroup
     let hub: ChatHub
@@ -19,6 +19,7 @@ struct ConnectionBootstrap: Sendable {
         let tls = self.tls
         let maxLineBytes = self.maxLineBytes
         let logger = self.logger
+        DeadPeerDetection.enable(on: socket)
         ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             // What NIO may hold for a client that reads slowly before the hub keeps output in the

@@ -23,6 +23,9 @@ public struct ClientConfiguration: Sendable {
     public var commandPrompt: String
     /// How often the client pings the server on its own; pings do not count as the user's activity.
     public var keepAliveInterval: Duration
+    /// How long a logged-in client waits to hear anything from the server, its pings unanswered, before it
+    /// takes the connection for lost.
+    public var serverSilenceLimit: Duration = .seconds(75)
     public var connectTimeout: Duration
     /// Where this client listens for the peers of private sessions. All interfaces by default, since the
     /// peer connects to the address the server sees us at.

@@ -26,6 +26,8 @@ public actor ClientSession {
     var waitingMessagesDue = 0
     /// Waiting messages shown and not yet confirmed to the server (`received`), which keeps them until then.
     var waitingMessagesShown = 0
+    /// When the server last said anything.
+    private var lastHeard = ContinuousClock.now
     var consent = ConsentQueue()
     /// Other users heard of in this session, for completing names.
     nonisolated let knownUsers = KnownUsers()
@@ -129,8 +131,7 @@ public actor ClientSession {
             case .server(let frame): await handle(frame)
             case .serverClosed: await serverClosed()
             case .peer(let event): await handle(event)
-            case .keepAlive:
-                if case .chatting = phase { await send(.ping, as: .background) }
+            case .keepAlive: await keepAlive()
             }
             if let exit { return exit }
             await askForLineIfReady()
@@ -155,6 +156,7 @@ public actor ClientSession {
     }
 
     private func handle(_ frame: ServerFrame) async {
+        lastHeard = .now
         var isWaitingMessage = false
         if waitingMessagesDue > 0 {
             if case .event(.message(let message)) = frame, message.kind == .offline {
@@ -183,6 +185,16 @@ public actor ClientSession {
             await send(.received(count: waitingMessagesShown), as: .background)
             waitingMessagesShown = 0
         }
+    }
+
+    /// Pings the server while logged in. A server silent for longer than `serverSilenceLimit` (two pings
+    /// unanswered and then some, at the usual interval) is taken to be gone, as after a lost connection: the
+    /// network between may have failed without either side closing it, and the user would otherwise wait for
+    /// replies that never come.
+    private func keepAlive() async {
+        guard case .chatting = phase else { return }
+        guard ContinuousClock.now - lastHeard <= configuration.serverSilenceLimit else { return await serverClosed() }
+        await send(.ping, as: .background)
     }
 
     private func serverClosed() async {

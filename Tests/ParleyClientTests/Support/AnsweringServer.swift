@@ -6,8 +6,8 @@ import Testing
 @testable import ParleyClient
 
 /// A server that answers `hello` as parleyd does and every other request with the line(s) `answer` makes
-/// for its id and request (several lines, separated by newlines, to push events after the reply): a server
-/// that is not parleyd, newer or hostile.
+/// for its id and request (several lines, separated by newlines, to push events after the reply; none for an
+/// empty answer): a server that is not parleyd, newer, hostile or silent.
 func withAnsweringServer(
     _ answer: @escaping @Sendable (Int, Request) -> String, _ body: (_ port: Int) async throws -> Void
 ) async throws {
@@ -27,6 +27,7 @@ func withAnsweringServer(
                             } else {
                                 answer(id, request)
                             }
+                        guard !reply.isEmpty else { continue }  // no answer at all
                         try await outbound.write(ByteBuffer(string: reply + "\n"))
                     }
                 }

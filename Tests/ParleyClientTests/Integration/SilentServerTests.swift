@@ -1,0 +1,66 @@
+import Foundation
+import ParleyProtocol
+import Synchronization
+import Testing
+
+@testable import ParleyClient
+
+/// The client pings the server every `keepAliveInterval` while logged in. A server that says nothing for longer
+/// than `serverSilenceLimit` (the network between failed and neither side closed the connection) is taken to
+/// be gone, so the user is not left waiting for replies that never come; a server that answers the pings keeps
+/// the session for as long as it lasts.
+@Suite struct SilentServerTests {
+    /// How many pings the server got.
+    private final class Pings: Sendable {
+        private let count = Mutex(0)
+        var value: Int { count.withLock { $0 } }
+        func add() { count.withLock { $0 += 1 } }
+    }
+
+    private static func answer(pings: Pings, answering: Bool) -> @Sendable (Int, Request) -> String {
+        { id, request in
+            switch request.command {
+            case .login: return wireLines(.reply(Reply(id: .number(id), username: "dan", waiting: 0)))
+            case .ping:
+                pings.add()
+                return answering ? wireLines(.reply(Reply(id: .number(id)))) : ""
+            default: return wireLines(.reply(Reply(id: .number(id), users: [])))
+            }
+        }
+    }
+
+    @Test func aServerThatStopsAnsweringIsTakenForALostConnection() async throws {
+        let pings = Pings()
+        try await withAnsweringServer(Self.answer(pings: pings, answering: false)) { port in
+            let client = TestClient(port: port) {
+                $0.keepAliveInterval = .milliseconds(50)
+                $0.serverSilenceLimit = .milliseconds(300)
+            }
+            await client.type("dan", "secret")
+            try await client.expect(Texts.welcome)
+            try await client.expect(Texts.connectionLost)
+            #expect(await client.run.value == .connectionLost)
+            #expect(pings.value >= 1)  // it did ask
+        }
+    }
+
+    @Test func aServerThatAnswersKeepsTheSession() async throws {
+        let pings = Pings()
+        try await withAnsweringServer(Self.answer(pings: pings, answering: true)) { port in
+            let client = TestClient(port: port) {
+                $0.keepAliveInterval = .milliseconds(20)
+                $0.serverSilenceLimit = .seconds(1)
+            }
+            await client.type("dan", "secret")
+            try await client.expect(Texts.welcome)
+            // Pings answered for longer than the limit: each answer counts as hearing from the server.
+            try await within(20, "a hundred answered pings") {
+                while pings.value < 100 { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            await client.type("whoelse")
+            try await client.expect(Texts.noOtherUsersOnline)
+            await client.type("logout")
+            #expect(await client.run.value == .loggedOut)
+        }
+    }
+}
