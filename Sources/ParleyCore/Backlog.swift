@@ -3,14 +3,12 @@
 /// session that ends first puts them back in the mailbox, so a connection lost while they were on their way
 /// loses none of them: they come again at the next login.
 struct Backlog {
-    /// Whether the client said in `hello` that it confirms what it receives.
-    var sendsReceipts = false
     /// How many were delivered at this login.
-    private(set) var size = 0
+    let size: Int
     /// Those not confirmed yet, oldest first: always the last ones delivered.
-    private var unconfirmed: [StoredMessage] = []
+    private(set) var unconfirmed: [StoredMessage]
 
-    mutating func delivered(_ messages: [StoredMessage]) {
+    init(delivered messages: [StoredMessage]) {
         size = messages.count
         unconfirmed = messages
     }
@@ -22,14 +20,5 @@ struct Backlog {
         let confirmed = unconfirmed.prefix(count - alreadyConfirmed)
         unconfirmed.removeFirst(confirmed.count)
         return confirmed
-    }
-
-    /// Empties the backlog and returns what was never confirmed.
-    mutating func takeUnconfirmed() -> [StoredMessage] {
-        defer {
-            unconfirmed = []
-            size = 0
-        }
-        return unconfirmed
     }
 }

@@ -60,8 +60,8 @@ extension ChatCore {
                 from: message.sender, text: message.text, kind: .offline, sent: message.sent)
             effects.append(.send(connection, .event(.message(delivered))))
         }
-        if connections[connection]?.backlog.sendsReceipts == true {
-            connections[connection]?.backlog.delivered(messages)
+        if connections[connection]?.sendsReceipts == true {
+            backlogs[connection] = Backlog(delivered: messages)
         } else {
             persist(.dequeue(ids: messages.map(\.id)))
         }
@@ -70,16 +70,18 @@ extension ChatCore {
 
     /// `received`: the first `count` messages of this login's backlog have arrived; they leave the store.
     mutating func confirmWaiting(_ id: RequestID, count: Int, on connection: ConnectionID) {
-        guard let backlog = connections[connection]?.backlog, backlog.sendsReceipts, (0...backlog.size).contains(count)
+        guard connections[connection]?.sendsReceipts == true, (0...(backlogs[connection]?.size ?? 0)).contains(count)
         else { return fail(connection, id, .invalidArguments) }
-        let confirmed = connections[connection]!.backlog.confirm(count)
-        if !confirmed.isEmpty { persist(.dequeue(ids: confirmed.map(\.id))) }
+        if let confirmed = backlogs[connection]?.confirm(count), !confirmed.isEmpty {
+            persist(.dequeue(ids: confirmed.map(\.id)))
+        }
         reply(connection, Reply(id: id))
     }
 
     /// What the user's client has not confirmed goes back to wait for the next login, ahead of anything newer.
     mutating func returnUnconfirmed(on connection: ConnectionID, user: String) {
-        guard let unconfirmed = connections[connection]?.backlog.takeUnconfirmed(), !unconfirmed.isEmpty else { return }
+        guard let unconfirmed = backlogs.removeValue(forKey: connection)?.unconfirmed, !unconfirmed.isEmpty
+        else { return }
         mailbox.putBack(unconfirmed, for: user)
     }
 }

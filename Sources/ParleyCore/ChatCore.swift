@@ -17,6 +17,9 @@ public struct ChatCore {
     /// Usernames whose registration is being hashed, so two connections cannot create the same account.
     var registering: Set<String> = []
     var mailbox = Mailbox()
+    /// Messages that waited, delivered at login to a client that sends receipts, by connection, until the
+    /// session ends (kept in the core's table rather than in every connection's state: few have one).
+    var backlogs: [ConnectionID: Backlog] = [:]
     var broker = PrivateBroker()
     /// Connections that have not logged in, for the limit on how many may wait at once.
     var unauthenticated: Set<ConnectionID> = []
@@ -118,7 +121,7 @@ public struct ChatCore {
                 return fail(connection, id, .unsupportedVersion)
             }
             connections[connection]?.phase = .anonymous
-            connections[connection]?.backlog.sendsReceipts = receipts
+            connections[connection]?.sendsReceipts = receipts
             reply(connection, Reply(id: id, version: ProtocolLimits.version, server: configuration.serverName))
         case (.greeting, _):
             fail(connection, id, .helloRequired)
@@ -244,8 +247,8 @@ struct Connection {
     var commandBucket: TokenBucket?
     /// A `password` request being checked or hashed.
     var passwordChange: PasswordChange?
-    /// The messages that waited for the user, delivered at login and not yet confirmed by the client.
-    var backlog = Backlog()
+    /// Whether the client said in `hello` that it confirms the messages that waited for it (`received`).
+    var sendsReceipts = false
 
     var user: String? {
         if case .loggedIn(let user) = phase { return user }
