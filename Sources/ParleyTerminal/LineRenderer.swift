@@ -17,6 +17,7 @@ public enum LineRenderer {
     {
         let shown = secret ? [] : characters
         let position = secret ? 0 : cursor
+        let prompt = fitted(prompt, columns: columns)
         let promptColumns = ColumnWidth.of(prompt)
         // The last column stays empty, so the terminal never wraps the row.
         let room = max(1, columns - promptColumns - 1)
@@ -37,6 +38,29 @@ public enum LineRenderer {
         var output = "\r" + prompt + String(shown[start..<end]) + "\u{1B}[K\r"
         if column > 0 { output += "\u{1B}[\(column)C" }
         return output
+    }
+
+    /// Columns always left for typing after a prompt: ten, or half of a terminal narrower than twenty.
+    public static func typingRoom(columns: Int) -> Int { min(10, columns / 2) }
+
+    /// Whether `prompt` leaves `typingRoom` columns to type in on a terminal `columns` wide.
+    public static func fits(_ prompt: String, columns: Int) -> Bool {
+        ColumnWidth.of(prompt) + typingRoom(columns: columns) + 1 <= columns
+    }
+
+    /// `prompt`, or on a terminal too narrow for it, its end after "…" (the reader prints the whole of such
+    /// a prompt above the line when it asks), so the row never wraps.
+    static func fitted(_ prompt: String, columns: Int) -> String {
+        guard !fits(prompt, columns: columns) else { return prompt }
+        let room = max(0, columns - typingRoom(columns: columns) - 2)  // for the "…" and the empty last column
+        var kept: [Character] = []
+        var used = 0
+        for character in prompt.reversed() {
+            guard used + ColumnWidth.of(character) <= room else { break }
+            used += ColumnWidth.of(character)
+            kept.append(character)
+        }
+        return "…" + String(kept.reversed())
     }
 
     /// Prints `text` on its own row where the prompt was, then draws the prompt again below it.

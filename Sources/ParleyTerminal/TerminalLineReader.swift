@@ -78,6 +78,11 @@ public actor TerminalLineReader {
 
     /// Shows `prompt` and lets the user type the next line; with a `completer`, Tab completes words.
     public func requestLine(prompt text: String, secret: Bool, completer: Completer? = nil) {
+        let columns = RawMode.columns(of: output)
+        if !LineRenderer.fits(text, columns: columns) {
+            // Too wide for its row, where only its end is shown: the whole question once above it.
+            emit(wrapped(text) + "\r\n")
+        }
         prompt = (text, secret)
         self.completer = completer
         editor.reset(secret: secret)

@@ -56,6 +56,20 @@ struct LineRendererTests {
         #expect(output == "\r> ab你好世\u{1B}[K\r\u{1B}[2C")
     }
 
+    /// A prompt that leaves fewer than ten columns to type in (a question on a split terminal) is drawn
+    /// cut to its end, so its row never wraps; the reader has printed it whole above.
+    @Test func aPromptTooWideForTheTerminalKeepsItsEnd() {
+        let question = "alice would like to private message, enter y or n: "
+        #expect(LineRenderer.fits(question, columns: 80))
+        #expect(!LineRenderer.fits(question, columns: 40))
+        let output = LineRenderer.refresh(prompt: question, characters: ["y"], cursor: 1, secret: false, columns: 40)
+        // 40 columns: "…" and 28 of the question, then the typed "y", the last column empty.
+        #expect(output == "\r…vate message, enter y or n: y\u{1B}[K\r\u{1B}[30C")
+        #expect(ColumnWidth.of("…vate message, enter y or n: ") + LineRenderer.typingRoom(columns: 40) + 1 <= 40)
+        let wide = LineRenderer.refresh(prompt: question, characters: [], cursor: 0, secret: false, columns: 80)
+        #expect(wide == "\r" + question + "\u{1B}[K\r\u{1B}[51C")
+    }
+
     @Test func printAboveClearsTheRowPrintsAndRedraws() {
         let redraw = LineRenderer.refresh(
             prompt: "> ", characters: Array("message bob hel"), cursor: 15, secret: false, columns: 80)
