@@ -23,14 +23,39 @@ extension ChatCore {
         }
     }
 
-    /// Takes a token from the connection's request bucket, or answers `rate_limited` for it.
-    mutating func allowRequest(on connection: ConnectionID, at now: Date) -> Bool {
+    /// What becomes of a request, given how fast its connection sends.
+    enum RequestAdmission {
+        case allowed
+        /// Answered `rate_limited`.
+        case refused
+        /// Refused, and the connection is closed: it went on sending at full speed after more refusals than
+        /// its burst, which only a flood does (200 in a row at the defaults, about 20,000 requests a second).
+        /// Answering such a flood would take the event loop from everyone else (SPEC section 4).
+        case floodedOut
+    }
+
+    /// Takes a token from the connection's request bucket.
+    mutating func admitRequest(on connection: ConnectionID, at now: Date) -> RequestAdmission {
         guard let limit = configuration.commandRate, var bucket = connections[connection]?.commandBucket else {
-            return true
+            return .allowed
         }
         let allowed = bucket.take(limit, at: now)
         connections[connection]?.commandBucket = bucket
-        return allowed
+        if allowed { return .allowed }
+        return Double(bucket.refusedInARow) > limit.burst ? .floodedOut : .refused
+    }
+
+    /// Closes a connection that floods the server with requests, logging its user out as a lost connection does.
+    mutating func disconnectFlooder(_ connection: ConnectionID, at now: Date) {
+        let user = connections[connection]?.user
+        effects.append(
+            .log(
+                LogEntry(
+                    .warning, "requests far too fast after being told; disconnecting", user: user,
+                    connection: connection)))
+        effects.append(.send(connection, .event(.loggedOut(reason: .tooFast))))
+        endSession(on: connection, reason: .disconnect, at: now)
+        close(connection)
     }
 
     /// Charges the connection's request bucket one more request per `unit` of `count`, for a request whose

@@ -62,12 +62,17 @@ public struct ChatCore {
             admit(connection, from: address, at: now)
         case .request(let connection, let request):
             statistics.requests += 1
-            guard allowRequest(on: connection, at: now) else {
+            switch admitRequest(on: connection, at: now) {
+            case .allowed:
+                handleRequest(request, on: connection, at: now)
+            case .refused:
                 statistics.rateLimitedRequests += 1
                 fail(connection, request.id, .rateLimited)
-                return effects
+            case .floodedOut:
+                statistics.rateLimitedRequests += 1
+                fail(connection, request.id, .rateLimited)
+                disconnectFlooder(connection, at: now)
             }
-            handleRequest(request, on: connection, at: now)
         case .disconnected(let connection):
             endSession(on: connection, reason: .disconnect, at: now)
             connections[connection] = nil

@@ -16,6 +16,8 @@ public struct RateLimit: Sendable, Hashable {
 struct TokenBucket {
     private var tokens: Double
     private var updated: Date
+    /// Tokens asked for and refused since one was last given.
+    private(set) var refusedInARow = 0
 
     init(limit: RateLimit, now: Date) {
         tokens = limit.burst
@@ -25,8 +27,12 @@ struct TokenBucket {
     /// Takes a token if there is one.
     mutating func take(_ limit: RateLimit, at now: Date) -> Bool {
         refill(limit, at: now)
-        guard tokens >= 1 else { return false }
+        guard tokens >= 1 else {
+            refusedInARow += 1
+            return false
+        }
         tokens -= 1
+        refusedInARow = 0
         return true
     }
 

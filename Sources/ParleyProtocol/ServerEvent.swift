@@ -76,6 +76,8 @@ public enum LogoutReason: String, Codable, Sendable, Hashable {
     case loginTimeout = "login_timeout"
     /// Too many connections are waiting to log in; try again later.
     case serverFull = "server_full"
+    /// The connection went on sending requests at full speed long after being told it was too fast.
+    case tooFast = "too_fast"
 }
 
 extension ServerEvent: Codable {

@@ -15,6 +15,22 @@ import Testing
         }
     }
 
+    /// Past its burst of refusals in a row, a connection that goes on flooding is told and closed; the others
+    /// carry on.
+    @Test func aConnectionThatGoesOnFloodingIsDisconnected() async throws {
+        try await withServer(.init(commandRate: RateLimit(burst: 5, perSecond: 0.01))) { server in
+            let calm = try await server.login("calm")
+            let flooder = try await server.login("flooder")  // hello, login, register: 3 tokens
+            let pings = (1...20).map { #"{"id":\#($0 + 100),"op":"ping"}"# + "\n" }.joined()
+            try await flooder.sendRaw(Array(pings.utf8))
+            let seen = try await flooder.waitForClose()
+            #expect(seen.last == .loggedOut(reason: .tooFast))
+            let gone = ServerEvent.presence(user: "flooder", online: false)
+            #expect(try await calm.waitForEvent { $0 == gone } == gone)
+            try await calm.ok(.whoelse)
+        }
+    }
+
     @Test func failedLoginsAreLimitedPerAddressNotForOtherAddresses() async throws {
         let options = ServerOptions(loginAttemptsPerAddress: RateLimit(burst: 3, perSecond: 0.001))
         try await withServer(options) { server in

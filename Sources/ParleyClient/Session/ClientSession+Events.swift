@@ -48,6 +48,9 @@ extension ClientSession {
             case .serverFull:
                 await show(Texts.serverFull)
                 exit = .refused
+            case .tooFast:
+                await show(Texts.disconnectedTooFast)
+                exit = .connectionLost
             }
         case .relay(let from, let data):
             await relayed(data, from: from)

@@ -5,11 +5,12 @@ import Testing
 
 @testable import ParleyClient
 
-/// The client pings the server every `keepAliveInterval` while logged in. A server that says nothing for longer
-/// than `serverSilenceLimit` (the network between failed and neither side closed the connection) is taken to
-/// be gone, so the user is not left waiting for replies that never come; a server that answers the pings keeps
-/// the session for as long as it lasts.
-@Suite struct SilentServerTests {
+/// Sessions that end without the server closing them plainly. The client pings the server every
+/// `keepAliveInterval` while logged in: a server that says nothing for longer than `serverSilenceLimit` (the
+/// network between failed and neither side closed the connection) is taken to be gone, so the user is not left
+/// waiting for replies that never come, while a server that answers the pings keeps the session for as long as
+/// it lasts. A server that closes a flooding connection says why, and the client tells its user.
+@Suite struct UnusualEndsTests {
     /// How many pings the server got.
     private final class Pings: Sendable {
         private let count = Mutex(0)
@@ -41,6 +42,21 @@ import Testing
             try await client.expect(Texts.connectionLost)
             #expect(await client.run.value == .connectionLost)
             #expect(pings.value >= 1)  // it did ask
+        }
+    }
+
+    /// A server that closes a flooding connection says so; the client tells its user why it ended.
+    @Test func beingDisconnectedForFloodingIsExplained() async throws {
+        let answer: @Sendable (Int, Request) -> String = { id, request in
+            guard case .login = request.command else { return wireLines(.reply(Reply(id: .number(id)))) }
+            return wireLines(
+                .reply(Reply(id: .number(id), username: "dan", waiting: 0)), .event(.loggedOut(reason: .tooFast)))
+        }
+        try await withAnsweringServer(answer) { port in
+            let client = TestClient(port: port)
+            await client.type("dan", "secret")
+            try await client.expect(Texts.disconnectedTooFast)
+            #expect(await client.run.value == .connectionLost)
         }
     }
 
