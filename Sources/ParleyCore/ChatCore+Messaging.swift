@@ -50,7 +50,6 @@ extension ChatCore {
         reply(connection, Reply(id: id, partial: skipped))
     }
 
-    /// Sends messages that waited for the user, in order, and asks the store to forget them.
     /// Sends the messages that waited for the user. They leave the store now, or, for a client that sends
     /// receipts, once it confirms them (`confirmWaiting`); until then a lost connection puts them back.
     mutating func deliverWaiting(_ messages: [StoredMessage], to connection: ConnectionID) {
