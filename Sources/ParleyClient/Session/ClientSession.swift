@@ -24,8 +24,10 @@ public actor ClientSession {
     var lineRequested = false
     /// Waiting messages announced by the login reply and not yet arrived; the prompt waits for them.
     var waitingMessagesDue = 0
-    /// Waiting messages shown and not yet confirmed to the server (`received`), which keeps them until then.
+    /// Waiting messages shown since login, and how many of them the server has been told of (`received`); it
+    /// keeps them until then.
     var waitingMessagesShown = 0
+    var waitingMessagesConfirmed = 0
     /// When the server last said anything.
     private var lastHeard = ContinuousClock.now
     var consent = ConsentQueue()
@@ -180,12 +182,17 @@ public actor ClientSession {
             await handle(event)
             if isWaitingMessage { waitingMessagesShown += 1 }
         }
-        if waitingMessagesDue == 0, waitingMessagesShown > 0 {
-            // All of them shown: the server may let them go. A connection lost before this gets them again.
+        // Confirmed once all are shown, and every 100 on the way, so that a connection lost during a long backlog
+        // brings again only what was not confirmed.
+        let unconfirmed = waitingMessagesShown - waitingMessagesConfirmed
+        if unconfirmed >= Self.receiptEvery || (waitingMessagesDue == 0 && unconfirmed > 0) {
             await send(.received(count: waitingMessagesShown), as: .background)
-            waitingMessagesShown = 0
+            waitingMessagesConfirmed = waitingMessagesShown
         }
     }
+
+    /// How many waiting messages may be shown before they are confirmed, in a long backlog.
+    static let receiptEvery = 100
 
     /// Pings the server while logged in. A server silent for longer than `serverSilenceLimit` (two pings
     /// unanswered and then some, at the usual interval) is taken to be gone, as after a lost connection: the
