@@ -18,6 +18,8 @@ extension Texts {
     public static let loginTimedOut = "You did not log in in time; please try again"
     /// The server has too many connections waiting to log in.
     public static let serverFull = "The server is too busy to take new logins; please try again later"
+    /// The server has not answered for so long that the client takes the connection for lost.
+    public static let serverStoppedAnswering = "The server stopped answering; the connection is lost"
     /// The server closed a connection that went on flooding it with requests.
     public static let disconnectedTooFast = "The server disconnected you for sending far too many requests"
     /// `y` or `n` typed when nobody asked to private message.

@@ -200,14 +200,17 @@ public actor ClientSession {
     /// replies that never come.
     private func keepAlive() async {
         guard case .chatting = phase else { return }
-        guard ContinuousClock.now - lastHeard <= configuration.serverSilenceLimit else { return await serverClosed() }
+        guard ContinuousClock.now - lastHeard <= configuration.serverSilenceLimit else {
+            return await serverClosed(saying: Texts.serverStoppedAnswering)
+        }
         await send(.ping, as: .background)
     }
 
-    private func serverClosed() async {
+    /// The connection is gone: closed by the server or the network, or (`saying` why) given up on.
+    private func serverClosed(saying reason: String = Texts.connectionLost) async {
         guard exit == nil else { return }
         await closeAllPeers(saying: nil)
-        await show(Texts.connectionLost)
+        await show(reason)
         exit = .connectionLost
     }
 
