@@ -62,6 +62,7 @@ let package = Package(
             name: "ParleyServer",
             dependencies: [
                 "ParleyProtocol", "ParleyCore", "ParleyStore", "ParleyTLS", "ParleyFraming", "ParleyServerWire",
+                "ParleyProcess",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -72,8 +73,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        // Child processes started with posix_spawn, and what a signal was set to at start: for the tests, the
-        // bench's worker processes, and both binaries' signal handling.
+        // Child processes started with posix_spawn, what a signal was set to at start, and the C library's
+        // functions Swift's Glibc module leaves out: for the tests, the bench, the server and both binaries.
         .target(name: "ParleyProcess"),
         // Real servers for tests: options over the shipped defaults, temporary directories.
         .target(
@@ -104,7 +105,7 @@ let package = Package(
             ]
         ),
         // Raw-mode terminal line editor for the client.
-        .target(name: "ParleyTerminal"),
+        .target(name: "ParleyTerminal", dependencies: ["ParleyProcess"]),
         .executableTarget(
             name: "parley",
             dependencies: [

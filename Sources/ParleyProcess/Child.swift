@@ -141,10 +141,10 @@ public final class Child: @unchecked Sendable {
 
     /// glibc's extensions (2.29 and 2.34), which Swift's Glibc module does not show.
     private static func gnuExtension<Function>(_ name: String, as type: Function.Type) throws -> Function {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else {
+        guard let function = LibC.function(name, as: type) else {
             throw SpawnFailed(description: "this C library has no \(name)")
         }
-        return unsafeBitCast(symbol, to: type)
+        return function
     }
 
     private static func spawn(_ path: String, _ arguments: [String], _ options: Options) throws -> pid_t {

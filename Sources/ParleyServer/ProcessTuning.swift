@@ -1,3 +1,5 @@
+import ParleyProcess
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -12,7 +14,7 @@ enum ProcessTuning {
     static let configureMemory: Void = {
         #if canImport(Glibc)
             typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-            guard let mallopt = libcFunction("mallopt", as: Mallopt.self) else { return }
+            guard let mallopt = LibC.function("mallopt", as: Mallopt.self) else { return }
             // The constants from <malloc.h>.
             let trimThreshold: Int32 = -1  // M_TRIM_THRESHOLD
             let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
@@ -30,18 +32,7 @@ enum ProcessTuning {
     }
 
     private typealias MallocTrim = @convention(c) (Int) -> Int32
-    private static let mallocTrim = libcFunction("malloc_trim", as: MallocTrim.self)
-
-    /// A function of glibc looked up by name, for those Swift's Glibc module leaves out (<malloc.h>, and
-    /// what needs `_GNU_SOURCE`); nil where there is no such function (another C library).
-    static func libcFunction<Function>(_ name: String, as type: Function.Type) -> Function? {
-        #if canImport(Glibc)
-            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
-            return unsafeBitCast(symbol, to: type)
-        #else
-            return nil
-        #endif
-    }
+    private static let mallocTrim = LibC.function("malloc_trim", as: MallocTrim.self)
 
     /// Lowers the priority of the calling thread (nice 10). Password hashing runs on threads that do this,
     /// so on a busy machine the event loop, which moves everyone's messages, gets the CPU first: during a

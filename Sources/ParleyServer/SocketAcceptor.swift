@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import ParleyProcess
 
 #if canImport(Glibc)
     import Glibc
@@ -104,7 +105,7 @@ final class SocketAcceptor: Sendable {
 
     private typealias Accept4 =
         @convention(c) (CInt, UnsafeMutablePointer<sockaddr>?, UnsafeMutablePointer<socklen_t>?, CInt) -> CInt
-    private static let accept4 = ProcessTuning.libcFunction("accept4", as: Accept4.self)
+    private static let accept4 = LibC.function("accept4", as: Accept4.self)
 
     /// `accept4(..., SOCK_CLOEXEC)`, so a process the server starts never inherits a client's socket (tests
     /// run the shipped binaries from the process that runs the server); `accept` and then `FD_CLOEXEC`

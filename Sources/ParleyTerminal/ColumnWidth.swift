@@ -1,3 +1,5 @@
+import ParleyProcess
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -10,8 +12,8 @@
 ///
 /// Each scalar is measured by the C library's `wcwidth`, whose tables follow Unicode and are what terminals
 /// on the same system go by, under a UTF-8 locale of its own set for the calling thread only (`uselocale`),
-/// so the user's locale and other threads are untouched. Swift's Glibc module does not show `wcwidth` (it
-/// sits behind `_XOPEN_SOURCE`), so it is looked up by name.
+/// so the user's locale and other threads are untouched (`wcwidth` sits behind `_XOPEN_SOURCE`, so it comes
+/// from `LibC`).
 ///
 /// A character of several scalars (an emoji with a skin tone, a family joined by U+200D) is as wide as its
 /// scalars together, as `wcswidth` counts it, and an emoji asked to look like one (U+FE0F) is two columns.
@@ -42,17 +44,12 @@ public enum ColumnWidth {
 
     /// `wcwidth` and a UTF-8 locale, or nil where either is missing (then marks are 0 columns, all else 1).
     private nonisolated(unsafe) static let library: (measure: WcWidth, locale: locale_t)? = {
-        #if canImport(Glibc)
-            let everywhere = UnsafeMutableRawPointer(bitPattern: 0)
-        #else
-            let everywhere = UnsafeMutableRawPointer(bitPattern: -2)  // RTLD_DEFAULT
-        #endif
-        guard let symbol = dlsym(everywhere, "wcwidth"),
+        guard let measure = LibC.function("wcwidth", as: WcWidth.self),
             let locale = newlocale(Int32(LC_CTYPE_MASK), "C.UTF-8", nil)
                 ?? newlocale(
                     Int32(LC_CTYPE_MASK), "en_US.UTF-8", nil)
         else { return nil }
-        return (unsafeBitCast(symbol, to: WcWidth.self), locale)
+        return (measure, locale)
     }()
 
     private static func measure(_ scalar: Unicode.Scalar) -> Int? {

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyProcess
 import Synchronization
 
 #if canImport(Glibc)
@@ -52,8 +53,7 @@ public enum HiccupMeter {
     /// module leaves out what needs `_GNU_SOURCE`); false where that is not possible.
     private static func pinCurrentThread(to cpu: Int) -> Bool {
         #if os(Linux)
-            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_setaffinity") else { return false }
-            let setAffinity = unsafeBitCast(symbol, to: SetAffinity.self)
+            guard let setAffinity = LibC.function("sched_setaffinity", as: SetAffinity.self) else { return false }
             var set = cpu_set_t()
             let bitsPerWord = UInt.bitWidth
             guard cpu < MemoryLayout<cpu_set_t>.size * 8 else { return false }
