@@ -32,6 +32,20 @@ public enum ColumnWidth {
         text.reduce(0) { $0 + of($1) }
     }
 
+    /// How many of `characters`, from the first, fit in `room` columns, and how many columns those take.
+    public static func prefix(of characters: some Sequence<Character>, fitting room: Int) -> (count: Int, columns: Int)
+    {
+        var count = 0
+        var columns = 0
+        for character in characters {
+            let width = of(character)
+            guard columns + width <= room else { break }
+            columns += width
+            count += 1
+        }
+        return (count, columns)
+    }
+
     private static func width(of scalar: Unicode.Scalar) -> Int {
         if let measured = measure(scalar) { return min(2, max(0, measured)) }
         switch scalar.properties.generalCategory {

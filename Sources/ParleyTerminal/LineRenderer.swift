@@ -22,19 +22,10 @@ public enum LineRenderer {
         // The last column stays empty, so the terminal never wraps the row.
         let room = max(1, columns - promptColumns - 1)
         // From the cursor back as far as fits, then forward from there as far as fits.
-        var start = position
-        var beforeCursor = 0
-        while start > 0, beforeCursor + ColumnWidth.of(shown[start - 1]) <= room {
-            start -= 1
-            beforeCursor += ColumnWidth.of(shown[start])
-        }
-        var end = start
-        var used = 0
-        while end < shown.count, used + ColumnWidth.of(shown[end]) <= room {
-            used += ColumnWidth.of(shown[end])
-            end += 1
-        }
-        let column = promptColumns + beforeCursor
+        let beforeCursor = ColumnWidth.prefix(of: shown[..<position].reversed(), fitting: room)
+        let start = position - beforeCursor.count
+        let end = start + ColumnWidth.prefix(of: shown[start...], fitting: room).count
+        let column = promptColumns + beforeCursor.columns
         var output = "\r" + prompt + String(shown[start..<end]) + "\u{1B}[K\r"
         if column > 0 { output += "\u{1B}[\(column)C" }
         return output
@@ -53,14 +44,7 @@ public enum LineRenderer {
     static func fitted(_ prompt: String, columns: Int) -> String {
         guard !fits(prompt, columns: columns) else { return prompt }
         let room = max(0, columns - typingRoom(columns: columns) - 2)  // for the "…" and the empty last column
-        var kept: [Character] = []
-        var used = 0
-        for character in prompt.reversed() {
-            guard used + ColumnWidth.of(character) <= room else { break }
-            used += ColumnWidth.of(character)
-            kept.append(character)
-        }
-        return "…" + String(kept.reversed())
+        return "…" + prompt.suffix(ColumnWidth.prefix(of: prompt.reversed(), fitting: room).count)
     }
 
     /// Prints `text` on its own row where the prompt was, then draws the prompt again below it.
@@ -79,12 +63,7 @@ public enum LineRenderer {
         while true {
             let prefix = rows.isEmpty ? "" : String(repeating: " ", count: indent)
             let room = max(1, columns - 1 - prefix.count)
-            var end = rest.startIndex
-            var used = 0
-            while end < rest.endIndex, used + ColumnWidth.of(rest[end]) <= room {
-                used += ColumnWidth.of(rest[end])
-                end = rest.index(after: end)
-            }
+            let end = rest.index(rest.startIndex, offsetBy: ColumnWidth.prefix(of: rest, fitting: room).count)
             guard end < rest.endIndex else {
                 rows.append(prefix + rest)
                 return rows
@@ -115,10 +94,9 @@ public enum LineRenderer {
         let gap = (leading..<max(leading, characters.count - 1)).first {
             characters[$0] == " " && characters[$0 + 1] == " "
         }
-        guard let gap, let second = characters[gap...].firstIndex(where: { $0 != " " }),
-            ColumnWidth.of(characters[..<second]) <= columns / 2
-        else { return leading + 2 }
-        return ColumnWidth.of(characters[..<second])
+        guard let gap, let second = characters[gap...].firstIndex(where: { $0 != " " }) else { return leading + 2 }
+        let column = ColumnWidth.of(characters[..<second])
+        return column <= columns / 2 ? column : leading + 2
     }
 
     /// Tab's choices on one line, at most `limit` of them: on a server with thousands of users the first few
