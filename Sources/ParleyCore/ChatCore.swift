@@ -62,17 +62,14 @@ public struct ChatCore {
             admit(connection, from: address, at: now)
         case .request(let connection, let request):
             statistics.requests += 1
-            switch admitRequest(on: connection, at: now) {
-            case .allowed:
+            let admission = admitRequest(on: connection, at: now)
+            guard admission != .allowed else {
                 handleRequest(request, on: connection, at: now)
-            case .refused:
-                statistics.rateLimitedRequests += 1
-                fail(connection, request.id, .rateLimited)
-            case .floodedOut:
-                statistics.rateLimitedRequests += 1
-                fail(connection, request.id, .rateLimited)
-                disconnectFlooder(connection, at: now)
+                return effects
             }
+            statistics.rateLimitedRequests += 1
+            fail(connection, request.id, .rateLimited)
+            if admission == .floodedOut { disconnectFlooder(connection, at: now) }
         case .disconnected(let connection):
             endSession(on: connection, reason: .disconnect, at: now)
             connections[connection] = nil
