@@ -40,7 +40,7 @@ extension ClientSession {
     func loginAnswered(_ reply: Reply, username: String, password: String) async {
         if reply.ok {
             phase = .chatting(username: reply.username ?? username)
-            waitingMessagesDue = reply.waiting ?? 0
+            waitingMessages.announced(reply.waiting ?? 0)
             await show(Texts.welcome)
             // Who is online already, so that Tab can complete their names (the reply is not shown); a script
             // completes nothing and need not ask.

@@ -22,12 +22,8 @@ public actor ClientSession {
     /// The request whose reply must be shown before the user is asked for the next line.
     var awaitedReply: Int?
     var lineRequested = false
-    /// Waiting messages announced by the login reply and not yet arrived; the prompt waits for them.
-    var waitingMessagesDue = 0
-    /// Waiting messages shown since login, and how many of them the server has been told of (`received`); it
-    /// keeps them until then.
-    var waitingMessagesShown = 0
-    var waitingMessagesConfirmed = 0
+    /// The messages that waited for the user: the prompt waits for them, and the server is told once shown.
+    var waitingMessages = WaitingMessages()
     /// When the server last said anything.
     private var lastHeard = ContinuousClock.now
     var consent = ConsentQueue()
@@ -159,15 +155,7 @@ public actor ClientSession {
 
     private func handle(_ frame: ServerFrame) async {
         lastHeard = .now
-        var isWaitingMessage = false
-        if waitingMessagesDue > 0 {
-            if case .event(.message(let message)) = frame, message.kind == .offline {
-                waitingMessagesDue -= 1
-                isWaitingMessage = true
-            } else {
-                waitingMessagesDue = 0
-            }
-        }
+        let isWaitingMessage = waitingMessages.arrived(frame)
         knownUsers.add(frame.namesOfOthers)
         switch frame {
         case .reply(let reply):
@@ -180,19 +168,10 @@ public actor ClientSession {
             await handle(reply, to: request)
         case .event(let event):
             await handle(event)
-            if isWaitingMessage { waitingMessagesShown += 1 }
+            if isWaitingMessage { waitingMessages.shownOne() }
         }
-        // Confirmed once all are shown, and every 100 on the way, so that a connection lost during a long backlog
-        // brings again only what was not confirmed.
-        let unconfirmed = waitingMessagesShown - waitingMessagesConfirmed
-        if unconfirmed >= Self.receiptEvery || (waitingMessagesDue == 0 && unconfirmed > 0) {
-            await send(.received(count: waitingMessagesShown), as: .background)
-            waitingMessagesConfirmed = waitingMessagesShown
-        }
+        if let count = waitingMessages.receiptDue() { await send(.received(count: count), as: .background) }
     }
-
-    /// How many waiting messages may be shown before they are confirmed, in a long backlog.
-    static let receiptEvery = 100
 
     /// Pings the server while logged in. A server silent for longer than `serverSilenceLimit` (two pings
     /// unanswered and then some, at the usual interval) is taken to be gone, as after a lost connection: the
@@ -215,7 +194,7 @@ public actor ClientSession {
     }
 
     private func askForLineIfReady() async {
-        guard exit == nil, !lineRequested, awaitedReply == nil, waitingMessagesDue == 0 else { return }
+        guard exit == nil, !lineRequested, awaitedReply == nil, waitingMessages.due == 0 else { return }
         switch phase {
         case .askingUsername: await console.requestLine(prompt: Texts.usernamePrompt, secret: false)
         case .askingPassword: await console.requestLine(prompt: Texts.passwordPrompt, secret: true)
