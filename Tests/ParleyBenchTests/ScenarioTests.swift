@@ -6,13 +6,18 @@ import Testing
 /// Timings are never asserted; counts are.
 @Suite(.serialized) struct ScenarioTests {
     /// Also over TLS, the server's default: a bench that spoke plain TCP to a TLS server (or TLS to a plain
-    /// one) would never log in.
-    @Test(arguments: [false, true]) func directMessagesAtAFixedRate(overTLS: Bool) async throws {
+    /// one) would never log in. And over two processes: the clients are then spread over `parley-bench worker`
+    /// children started from the built binary and their results merged, the way large runs are made.
+    @Test(arguments: [(false, 1), (true, 1), (false, 2)])
+    func directMessagesAtAFixedRate(overTLS: Bool, processes: Int) async throws {
         try await withBenchServer(
             { settings in
                 var settings = settings
                 settings.rate = 400
-                let report = try await BenchRunner.run(settings)
+                settings.processes = processes
+                let report = try await BenchRunner.run(
+                    settings, workerExecutable: Binaries.directory.appendingPathComponent("parley-bench").path)
+                #expect(report.processes == processes)
                 #expect(report.transport == (overTLS ? "TLS" : nil))
                 #expect(report.text.hasPrefix(overTLS ? "parley dm over TLS (" : "parley dm ("))
                 #expect(report.figure("sent")!.value > 0)
@@ -33,24 +38,6 @@ import Testing
                 let report = try await BenchRunner.run(settings)
                 #expect(report.figure("delivered per second")!.value > 0)
                 #expect(report.figure("lost")!.value == 0)
-            }, scenario: .dm)
-    }
-
-    /// With several processes the clients are spread over `parley-bench worker` children started from the
-    /// built binary, and their results merged: the way large runs are made.
-    @Test func directMessagesFromTwoWorkerProcesses() async throws {
-        try await withBenchServer(
-            { settings in
-                var settings = settings
-                settings.rate = 400
-                settings.processes = 2
-                let report = try await BenchRunner.run(
-                    settings, workerExecutable: Binaries.directory.appendingPathComponent("parley-bench").path)
-                #expect(report.processes == 2)
-                #expect(report.figure("sent")!.value > 0)
-                #expect(report.figure("lost")!.value == 0)
-                #expect(report.figure("delivered")!.value == report.figure("sent")!.value)
-                #expect(report.figure("bench CPU busy") != nil)
             }, scenario: .dm)
     }
 
