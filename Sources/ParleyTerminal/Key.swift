@@ -23,4 +23,7 @@ public enum Key: Sendable, Hashable {
     case interrupt
     /// Ctrl-D: end of input on an empty line, otherwise delete under the cursor.
     case endOfInput
+    /// Text pasted into a terminal in bracketed-paste mode, whole: it is inserted as typed text, its line
+    /// breaks and tabs as spaces, so a paste never enters or completes a command by itself.
+    case paste(String)
 }

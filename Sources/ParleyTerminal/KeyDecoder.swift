@@ -1,8 +1,19 @@
 /// Turns the bytes read from a raw-mode terminal into `Key`s: UTF-8 characters, control keys and the
 /// ANSI/VT escape sequences of arrows, Home, End and Delete. Bytes of a sequence split across reads are
 /// kept until the rest arrives. Pure, so it is tested byte by byte.
+///
+/// Text pasted into a terminal that brackets pastes (`LineRenderer.bracketedPasteOn`) arrives between
+/// `ESC [ 200 ~` and `ESC [ 201 ~` and becomes one `Key.paste`, so the line breaks and tabs inside it are not
+/// taken for Enter and Tab. At most `pasteLimit` bytes of a paste are kept: no line longer than that could be
+/// sent anyway.
 public struct KeyDecoder: Sendable {
+    public static let pasteLimit = 65_536
+    private static let pasteStart = "200"
+    private static let pasteEnd: [UInt8] = Array("\u{1B}[201~".utf8)
+
     private var pending: [UInt8] = []
+    /// The bytes of a paste whose end has not arrived yet; `nil` outside a paste.
+    private var paste: [UInt8]?
     /// A CR was the last thing seen, so an LF right after it is the same Enter.
     private var afterCarriageReturn = false
 
@@ -13,12 +24,36 @@ public struct KeyDecoder: Sendable {
         var keys: [Key] = []
         var index = 0
         while index < pending.count {
+            if paste != nil {
+                guard let key = takePaste(from: &index) else { break }
+                keys.append(key)
+                continue
+            }
             guard let (key, length) = decodeOne(at: index) else { break }
             index += length
             if let key { keys.append(key) }
         }
         pending.removeFirst(index)
         return keys
+    }
+
+    /// Moves the pasted bytes from `index` on into `paste`, and returns the paste once its end marker is
+    /// there. Bytes that may be the start of the marker stay pending until the next read.
+    private mutating func takePaste(from index: inout Int) -> Key? {
+        let rest = pending[index...]
+        let end = rest.indices.first { rest[$0...].starts(with: Self.pasteEnd) }
+        var taken = end ?? max(index, pending.count - (Self.pasteEnd.count - 1))
+        if end == nil {
+            // Whatever could still turn into the marker waits for more bytes.
+            while taken < pending.count, !Self.pasteEnd.starts(with: pending[taken...]) { taken += 1 }
+        }
+        let room = Self.pasteLimit - paste!.count
+        paste!.append(contentsOf: pending[index..<taken].prefix(max(0, room)))
+        index = taken
+        guard let end else { return nil }
+        index = end + Self.pasteEnd.count
+        defer { paste = nil }
+        return .paste(String(decoding: paste!, as: UTF8.self))
     }
 
     /// The key at `index` (or `nil` for bytes that mean nothing to the editor) and how many bytes it took,
@@ -51,7 +86,7 @@ public struct KeyDecoder: Sendable {
         }
     }
 
-    private func decodeEscape(at index: Int) -> (Key?, Int)? {
+    private mutating func decodeEscape(at index: Int) -> (Key?, Int)? {
         guard index + 1 < pending.count else { return nil }
         switch pending[index + 1] {
         case UInt8(ascii: "["):
@@ -63,6 +98,10 @@ public struct KeyDecoder: Sendable {
             }
             guard end < pending.count else { return nil }
             let parameters = String(decoding: pending[(index + 2)..<end], as: UTF8.self)
+            if pending[end] == UInt8(ascii: "~"), parameters == Self.pasteStart {
+                paste = []
+                return (nil, end - index + 1)
+            }
             return (csiKey(final: pending[end], parameters: parameters), end - index + 1)
         case UInt8(ascii: "O"):
             guard index + 2 < pending.count else { return nil }

@@ -47,16 +47,15 @@ public struct LineEditor: Sendable {
 
     public mutating func apply(_ key: Key) -> Outcome {
         switch key {
+        case .paste(let text):
+            let pasted = Self.typeable(text)
+            guard !pasted.isEmpty else { return .unchanged }
+            for character in pasted { insert(character) }
         case .character(let character):
             // A terminal sends a character made of several scalars (an accent typed after its letter, an emoji
             // with a skin tone, a flag) one scalar at a time: one that joins the character before the cursor
             // becomes part of it, so the cursor never stops inside a character nor counts it twice.
-            if cursor > 0, let joined = Self.joining(characters[cursor - 1], character) {
-                characters[cursor - 1] = joined
-            } else {
-                characters.insert(character, at: cursor)
-                cursor += 1
-            }
+            insert(character)
         case .enter:
             let submitted = line
             if !secret { history.add(submitted) }
@@ -107,6 +106,38 @@ public struct LineEditor: Sendable {
             characters.remove(at: cursor)
         }
         return .edited
+    }
+
+    private mutating func insert(_ character: Character) {
+        if cursor > 0, let joined = Self.joining(characters[cursor - 1], character) {
+            characters[cursor - 1] = joined
+        } else {
+            characters.insert(character, at: cursor)
+            cursor += 1
+        }
+    }
+
+    /// Pasted text as it can stand in one line: each line break (CR LF counts as one) and tab becomes a space,
+    /// line breaks at its end are dropped (a copied line often takes its newline along), and other controls,
+    /// which would act on the terminal when the line is drawn, are left out.
+    static func typeable(_ text: String) -> [Character] {
+        var result: [Character] = []
+        var breaks = 0
+        for character in text {
+            if character.isNewline {
+                breaks += 1
+                continue
+            }
+            let kept: Character? =
+                character == "\t"
+                ? " "
+                : character.unicodeScalars.contains { $0.properties.generalCategory == .control } ? nil : character
+            guard let kept else { continue }
+            result.append(contentsOf: repeatElement(" ", count: breaks))
+            breaks = 0
+            result.append(kept)
+        }
+        return result
     }
 
     private mutating func replace(with entry: String) {

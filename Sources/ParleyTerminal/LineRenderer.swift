@@ -9,6 +9,11 @@ public enum LineRenderer {
     public static let clearRow = "\r\u{1B}[K"
     /// Back to column 0 and clear the row and every row below it.
     public static let clearBelow = "\r\u{1B}[J"
+    /// Asks the terminal to mark pasted text (`KeyDecoder` makes it one `Key.paste`); terminals that cannot
+    /// ignore it, and pastes then arrive as typed keys.
+    public static let bracketedPasteOn = "\u{1B}[?2004h"
+    /// Pasted text is sent as typed again, as the shell the client returns to may expect.
+    public static let bracketedPasteOff = "\u{1B}[?2004l"
 
     /// Redraws `prompt` and the visible part of `characters` on the current row, leaving the terminal's
     /// cursor on `cursor`. Secret lines show the prompt only.

@@ -15,6 +15,9 @@ import Dispatch
 /// keys), `LineEditor` (line, cursor, history) and `LineRenderer` (escape sequences); this actor only
 /// moves bytes between them and the terminal.
 ///
+/// Pastes are bracketed (`LineRenderer.bracketedPasteOn`): pasted text lands in the line whole, its line
+/// breaks as spaces, so pasting a few lines never sends them as commands one by one; Enter sends the line.
+///
 /// Lines are handed out one per `requestLine`. Keys typed while no line is requested (while a reply is
 /// awaited) are kept and replayed into the next line, so fast typing is never lost; Ctrl-C is acted on at
 /// once even then.
@@ -49,6 +52,7 @@ public actor TerminalLineReader {
     /// Enters raw mode and starts reading keys; what the user enters goes to `deliver`.
     public func start(deliver: @escaping @Sendable (Input) -> Void) throws(RawMode.Failure) {
         rawMode = try RawMode.enable(on: input)
+        emit(LineRenderer.bracketedPasteOn)
         self.deliver = deliver
         let (chunks, continuation) = AsyncStream.makeStream(of: [UInt8].self)
         thread = InputThread(descriptor: input) { bytes in
@@ -113,6 +117,7 @@ public actor TerminalLineReader {
     public func stop() {
         if prompt != nil { emit(LineRenderer.clearRow) }
         prompt = nil
+        if rawMode != nil { emit(LineRenderer.bracketedPasteOff) }
         rawMode?.restore()
         rawMode = nil
         thread?.stop()

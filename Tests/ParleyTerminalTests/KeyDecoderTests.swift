@@ -94,4 +94,41 @@ struct KeyDecoderTests {
     @Test func tabAsksForCompletion() {
         #expect(keys("a\tb") == [.character("a"), .tab, .character("b")])
     }
+
+    @Test func aBracketedPasteIsOneKeyWithItsLineBreaksAndTabsKept() {
+        #expect(
+            keys("a\u{1B}[200~logout\r\nb\tc\u{1B}[201~\r")
+                == [.character("a"), .paste("logout\r\nb\tc"), .enter])
+        #expect(keys("\u{1B}[200~\u{1B}[201~x") == [.paste(""), .character("x")])
+    }
+
+    /// An escape or a part of the end marker inside the paste is pasted text, not a key.
+    @Test func onlyTheWholeEndMarkerEndsAPaste() {
+        #expect(keys("\u{1B}[200~\u{1B}[A\u{1B}[20x\u{1B}[201~") == [.paste("\u{1B}[A\u{1B}[20x")])
+    }
+
+    @Test func aPasteSplitAcrossReadsAndInsideItsEndMarker() {
+        var decoder = KeyDecoder()
+        #expect(decoder.decode(Array("\u{1B}[20".utf8)) == [])
+        #expect(decoder.decode(Array("0~hello ".utf8)) == [])
+        #expect(decoder.decode(Array("wor€ld\u{1B}[2".utf8)) == [])
+        #expect(decoder.decode(Array("01".utf8)) == [])
+        #expect(decoder.decode(Array("~!".utf8)) == [.paste("hello wor€ld"), .character("!")])
+    }
+
+    @Test func aMultiByteCharacterSplitAcrossReadsInsideAPaste() {
+        var decoder = KeyDecoder()
+        let euro = Array("€".utf8)
+        #expect(decoder.decode(Array("\u{1B}[200~".utf8) + euro[0..<1]) == [])
+        #expect(decoder.decode(Array(euro[1...]) + Array("\u{1B}[201~".utf8)) == [.paste("€")])
+    }
+
+    @Test func aPasteKeepsNoMoreThanTheLimit() {
+        var decoder = KeyDecoder()
+        let chunk = Array(repeating: UInt8(ascii: "x"), count: 40_000)
+        #expect(decoder.decode(Array("\u{1B}[200~".utf8) + chunk) == [])
+        #expect(decoder.decode(chunk) == [])
+        let end = decoder.decode(Array("\u{1B}[201~y".utf8))
+        #expect(end == [.paste(String(repeating: "x", count: KeyDecoder.pasteLimit)), .character("y")])
+    }
 }

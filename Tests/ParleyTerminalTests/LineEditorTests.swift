@@ -212,4 +212,35 @@ struct LineEditorTests {
         #expect(editor.line == "message bob hello")
         #expect(editor.cursor == 11)
     }
+
+    /// Pasted lines stay in the line being typed: nothing is sent or completed until Enter.
+    @Test func aPasteIsInsertedAtTheCursorWithItsLineBreaksAsSpaces() {
+        var editor = editor(typing: "message bob !")
+        _ = editor.apply(.left)
+        #expect(editor.apply(.paste("first line\r\nsecond\tline\n\nlogout\n")) == .edited)
+        #expect(editor.line == "message bob first line second line  logout!")
+        #expect(editor.cursor == editor.characters.count - 1)
+    }
+
+    @Test func controlsInAPasteAreLeftOut() {
+        var editor = LineEditor()
+        #expect(editor.apply(.paste("\u{1B}[2Jred\u{7}\u{9B}")) == .edited)
+        #expect(editor.line == "[2Jred")
+        #expect(editor.apply(.paste("\r\n\u{1B}")) == .unchanged)
+        #expect(editor.line == "[2Jred")
+    }
+
+    @Test func aPastedPasswordIsKeptSecretAndWaitsForEnter() {
+        var editor = LineEditor()
+        editor.reset(secret: true)
+        #expect(editor.apply(.paste("s3cret\n")) == .edited)
+        #expect(editor.apply(.enter) == .submitted("s3cret"))
+        #expect(editor.history.entries.isEmpty)
+    }
+
+    @Test func aPastedCharacterJoinsTheOneBeforeTheCursor() {
+        var editor = editor(typing: "e")
+        _ = editor.apply(.paste("\u{301}x"))
+        #expect(editor.characters == ["e\u{301}", "x"])
+    }
 }

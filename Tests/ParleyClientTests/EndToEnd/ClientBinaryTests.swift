@@ -160,6 +160,30 @@ struct ClientBinaryTests {
         #expect(try ivy.child.waitForExit() == 0)
     }
 
+    /// Several lines pasted at the prompt stay in the line being typed, line breaks as spaces, until Enter:
+    /// a pasted "logout" is text, not a command.
+    @Test func pastedLinesAreOneLineThatWaitsForEnter() throws {
+        let server = try ServerBinary(extraArguments: ["--insecure-plaintext"])
+        defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
+        let jay = try TerminalClient(port: server.port, arguments: ["--insecure-plaintext"])
+        try jay.expect("\u{1B}[?2004h")  // Bracketed paste on.
+        try register("jay", password: "s3cret-j", on: jay)
+        let kim = try TerminalClient(port: server.port, arguments: ["--insecure-plaintext"])
+        try register("kim", password: "s3cret-k", on: kim)
+        try jay.expect("kim logged in")
+        jay.type("message kim ")
+        jay.type("\u{1B}[200~first line\r\nlogout\r\n\u{1B}[201~")
+        try jay.expect("\r> message kim first line logout\u{1B}[K")
+        jay.type(Keys.enter)
+        try kim.expect("jay: first line logout")
+        jay.type("logout" + Keys.enter)
+        try jay.expect("Goodbye")
+        try jay.expect("\u{1B}[?2004l")  // And off again for the shell.
+        #expect(try jay.child.waitForExit() == 0)
+        kim.type("logout" + Keys.enter)
+        #expect(try kim.child.waitForExit() == 0)
+    }
+
     @Test func aScriptFromLoginToLogout() throws {
         let server = try ServerBinary()
         defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
