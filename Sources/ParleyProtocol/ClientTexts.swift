@@ -22,8 +22,20 @@ extension Texts {
     public static let serverStoppedAnswering = "The server stopped answering; the connection is lost"
     /// The server closed a connection that went on flooding it with requests.
     public static let disconnectedTooFast = "The server disconnected you for sending far too many requests"
+    /// A line entered while the client reconnects: it is kept and sent once logged in again.
+    public static let heldUntilReconnected = "Not connected: this will be sent once the client has reconnected"
+    /// The connection was lost while a command's reply was awaited.
+    public static let unansweredAtLoss =
+        "The last command was not answered before the connection was lost; it may not have been carried out"
     /// `y` or `n` typed when nobody asked to private message.
     public static let noPendingConsent = "Error. No private messaging request is waiting"
+
+    /// The client (on a terminal) lost its server and tries to pick the session up again.
+    public static func reconnecting(_ endpoint: String) -> String { "Reconnecting to \(endpoint) (Ctrl-C quits)" }
+    public static func reconnected(_ endpoint: String) -> String { "Reconnected to \(endpoint)" }
+    public static func couldNotReconnect(_ endpoint: String, reason: String) -> String {
+        "Could not reconnect to \(endpoint): \(reason)"
+    }
 
     public static func directMessage(from sender: String, text: String) -> String { "\(sender): \(text)" }
     public static func broadcastMessage(from sender: String, text: String) -> String {

@@ -32,8 +32,8 @@ public final class ServerBinary: Sendable {
     /// Holds the database (and the self-signed certificate).
     public let directory: URL
 
-    /// Starts parleyd in `directory` (a fresh temporary one by default; pass the same one again to restart
-    /// on the same database) and waits, bounded, for its ready lines.
+    /// Starts parleyd in `directory` (a fresh temporary one by default; pass the same one again, and the same
+    /// `port`, to restart it as it was) and waits, bounded, for its ready lines.
     ///
     /// With `fileSizeLimit` (bytes, a multiple of 512) parleyd cannot make any file larger than that, as on a
     /// full disk: a shell lowers `RLIMIT_FSIZE` and ignores SIGXFSZ before it becomes parleyd, so a write
@@ -42,8 +42,8 @@ public final class ServerBinary: Sendable {
     /// only that many descriptors (`ulimit -n`), as a server out of them. With `ignoringHangup` it starts with
     /// SIGHUP ignored, as `nohup` starts a program.
     public init(
-        directory: URL? = nil, extraArguments: [String] = [], fileSizeLimit: Int? = nil, openFileLimit: Int? = nil,
-        ignoringHangup: Bool = false
+        directory: URL? = nil, port: Int = 0, extraArguments: [String] = [], fileSizeLimit: Int? = nil,
+        openFileLimit: Int? = nil, ignoringHangup: Bool = false
     ) throws {
         let directory = directory ?? TestDirectory.fresh()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -52,7 +52,7 @@ public final class ServerBinary: Sendable {
         let stderr = Pipe()
         let arguments =
             [
-                "0", "--host", "127.0.0.1", "--database", directory.appendingPathComponent("parley.db").path,
+                "\(port)", "--host", "127.0.0.1", "--database", directory.appendingPathComponent("parley.db").path,
                 "--password-cost", "10",
             ] + extraArguments
         // What a shell sets before it becomes parleyd (POSIX `ulimit -f` counts 512-byte blocks); nothing, most often.

@@ -87,6 +87,8 @@ struct ParleyCommand: AsyncParsableCommand {
             host: host, port: port, security: security, commandPrompt: onTerminal ? Texts.commandPrompt : "",
             advertisedPeerPort: privatePort)
         if let trustRoots { configuration.additionalTrustRoots = [trustRoots] }
+        // A person at a terminal expects the client to come back after a server restart; a script sees the end.
+        if onTerminal { configuration.reconnection = .standard }
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) {
             Task { await console.interrupt() }
         }

@@ -45,6 +45,9 @@ public struct ClientConfiguration: Sendable {
     /// Certificate authorities trusted besides the system's when a server's certificate is checked the
     /// normal way (before trust on first use asks): a private CA, or a test's stand-in for the system's.
     public var additionalTrustRoots: [NIOSSLAdditionalTrustRoots] = []
+    /// Whether and how a logged-in session is picked up again after the connection to the server is lost or
+    /// the server shuts down. `nil` (the default, and a script's) ends the run instead.
+    public var reconnection: Reconnection?
 
     public init(
         host: String = "127.0.0.1", port: Int = 4000, security: ServerSecurity = .trustOnFirstUse(.standard),

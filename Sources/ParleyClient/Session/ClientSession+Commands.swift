@@ -89,7 +89,7 @@ extension ClientSession {
             await sendActivity()
         case .done(let current, let new):
             passwordDialogue = nil
-            await send(.changePassword(current: current, new: new), as: .changePassword, awaited: true)
+            await send(.changePassword(current: current, new: new), as: .changePassword(new: new), awaited: true)
         }
     }
 
@@ -127,6 +127,9 @@ extension ClientSession {
         case .block(let user, let endedSession):
             await show(ReplyRendering.lines(for: request, reply: reply))
             if endedSession { await show(Texts.privateEnded(user)) }
+        case .changePassword(let new):
+            if reply.ok, let username = credentials?.username { credentials = (username, new) }
+            await show(ReplyRendering.lines(for: request, reply: reply))
         case .stopPrivate(let user):
             let hadSession = await endPeer(user, saying: .stopped)
             if hadSession || reply.ok {

@@ -41,11 +41,19 @@ extension ClientSession {
                 exit = .inactivity
             case .shutdown:
                 await show(Texts.serverShutdown)
+                await noteUnansweredCommand()
                 exit = .serverShutdown
+                lossIsRecoverable = true
             case .loginTimeout:
                 await show(Texts.loginTimedOut)
                 exit = .refused
             case .serverFull:
+                if reconnecting != nil {
+                    reconnectFailure = Texts.serverFull
+                    lossIsRecoverable = true
+                    exit = .connectionLost
+                    return
+                }
                 await show(Texts.serverFull)
                 exit = .refused
             case .tooFast:

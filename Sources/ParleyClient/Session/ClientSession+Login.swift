@@ -33,6 +33,14 @@ extension ClientSession {
             exit = .refused
             return
         }
+        if reconnecting != nil, let credentials {
+            // Picking a lost session up again: logged in as before, without asking.
+            phase = .loggingIn
+            let (username, password) = credentials
+            return await send(
+                .login(username: username, password: password), as: .login(username: username, password: password),
+                awaited: true)
+        }
         phase = .askingUsername
     }
 
@@ -40,14 +48,26 @@ extension ClientSession {
     func loginAnswered(_ reply: Reply, username: String, password: String) async {
         if reply.ok {
             phase = .chatting(username: reply.username ?? username)
+            if configuration.reconnection != nil { credentials = (reply.username ?? username, password) }
             waitingMessages.announced(reply.waiting ?? 0)
-            await show(Texts.welcome)
+            if reconnecting != nil { await reconnected() } else { await show(Texts.welcome) }
             // Who is online already, so that Tab can complete their names (the reply is not shown); a script
             // completes nothing and need not ask.
             if console.completesNames { await send(.whoelse, as: .background) }
             return
         }
         let error = reply.error ?? ErrorBody(.malformedRequest)
+        if reconnecting != nil {
+            if Self.isWorthRetrying(error.code) {
+                reconnectFailure = error.message
+                lossIsRecoverable = true
+                exit = .connectionLost
+                return
+            }
+            // The password was changed or reset meanwhile, say: from here on the user answers, as at first.
+            reconnecting = nil
+            heldLines = []
+        }
         switch error.code {
         case .newUser:
             phase = .askingConfirmation(username: username, password: password, prompt: error.message)

@@ -39,6 +39,21 @@ public actor ClientSession {
     /// Our port for direct sessions, or why there is none.
     var peerPort: Result<Int, PeerListenFailure> = .failure(PeerListenFailure(reason: "not started"))
 
+    /// The name and password of the last login (or `password` change), kept in memory only, to log in again
+    /// after a reconnection; `nil` until logged in.
+    var credentials: (username: String, password: String)?
+    /// The connection in use, counted from 1.
+    private(set) var connectionNumber = 0
+    /// Whether the connection that ended may be picked up again: lost, or the server shut down (not a logout,
+    /// an inactivity logout or a flood cut-off).
+    var lossIsRecoverable = false
+    /// Set from the loss of a logged-in session until it is logged in again.
+    var reconnecting: ReconnectAttempts?
+    /// Why the last attempt to reconnect failed, for when the client gives up.
+    var reconnectFailure = Texts.connectionLost
+    /// Lines entered while reconnecting, entered again once logged in.
+    var heldLines: [String] = []
+
     /// Our ephemeral keys for private sessions being agreed.
     var keyring = PrivateKeyring()
     /// Where deadlines the session sets for itself report back, into the same ordered stream as everything else.
@@ -65,13 +80,22 @@ public actor ClientSession {
         inputSink = sink
         var inputs = inputStream.makeAsyncIterator()
         await console.start { sink.yield(.console($0)) }
-        let server: LineChannel
+        var result: ClientExit
         switch await connectToServer(answersFrom: &inputs) {
-        case .connected(let channel): server = channel
-        case .ended(let exit):
-            await console.stop()
-            return exit
+        case .connected(let channel): result = await serve(channel, inputs: &inputs)
+        case .ended(let exit): result = exit
         }
+        result = await reconnectWhileRecoverable(after: result, inputs: &inputs)
+        await console.stop()
+        return result
+    }
+
+    /// One connection to the server, from `hello` until it ends; what the session knew of the connection
+    /// before (requests in flight, private sessions, consent requests) starts afresh.
+    func serve(_ server: LineChannel, inputs: inout AsyncStream<SessionInput>.Iterator) async -> ClientExit {
+        guard let sink = inputSink else { return .connectionLost }
+        startConnection()
+        let connection = connectionNumber
         let listener = await openPeerListener()
         let (assignmentStream, assignments) = AsyncStream.makeStream(of: PeerAssignment.self)
         self.assignments = assignments
@@ -85,7 +109,7 @@ public actor ClientSession {
             result = try await server.executeThenClose { inbound, outbound in
                 self.writer = outbound
                 return await withTaskGroup(of: Void.self, returning: ClientExit.self) { group in
-                    group.addTask { await Self.receive(inbound, into: sink) }
+                    group.addTask { await Self.receive(inbound, into: sink, connection: connection) }
                     group.addTask { await Self.tick(every: keepAliveInterval, into: sink) }
                     group.addTask { await endpoint.connectAll(assignmentStream) }
                     if let listener { group.addTask { await endpoint.serve(listener) } }
@@ -98,10 +122,29 @@ public actor ClientSession {
                 }
             }
         } catch {
+            if exit == nil { lossIsRecoverable = true }
             result = exit ?? .connectionLost
         }
-        await console.stop()
+        writer = nil
         return result
+    }
+
+    /// Forgets what belonged to the previous connection, if any.
+    private func startConnection() {
+        connectionNumber += 1
+        phase = .greeting
+        exit = nil
+        lossIsRecoverable = false
+        pending = [:]
+        awaitedReply = nil
+        waitingMessages = WaitingMessages()
+        lastHeard = .now
+        consent = ConsentQueue()
+        passwordDialogue = nil
+        outgoingRequests = []
+        peers = [:]
+        closingLinks = [:]
+        keyring = PrivateKeyring()
     }
 
     private func openPeerListener() async -> NIOAsyncChannel<LineChannel, Never>? {
@@ -126,10 +169,13 @@ public actor ClientSession {
         while let input = await inputs.next(isolation: #isolation) {
             switch input {
             case .console(let typed): await handle(typed)
-            case .server(let frame): await handle(frame)
-            case .serverClosed: await serverClosed()
+            case .server(let frame, let connection):
+                if connection == connectionNumber { await handle(frame) }
+            case .serverClosed(let connection):
+                if connection == connectionNumber { await serverClosed() }
             case .peer(let event): await handle(event)
             case .keepAlive: await keepAlive()
+            case .reconnectDue: break
             }
             if let exit { return exit }
             await askForLineIfReady()
@@ -139,6 +185,7 @@ public actor ClientSession {
 
     private func handle(_ typed: ConsoleInput) async {
         lineRequested = false
+        if reconnecting != nil { return await typedWhileReconnecting(typed) }
         switch (typed, phase) {
         case (.line(let line), .askingUsername): await usernameTyped(line)
         case (.line(let line), .askingPassword(let username)): await passwordTyped(line, username: username)
@@ -189,8 +236,14 @@ public actor ClientSession {
     private func serverClosed(saying reason: String = Texts.connectionLost) async {
         guard exit == nil else { return }
         await closeAllPeers(saying: nil)
-        await show(reason)
         exit = .connectionLost
+        lossIsRecoverable = true
+        if reconnecting != nil {
+            reconnectFailure = reason
+        } else {
+            await show(reason)
+            await noteUnansweredCommand()
+        }
     }
 
     private func askForLineIfReady() async {
@@ -243,7 +296,8 @@ public actor ClientSession {
     }
 
     private static func receive(
-        _ inbound: NIOAsyncChannelInboundStream<ByteBuffer>, into sink: AsyncStream<SessionInput>.Continuation
+        _ inbound: NIOAsyncChannelInboundStream<ByteBuffer>, into sink: AsyncStream<SessionInput>.Continuation,
+        connection: Int
     ) async {
         let codec = WireCodec()
         do {
@@ -252,15 +306,15 @@ public actor ClientSession {
                 // still answers its request, as a failure.
                 let bytes = Array(line.readableBytesView)
                 if let frame = try? codec.decodeServerFrame(bytes) {
-                    sink.yield(.server(frame))
+                    sink.yield(.server(frame, connection: connection))
                 } else if let reply = codec.unreadableReply(bytes) {
-                    sink.yield(.server(.reply(reply)))
+                    sink.yield(.server(.reply(reply), connection: connection))
                 }
             }
         } catch {
             // Reset, or a line over the limit: either way the connection is gone.
         }
-        sink.yield(.serverClosed)
+        sink.yield(.serverClosed(connection: connection))
     }
 
     private static func tick(every interval: Duration, into sink: AsyncStream<SessionInput>.Continuation) async {

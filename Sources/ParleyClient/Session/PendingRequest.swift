@@ -11,7 +11,8 @@ enum PendingRequest: Sendable, Hashable {
     case block(user: String, endedSession: Bool = false)
     case unblock(user: String)
     case blocked
-    case changePassword
+    /// `new` becomes the password a reconnection logs in with once the server has taken it.
+    case changePassword(new: String)
     case startPrivate(user: String)
     case answerPrivate(user: String, accept: Bool)
     case stopPrivate(user: String)

@@ -4,11 +4,15 @@ import ParleyProtocol
 /// user typed, what the server sent, what peers did, and the keep-alive tick.
 enum SessionInput: Sendable {
     case console(ConsoleInput)
-    case server(ServerFrame)
+    /// A frame from the server on `connection` (counted from 1; a reconnection opens the next one, and
+    /// whatever a closed one still reports is ignored).
+    case server(ServerFrame, connection: Int)
     /// The server connection ended (closed, reset, or sent a line we refuse).
-    case serverClosed
+    case serverClosed(connection: Int)
     case peer(PeerEvent)
     case keepAlive
+    /// The wait before the next attempt to reconnect is over.
+    case reconnectDue
 }
 
 /// Where the session is in its life.

@@ -184,6 +184,29 @@ struct ClientBinaryTests {
         #expect(try kim.child.waitForExit() == 0)
     }
 
+    /// The server restarts under a person at a terminal: the client says so, logs in again by itself, and
+    /// the person goes on where they were.
+    @Test func theClientReconnectsWhenTheServerRestarts() throws {
+        let first = try ServerBinary()
+        defer { try? first.stop() }  // Already stopped unless the test failed before.
+        let fingerprint = try #require(first.fingerprint)
+        let lee = try TerminalClient(port: first.port, arguments: ["--trust", fingerprint])
+        try register("lee", password: "s3cret-l", on: lee)
+        try first.stop()
+        try lee.expect("The server is shutting down\r\n")
+        try lee.expect("Reconnecting to 127.0.0.1:\(first.port) (Ctrl-C quits)\r\n")
+        let second = try ServerBinary(directory: first.directory, port: first.port)
+        defer { try? second.stop() }  // Already stopped at the end unless the test failed part way.
+        #expect(second.fingerprint == fingerprint)  // The same certificate, so the same trust.
+        try lee.expect("Reconnected to 127.0.0.1:\(first.port)\r\n")
+        lee.type("whoelse" + Keys.enter)
+        try lee.expect("No other users are online")
+        lee.type("logout" + Keys.enter)
+        try lee.expect("Goodbye")
+        #expect(try lee.child.waitForExit() == 0)
+        try second.stop()
+    }
+
     @Test func aScriptFromLoginToLogout() throws {
         let server = try ServerBinary()
         defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.

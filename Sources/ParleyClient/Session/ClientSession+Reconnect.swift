@@ -1,0 +1,116 @@
+import ParleyProtocol
+
+/// Picking a session up again after the server went away (restarted, or the network failed), on a
+/// terminal (`ClientConfiguration.reconnection`): the client says so, waits, connects and logs in again with
+/// the name and password of the last login, and waits longer after each failure until it is back or gives
+/// up. Lines entered meanwhile are kept and entered again once it is back; Ctrl-C, Ctrl-D or `logout` quit.
+extension ClientSession {
+    /// The attempts to reconnect after one loss.
+    struct ReconnectAttempts: Sendable {
+        let lostAt: ContinuousClock.Instant
+        var attempt = 0
+    }
+
+    /// `result` if the run that gave it cannot be picked up again; otherwise what the run ends with after
+    /// reconnecting (perhaps more than once).
+    func reconnectWhileRecoverable(
+        after result: ClientExit, inputs: inout AsyncStream<SessionInput>.Iterator
+    ) async -> ClientExit {
+        guard let policy = configuration.reconnection else { return result }
+        var result = result
+        while lossIsRecoverable, credentials != nil {
+            if reconnecting == nil {
+                reconnecting = ReconnectAttempts(lostAt: .now)
+                reconnectFailure = Texts.connectionLost
+                await show(Texts.reconnecting(endpoint))
+            }
+            guard var attempts = reconnecting else { break }
+            if ContinuousClock.now - attempts.lostAt >= policy.giveUpAfter {
+                await show(Texts.couldNotReconnect(endpoint, reason: reconnectFailure))
+                return .connectionLost
+            }
+            attempts.attempt += 1
+            reconnecting = attempts
+            guard await waitToReconnect(policy.delay(beforeAttempt: attempts.attempt), inputs: &inputs) else {
+                return .loggedOut
+            }
+            switch await connectToServer(answersFrom: &inputs) {
+            case .connected(let channel):
+                result = await serve(channel, inputs: &inputs)
+            case .ended(.cannotConnect(let reason)):
+                reconnectFailure = reason
+                lossIsRecoverable = true
+            case .ended(let exit):
+                return exit  // The server's certificate changed, say: not something to try again.
+            }
+        }
+        return result
+    }
+
+    var endpoint: String { "\(configuration.host):\(configuration.port)" }
+
+    /// Waits `delay` before the next attempt, keeping lines entered meanwhile; false if the user quit.
+    private func waitToReconnect(_ delay: Duration, inputs: inout AsyncStream<SessionInput>.Iterator) async -> Bool {
+        guard let sink = inputSink else { return false }
+        let timer = Task {
+            guard (try? await Task.sleep(for: delay)) != nil else { return }  // cancelled: the wait is over
+            sink.yield(.reconnectDue)
+        }
+        defer { timer.cancel() }
+        while let input = await inputs.next(isolation: #isolation) {
+            switch input {
+            case .reconnectDue:
+                return true
+            case .console(let typed):
+                lineRequested = false
+                await typedWhileReconnecting(typed)
+                if exit == .loggedOut { return false }
+            case .server, .serverClosed, .peer, .keepAlive:
+                continue  // What a closed connection or its peers still report.
+            }
+        }
+        return false
+    }
+
+    /// A line entered while not logged in again yet is kept for then; the end of input, or `logout`, quits.
+    func typedWhileReconnecting(_ typed: ConsoleInput) async {
+        let line: String
+        switch typed {
+        case .line(let typedLine): line = typedLine.trimmingCharacters(in: .whitespaces)
+        case .end: line = "logout"
+        }
+        guard line != "logout" else {
+            lossIsRecoverable = false
+            exit = .loggedOut
+            return await show(Texts.goodbye)
+        }
+        guard !line.isEmpty, case .line(let typedLine) = typed else { return }
+        heldLines.append(typedLine)
+        await show(Texts.heldUntilReconnected)
+    }
+
+    /// Logged in again: the user is told, and the lines kept meanwhile are entered as if typed now.
+    func reconnected() async {
+        reconnecting = nil
+        await show(Texts.reconnected(endpoint))
+        let lines = heldLines
+        heldLines = []
+        for line in lines { inputSink?.yield(.console(.line(line))) }
+    }
+
+    /// Whether a login refused with `code` while reconnecting is worth another attempt later: the server
+    /// still holds the old session (it has not noticed the loss yet), or is busy.
+    static func isWorthRetrying(_ code: ErrorCode) -> Bool {
+        [.alreadyLoggedIn, .tooManyLoginAttempts, .busy].contains(code)
+    }
+
+    /// Before the user is told the connection is gone: a command whose reply never came may or may not have
+    /// been carried out, and the client that reconnects must not let that pass in silence.
+    func noteUnansweredCommand() async {
+        guard configuration.reconnection != nil, let id = awaitedReply, let request = pending[id] else { return }
+        switch request {
+        case .hello, .login, .register, .background, .logout: return
+        default: await show(Texts.unansweredAtLoss)
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import ParleyProtocol
+import ParleyServer
+import ParleyStore
+import ParleyTesting
+import Synchronization
+import Testing
+
+@testable import ParleyClient
+
+/// A client on a terminal picks its session up again after the server restarts or the network fails: it
+/// says so, logs in again with what the user typed at login, keeps lines entered meanwhile, and gives up
+/// after a while. Waits here are a few milliseconds so the tests run fast; the shipped ones are seconds.
+@Suite struct ReconnectionTests {
+    private static func quick(giveUpAfter: Duration = .seconds(30)) -> (inout ClientConfiguration) -> Void {
+        { configuration in
+            configuration.reconnection = Reconnection(
+                firstDelay: .milliseconds(20), longestDelay: .milliseconds(200), giveUpAfter: giveUpAfter)
+        }
+    }
+
+    /// A server with a database of its own that can be stopped and started again on the same port.
+    private struct RestartableServer {
+        var options = ClientTestServer.options()
+        var server: ParleyServer
+
+        init() async throws {
+            options.databasePath = TestDirectory.path("parley.db")
+            server = try await options.start()
+            options.port = server.port
+        }
+
+        var port: Int { options.port }
+
+        mutating func restart() async throws {
+            server = try await options.start()
+        }
+    }
+
+    @Test func aServerRestartIsPickedUpAgainWithTheLineEnteredMeanwhile() async throws {
+        var restartable = try await RestartableServer()
+        let port = restartable.port
+        let alice = try await TestClient.register("alice", port: port, configure: Self.quick())
+        let bob = try await TestClient.register("bob", port: port)
+        try await alice.expect("bob logged in")
+
+        try await restartable.server.shutdown()
+        try await alice.expect(Texts.serverShutdown)
+        try await alice.expect(Texts.reconnecting("127.0.0.1:\(port)"))
+        #expect(try await bob.exit() == .serverShutdown)  // A script's client ends, as before.
+        await alice.type("message bob sent while the server was away")
+        try await alice.expect(Texts.heldUntilReconnected)
+
+        try await restartable.restart()
+        try await alice.expect(Texts.reconnected("127.0.0.1:\(port)"))
+        try await alice.expect(Texts.storedForLater("bob"))
+        #expect((await alice.output).filter { $0 == Texts.welcome }.count == 1)  // not welcomed twice
+        let bobAgain = try await TestClient.login("bob", port: port)
+        try await bobAgain.expect(within: 10, "the message kept while reconnecting") {
+            $0.hasPrefix("alice (offline, ") && $0.hasSuffix("): sent while the server was away")
+        }
+        await alice.type("whoelse")
+        try await alice.expect("bob")
+        try await alice.logout()
+        try await bobAgain.logout()
+        try await restartable.server.shutdown()
+    }
+
+    @Test func aCutConnectionIsPickedUpAgain() async throws {
+        try await withServer { server in
+            let proxy = try await RecordingProxy(forwardingTo: server.port)
+            let alice = try await TestClient.register("alice", port: proxy.port, configure: Self.quick())
+            let bob = try await TestClient.register("bob", port: server.port)
+            try await alice.expect("bob logged in")
+            await proxy.cutConnections()
+            try await alice.expect(Texts.connectionLost)
+            try await alice.expect(Texts.reconnecting("127.0.0.1:\(proxy.port)"))
+            try await alice.expect(Texts.reconnected("127.0.0.1:\(proxy.port)"))
+            // bob saw alice leave and come back, as for any logout and login.
+            try await bob.expect("alice logged out")
+            try await bob.expect("alice logged in")
+            await bob.type("message alice welcome back")
+            try await alice.expect("bob: welcome back")
+            try await alice.logout()
+            try await bob.logout()
+            await proxy.close()
+        }
+    }
+
+    @Test func theClientGivesUpWhenTheServerStaysAway() async throws {
+        let server = try await ClientTestServer.start()
+        let port = server.port
+        let alice = try await TestClient.register(
+            "alice", port: port, configure: Self.quick(giveUpAfter: .milliseconds(300)))
+        try await server.stop()
+        try await alice.expect(Texts.reconnecting("127.0.0.1:\(port)"))
+        try await alice.expect(within: 10, "giving up") {
+            $0.hasPrefix(Texts.couldNotReconnect("127.0.0.1:\(port)", reason: ""))
+        }
+        #expect(try await alice.exit() == .connectionLost)
+    }
+
+    @Test(arguments: [true, false])
+    func theUserCanQuitWhileTheClientReconnects(typingLogout: Bool) async throws {
+        let server = try await ClientTestServer.start()
+        let alice = try await TestClient.register("alice", port: server.port, configure: Self.quick())
+        try await server.stop()
+        try await alice.expect(Texts.reconnecting("127.0.0.1:\(server.port)"))
+        if typingLogout { await alice.type("logout") } else { await alice.console.end() }
+        try await alice.expect(Texts.goodbye)
+        #expect(try await alice.exit() == .loggedOut)
+    }
+
+    @Test func aPasswordChangedInTheSessionIsTheOneItLogsInWithAgain() async throws {
+        var restartable = try await RestartableServer()
+        let alice = try await TestClient.register("alice", port: restartable.port, configure: Self.quick())
+        await alice.type("password", "secret", "fresh-one", "fresh-one")
+        try await alice.expect(Texts.passwordChanged)
+        try await restartable.server.shutdown()
+        try await alice.expect(Texts.reconnecting("127.0.0.1:\(restartable.port)"))
+        try await restartable.restart()
+        try await alice.expect(Texts.reconnected("127.0.0.1:\(restartable.port)"))
+        try await alice.logout()
+        try await restartable.server.shutdown()
+    }
+
+    /// The password was reset while the server was down: the client asks for it, as at a first login.
+    @Test func aPasswordResetMeanwhileIsAskedFor() async throws {
+        var restartable = try await RestartableServer()
+        let alice = try await TestClient.register("alice", port: restartable.port, configure: Self.quick())
+        try await restartable.server.shutdown()
+        try await alice.expect(Texts.reconnecting("127.0.0.1:\(restartable.port)"))
+        try PasswordReset.run(
+            name: "alice", password: "reset-pw", databasePath: try #require(restartable.options.databasePath),
+            hasher: restartable.options.configuration.passwordHasher)
+        try await restartable.restart()
+        try await alice.expect(ErrorCode.wrongPassword.text())
+        try await alice.console.expectPrompt(Texts.passwordPrompt, secret: true)
+        await alice.type("reset-pw")
+        try await alice.expect(Texts.welcome)
+        try await alice.logout()
+        try await restartable.server.shutdown()
+    }
+
+    /// The server still holds the old session (it has not noticed the loss): the login is tried again later.
+    /// A command whose reply never came is reported as perhaps not carried out.
+    @Test func aLoginRefusedAsAlreadyLoggedInIsTriedAgain() async throws {
+        let logins = Mutex(0)
+        let answer: @Sendable (Int, Request) -> String = { id, request in
+            switch request.command {
+            case .login:
+                let attempt = logins.withLock {
+                    $0 += 1
+                    return $0
+                }
+                return wireLines(
+                    attempt == 2
+                        ? .reply(.failure(.number(id), .alreadyLoggedIn))
+                        : .reply(Reply(id: .number(id), username: "dan", waiting: 0)))
+            case .message:
+                return wireLines(.event(.loggedOut(reason: .shutdown)))  // and no reply to the message
+            default:
+                return wireLines(.reply(Reply(id: .number(id))))
+            }
+        }
+        try await withAnsweringServer(answer) { port in
+            let client = TestClient(port: port, configure: Self.quick())
+            await client.type("dan", "secret")
+            try await client.expect(Texts.welcome)
+            await client.type("message bob hi")
+            try await client.expect(Texts.serverShutdown)
+            try await client.expect(Texts.unansweredAtLoss)
+            try await client.expect(Texts.reconnecting("127.0.0.1:\(port)"))
+            try await client.expect(Texts.reconnected("127.0.0.1:\(port)"))
+            #expect(logins.withLock { $0 } == 3)
+            #expect(!(await client.output).contains(ErrorCode.alreadyLoggedIn.text()))
+            await client.type("logout")
+            #expect(try await client.exit() == .loggedOut)
+        }
+    }
+
+    @Test func backOffDoublesUpToTheLongestWait() {
+        let policy = Reconnection(firstDelay: .seconds(1), longestDelay: .seconds(30), giveUpAfter: .seconds(300))
+        #expect((1...7).map { policy.delay(beforeAttempt: $0) } == [1, 2, 4, 8, 16, 30, 30].map { .seconds($0) })
+        #expect(policy.delay(beforeAttempt: 1000) == .seconds(30))
+    }
+}
