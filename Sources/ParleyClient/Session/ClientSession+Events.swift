@@ -42,6 +42,7 @@ extension ClientSession {
             case .shutdown:
                 await show(Texts.serverShutdown)
                 await noteUnansweredCommand()
+                await abandonPasswordDialogue()
                 exit = .serverShutdown
                 lossIsRecoverable = true
             case .loginTimeout:

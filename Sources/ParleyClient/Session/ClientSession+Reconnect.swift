@@ -104,6 +104,15 @@ extension ClientSession {
         [.alreadyLoggedIn, .tooManyLoginAttempts, .busy].contains(code)
     }
 
+    /// The `password` questions cannot be finished on another connection: given up, and the prompt that asked
+    /// one, hidden, becomes the command prompt again, so nothing typed next is taken for a password.
+    func abandonPasswordDialogue() async {
+        guard configuration.reconnection != nil, passwordDialogue != nil else { return }
+        passwordDialogue = nil
+        await show(Texts.passwordUnchanged)
+        if lineRequested { await console.requestCommand(prompt: configuration.commandPrompt, users: knownUsers) }
+    }
+
     /// Before the user is told the connection is gone: a command whose reply never came may or may not have
     /// been carried out, and the client that reconnects must not let that pass in silence.
     func noteUnansweredCommand() async {

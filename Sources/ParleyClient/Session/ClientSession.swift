@@ -243,6 +243,7 @@ public actor ClientSession {
         } else {
             await show(reason)
             await noteUnansweredCommand()
+            await abandonPasswordDialogue()
         }
     }
 

@@ -124,6 +124,26 @@ import Testing
         try await restartable.server.shutdown()
     }
 
+    /// The connection went while `password` asked its hidden questions: they are given up, and the next line
+    /// is a command again, not a password.
+    @Test func passwordQuestionsUnderWayAreGivenUp() async throws {
+        var restartable = try await RestartableServer()
+        let alice = try await TestClient.register("alice", port: restartable.port, configure: Self.quick())
+        await alice.type("password")
+        try await alice.console.expectPrompt(Texts.currentPasswordPrompt, secret: true)
+        try await restartable.server.shutdown()
+        try await alice.expect(Texts.passwordUnchanged)
+        try await alice.console.waitUntilIdle()
+        #expect(await alice.console.prompts.last == ScriptedConsole.Prompt(text: Texts.commandPrompt, secret: false))
+        await alice.type("whoelse")
+        try await alice.expect(Texts.heldUntilReconnected)
+        try await restartable.restart()
+        try await alice.expect(Texts.reconnected("127.0.0.1:\(restartable.port)"))
+        try await alice.expect(Texts.noOtherUsersOnline)
+        try await alice.logout()
+        try await restartable.server.shutdown()
+    }
+
     /// The password was reset while the server was down: the client asks for it, as at a first login.
     @Test func aPasswordResetMeanwhileIsAskedFor() async throws {
         var restartable = try await RestartableServer()
