@@ -11,9 +11,11 @@ extension ClientSession {
         case ended(ClientExit)
     }
 
+    /// The server as the user named it, `HOST:PORT`: how known hosts are keyed and how messages name it.
+    var endpoint: String { "\(configuration.host):\(configuration.port)" }
+
     /// `inputs` carries the user's answer to the trust question; nothing else is running yet.
     func connectToServer(answersFrom inputs: inout AsyncStream<SessionInput>.Iterator) async -> ConnectOutcome {
-        let endpoint = "\(configuration.host):\(configuration.port)"
         switch configuration.security {
         case .plaintext:
             do {
@@ -69,8 +71,7 @@ extension ClientSession {
             guard case .success(let presented) = await presentedFingerprint(), presented != expected else {
                 return .ended(.cannotConnect(reason: ConnectFailure.reason(error)))
             }
-            let endpoint = "\(configuration.host):\(configuration.port)"
-            if let knownHosts {
+                if let knownHosts {
                 await show(
                     Texts.certificateChanged(
                         endpoint, was: expected.description, now: presented.description, file: knownHosts.path))

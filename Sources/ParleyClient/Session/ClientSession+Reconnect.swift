@@ -47,8 +47,6 @@ extension ClientSession {
         return result
     }
 
-    var endpoint: String { "\(configuration.host):\(configuration.port)" }
-
     /// Waits `delay` before the next attempt, keeping lines entered meanwhile; false if the user quit.
     private func waitToReconnect(_ delay: Duration, inputs: inout AsyncStream<SessionInput>.Iterator) async -> Bool {
         guard let sink = inputSink else { return false }

@@ -99,7 +99,7 @@ public actor ClientSession {
         let listener = await openPeerListener()
         let (assignmentStream, assignments) = AsyncStream.makeStream(of: PeerAssignment.self)
         self.assignments = assignments
-        let endpoint = PeerEndpoint(
+        let peerEndpoint = PeerEndpoint(
             grants: grants, handshakeTimeout: configuration.peerHandshakeTimeout,
             directTimeout: configuration.privateDirectTimeout, report: { sink.yield(.peer($0)) })
         let keepAliveInterval = configuration.keepAliveInterval
@@ -111,8 +111,8 @@ public actor ClientSession {
                 return await withTaskGroup(of: Void.self, returning: ClientExit.self) { group in
                     group.addTask { await Self.receive(inbound, into: sink, connection: connection) }
                     group.addTask { await Self.tick(every: keepAliveInterval, into: sink) }
-                    group.addTask { await endpoint.connectAll(assignmentStream) }
-                    if let listener { group.addTask { await endpoint.serve(listener) } }
+                    group.addTask { await peerEndpoint.connectAll(assignmentStream) }
+                    if let listener { group.addTask { await peerEndpoint.serve(listener) } }
                     let result = await self.loop(&inputs)
                     await self.closeAllPeers(saying: nil)
                     await self.waitForClosingLinks(upTo: .seconds(2))
