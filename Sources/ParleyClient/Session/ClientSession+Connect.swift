@@ -71,7 +71,7 @@ extension ClientSession {
             guard case .success(let presented) = await presentedFingerprint(), presented != expected else {
                 return .ended(.cannotConnect(reason: ConnectFailure.reason(error)))
             }
-                if let knownHosts {
+            if let knownHosts {
                 await show(
                     Texts.certificateChanged(
                         endpoint, was: expected.description, now: presented.description, file: knownHosts.path))

@@ -31,7 +31,7 @@ extension ClientSession {
             }
             attempts.attempt += 1
             reconnecting = attempts
-            guard await waitToReconnect(policy.delay(beforeAttempt: attempts.attempt), inputs: &inputs) else {
+            guard await waitToReconnect(policy.jitteredDelay(beforeAttempt: attempts.attempt), inputs: &inputs) else {
                 return .loggedOut
             }
             switch await connectToServer(answersFrom: &inputs) {

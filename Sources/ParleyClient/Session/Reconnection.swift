@@ -19,7 +19,7 @@ public struct Reconnection: Sendable, Hashable {
         self.giveUpAfter = giveUpAfter
     }
 
-    /// The wait before attempt `attempt` (1 for the first).
+    /// The longest wait before attempt `attempt` (1 for the first).
     public func delay(beforeAttempt attempt: Int) -> Duration {
         var delay = firstDelay
         for _ in 1..<max(1, attempt) {
@@ -27,5 +27,11 @@ public struct Reconnection: Sendable, Hashable {
             if delay >= longestDelay { return longestDelay }
         }
         return min(delay, longestDelay)
+    }
+
+    /// The wait before attempt `attempt`: between half of `delay(beforeAttempt:)` and all of it, at random
+    /// (`fraction`), so that the clients of a restarted server do not all come back in the same instant.
+    public func jitteredDelay(beforeAttempt attempt: Int, fraction: Double = .random(in: 0.5...1)) -> Duration {
+        delay(beforeAttempt: attempt) * min(1, max(0.5, fraction))
     }
 }

@@ -203,5 +203,11 @@ import Testing
         let policy = Reconnection(firstDelay: .seconds(1), longestDelay: .seconds(30), giveUpAfter: .seconds(300))
         #expect((1...7).map { policy.delay(beforeAttempt: $0) } == [1, 2, 4, 8, 16, 30, 30].map { .seconds($0) })
         #expect(policy.delay(beforeAttempt: 1000) == .seconds(30))
+        #expect(policy.jitteredDelay(beforeAttempt: 3, fraction: 0.5) == .seconds(2))
+        #expect(policy.jitteredDelay(beforeAttempt: 3, fraction: 1) == .seconds(4))
+        #expect(policy.jitteredDelay(beforeAttempt: 3, fraction: 7) == .seconds(4))
+        for _ in 1...100 {
+            #expect((.seconds(15)...(.seconds(30))).contains(policy.jitteredDelay(beforeAttempt: 9)))
+        }
     }
 }
