@@ -21,6 +21,8 @@ public enum Key: Sendable, Hashable {
     case tab
     /// Ctrl-C.
     case interrupt
+    /// Ctrl-Z: stop the client as a shell job (`fg` brings it back), as in other terminal programs.
+    case suspend
     /// Ctrl-D: end of input on an empty line, otherwise delete under the cursor.
     case endOfInput
     /// Text pasted into a terminal in bracketed-paste mode, whole: it is inserted as typed text, its line

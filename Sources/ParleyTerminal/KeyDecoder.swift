@@ -79,6 +79,7 @@ public struct KeyDecoder: Sendable {
         case 0x0B: return (.killToEnd, 1)
         case 0x17: return (.deleteWord, 1)
         case 0x03: return (.interrupt, 1)
+        case 0x1A: return (.suspend, 1)
         case 0x04: return (.endOfInput, 1)
         case 0x09: return (.tab, 1)
         case 0x00..<0x20: return (nil, 1)

@@ -14,6 +14,7 @@ public struct RawMode: Sendable {
 
     private let descriptor: Int32
     private let original: termios
+    private let raw: termios
 
     public static func enable(on descriptor: Int32) throws(Failure) -> RawMode {
         var settings = termios()
@@ -27,7 +28,14 @@ public struct RawMode: Sendable {
             cc[Int(VTIME)] = 0
         }
         guard tcsetattr(descriptor, TCSADRAIN, &settings) == 0 else { throw Failure(errno: errno) }
-        return RawMode(descriptor: descriptor, original: original)
+        return RawMode(descriptor: descriptor, original: original, raw: settings)
+    }
+
+    /// Puts raw mode back after `restore` (the process was stopped and continued, and its shell had the
+    /// terminal meanwhile), keeping the settings found at `enable` as the ones to restore at the end.
+    public func reapply() {
+        var settings = raw
+        _ = tcsetattr(descriptor, TCSADRAIN, &settings)  // As in `restore`: a terminal gone ends the session anyway.
     }
 
     public func restore() {

@@ -42,11 +42,19 @@ public actor TerminalLineReader {
     private var thread: InputThread?
     private var feeding: Task<Void, Never>?
     private var resizes: (any DispatchSourceSignal)?
+    private var continuations: (any DispatchSourceSignal)?
     private var deliver: (@Sendable (Input) -> Void)?
+    private let stopProcess: @Sendable () -> Void
 
-    public init(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO) {
+    /// `stopProcess` is what Ctrl-Z does once the terminal is as the shell left it (by default
+    /// `stopAsAShellJob`).
+    public init(
+        input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO,
+        stopProcess: @escaping @Sendable () -> Void = TerminalLineReader.stopAsAShellJob
+    ) {
         self.input = input
         self.output = output
+        self.stopProcess = stopProcess
     }
 
     /// Enters raw mode and starts reading keys; what the user enters goes to `deliver`.
@@ -70,6 +78,44 @@ public actor TerminalLineReader {
         }
         resizes.resume()
         self.resizes = resizes
+        // SIGCONT: the process goes on after a stop, whoever stopped it (the shell gave the terminal back, in
+        // whatever mode). Continuing happens whatever its disposition; taking it over only adds the redraw.
+        signal(SIGCONT, SIG_IGN)
+        let continuations = DispatchSource.makeSignalSource(signal: SIGCONT, queue: .global())
+        continuations.setEventHandler { @Sendable [weak self] in
+            Task { await self?.continued() }
+        }
+        continuations.resume()
+        self.continuations = continuations
+    }
+
+    /// Ctrl-Z: the terminal is given back as it was found (cooked, pastes unbracketed) with the line left
+    /// on its row, the process stops as a shell job, and once continued it is raw again and the line redrawn.
+    private func suspend() {
+        emit(LineRenderer.bracketedPasteOff + "\r\n")
+        rawMode?.restore()
+        stopProcess()
+        continued()
+    }
+
+    /// SIGTSTP, as a terminal in cooked mode sends for Ctrl-Z, raised on the calling thread and unblocked there
+    /// for the moment (the threads Swift's tasks run on block it), so the process stops before this returns,
+    /// not a moment later on another thread while this one has already put raw mode back. The kernel discards
+    /// it for a process group no shell controls; there the client simply goes on.
+    public static func stopAsAShellJob() {
+        var stop = sigset_t()
+        sigemptyset(&stop)
+        sigaddset(&stop, SIGTSTP)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_UNBLOCK, &stop, &previous)
+        raise(SIGTSTP)
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+    }
+
+    private func continued() {
+        guard let rawMode else { return }
+        rawMode.reapply()
+        emit(LineRenderer.bracketedPasteOn + redraw())
     }
 
     /// The line is drawn again for the new width at once, not at the next key. A narrower window may have
@@ -124,6 +170,8 @@ public actor TerminalLineReader {
         thread = nil
         resizes?.cancel()
         resizes = nil
+        continuations?.cancel()
+        continuations = nil
         feeding?.cancel()
         feeding = nil
     }
@@ -143,6 +191,7 @@ public actor TerminalLineReader {
     }
 
     private func process(_ key: Key) {
+        if key == .suspend { return suspend() }
         guard prompt != nil else {
             if key == .interrupt {
                 typeahead = []

@@ -46,6 +46,7 @@ struct KeyDecoderTests {
         #expect(keys([0x17]) == [.deleteWord])
         #expect(keys([0x03]) == [.interrupt])
         #expect(keys([0x04]) == [.endOfInput])
+        #expect(keys([0x1A]) == [.suspend])
         #expect(keys([0x7F]) == [.backspace])
         #expect(keys([0x08]) == [.backspace])
         #expect(keys([0x02, 0x06, 0x10, 0x0E]) == [.left, .right, .up, .down])

@@ -24,8 +24,12 @@ public struct ClientConfiguration: Sendable {
     /// How often the client pings the server on its own; pings do not count as the user's activity.
     public var keepAliveInterval: Duration
     /// How long a logged-in client waits to hear anything from the server, its pings unanswered, before it
-    /// takes the connection for lost.
+    /// takes the connection for lost. Counted in keep-alive ticks (`keepAliveInterval` each), so time the
+    /// client did not run does not count.
     public var serverSilenceLimit: Duration = .seconds(75)
+    /// Where the keep-alive ticks come from: a timer every `keepAliveInterval`. A test gives its own, to stand
+    /// for a client that was stopped for a while.
+    public var keepAliveTicks: @Sendable (_ interval: Duration) -> AsyncStream<Void> = keepAliveTimer
     public var connectTimeout: Duration
     /// Where this client listens for the peers of private sessions. All interfaces by default, since the
     /// peer connects to the address the server sees us at.
@@ -69,5 +73,20 @@ public struct ClientConfiguration: Sendable {
         self.advertisedPeerPort = advertisedPeerPort
         self.calendar = calendar
         self.clientName = clientName
+    }
+}
+
+/// A tick every `interval`, as long as it is listened to. A process stopped meanwhile finds one tick due
+/// when it runs again, not one for each interval it missed.
+public func keepAliveTimer(every interval: Duration) -> AsyncStream<Void> {
+    AsyncStream { continuation in
+        let timer = Task {
+            while true {
+                do { try await Task.sleep(for: interval) } catch { break }
+                continuation.yield()
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in timer.cancel() }
     }
 }

@@ -24,8 +24,8 @@ public actor ClientSession {
     var lineRequested = false
     /// The messages that waited for the user: the prompt waits for them, and the server is told once shown.
     var waitingMessages = WaitingMessages()
-    /// When the server last said anything.
-    private var lastHeard = ContinuousClock.now
+    /// Keep-alive ticks since the server last said anything.
+    private var ticksSinceHeard = 0
     var consent = ConsentQueue()
     /// Other users heard of in this session, for completing names.
     nonisolated let knownUsers = KnownUsers()
@@ -102,7 +102,7 @@ public actor ClientSession {
         let peerEndpoint = PeerEndpoint(
             grants: grants, handshakeTimeout: configuration.peerHandshakeTimeout,
             directTimeout: configuration.privateDirectTimeout, report: { sink.yield(.peer($0)) })
-        let keepAliveInterval = configuration.keepAliveInterval
+        let ticks = configuration.keepAliveTicks(configuration.keepAliveInterval)
 
         let result: ClientExit
         do {
@@ -110,7 +110,7 @@ public actor ClientSession {
                 self.writer = outbound
                 return await withTaskGroup(of: Void.self, returning: ClientExit.self) { group in
                     group.addTask { await Self.receive(inbound, into: sink, connection: connection) }
-                    group.addTask { await Self.tick(every: keepAliveInterval, into: sink) }
+                    group.addTask { await Self.tick(ticks, into: sink) }
                     group.addTask { await peerEndpoint.connectAll(assignmentStream) }
                     if let listener { group.addTask { await peerEndpoint.serve(listener) } }
                     let result = await self.loop(&inputs)
@@ -138,7 +138,7 @@ public actor ClientSession {
         pending = [:]
         awaitedReply = nil
         waitingMessages = WaitingMessages()
-        lastHeard = .now
+        ticksSinceHeard = 0
         consent = ConsentQueue()
         passwordDialogue = nil
         outgoingRequests = []
@@ -201,7 +201,7 @@ public actor ClientSession {
     }
 
     private func handle(_ frame: ServerFrame) async {
-        lastHeard = .now
+        ticksSinceHeard = 0
         let isWaitingMessage = waitingMessages.arrived(frame)
         knownUsers.add(frame.namesOfOthers)
         switch frame {
@@ -224,9 +224,14 @@ public actor ClientSession {
     /// unanswered and then some, at the usual interval) is taken to be gone, as after a lost connection: the
     /// network between may have failed without either side closing it, and the user would otherwise wait for
     /// replies that never come.
+    ///
+    /// The silence is counted in ticks, not read off a clock: a client that was not running (stopped with
+    /// Ctrl-Z, a laptop asleep) misses the ticks of that time too, so it gives the server its pings' worth of
+    /// time again when it runs, instead of blaming the server for its own absence.
     private func keepAlive() async {
         guard case .chatting = phase else { return }
-        guard ContinuousClock.now - lastHeard <= configuration.serverSilenceLimit else {
+        ticksSinceHeard += 1
+        guard configuration.keepAliveInterval * ticksSinceHeard <= configuration.serverSilenceLimit else {
             return await serverClosed(saying: Texts.serverStoppedAnswering)
         }
         await send(.ping, as: .background)
@@ -318,11 +323,8 @@ public actor ClientSession {
         sink.yield(.serverClosed(connection: connection))
     }
 
-    private static func tick(every interval: Duration, into sink: AsyncStream<SessionInput>.Continuation) async {
-        while true {
-            do { try await Task.sleep(for: interval) } catch { return }
-            sink.yield(.keepAlive)
-        }
+    private static func tick(_ ticks: AsyncStream<Void>, into sink: AsyncStream<SessionInput>.Continuation) async {
+        for await _ in ticks { sink.yield(.keepAlive) }
     }
 }
 

@@ -15,6 +15,7 @@ private enum Keys {
     static let controlD = "\u{04}"
     static let controlE = "\u{05}"
     static let controlU = "\u{15}"
+    static let controlZ = "\u{1A}"
     static let up = "\u{1B}[A"
     static let right = "\u{1B}[C"
     static let left = "\u{1B}[D"
@@ -205,6 +206,45 @@ struct ClientBinaryTests {
         try lee.expect("Goodbye")
         #expect(try lee.child.waitForExit() == 0)
         try second.stop()
+    }
+
+    /// Ctrl-Z gives the terminal back as the shell left it and stops the client as a job; continued (`fg`), it
+    /// is raw again and the half-typed line is back.
+    @Test func controlZStopsTheClientAndContinuingRedrawsTheLine() throws {
+        let server = try ServerBinary(extraArguments: ["--insecure-plaintext"])
+        defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
+        let mia = try TerminalClient(port: server.port, arguments: ["--insecure-plaintext"])
+        try register("mia", password: "s3cret-m", on: mia)
+        mia.type("message nobody half")
+        try mia.expect("\r> message nobody half\u{1B}[K")
+        mia.type(Keys.controlZ)
+        try mia.expect("\u{1B}[?2004l\r\n")
+        try waitUntil(mia.child.pid, isStopped: true)
+        #expect(mia.settings.c_lflag & tcflag_t(ICANON | ECHO) == tcflag_t(ICANON | ECHO))  // as the shell left it
+        mia.child.signal(SIGCONT)
+        try mia.expect("\u{1B}[?2004h\r> message nobody half\u{1B}[K")
+        try waitUntil(mia.child.pid, isStopped: false)
+        #expect(mia.settings.c_lflag & tcflag_t(ICANON | ECHO) == 0)  // raw again
+        mia.type(Keys.enter)
+        try mia.expect("Error. Invalid user")
+        mia.type("logout" + Keys.enter)
+        try mia.expect("Goodbye")
+        #expect(try mia.child.waitForExit() == 0)
+    }
+
+    /// Waits (bounded) until process `pid` is stopped, or running again, as `/proc/PID/stat` tells.
+    private func waitUntil(_ pid: pid_t, isStopped wanted: Bool) throws {
+        let deadline = ContinuousClock.now + .seconds(15)
+        while true {
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            // The state follows the command name, which is in parentheses: "PID (parley) T ...".
+            let state = stat.split(separator: ")").last?.split(separator: " ").first
+            if (state == "T") == wanted { return }
+            guard ContinuousClock.now < deadline else {
+                throw TimedOut("process \(pid) \(wanted ? "not stopped" : "still stopped"): \(stat)")
+            }
+            usleep(1000)  // /proc has no event to wait for; bounded by the deadline above.
+        }
     }
 
     @Test func aScriptFromLoginToLogout() throws {

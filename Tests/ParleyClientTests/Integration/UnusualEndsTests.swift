@@ -45,6 +45,36 @@ import Testing
         }
     }
 
+    /// A client that did not run for longer than the silence limit (stopped with Ctrl-Z, a laptop asleep)
+    /// missed the ticks of that time too: it pings when it runs again instead of taking the server for gone.
+    @Test func timeTheClientDidNotRunIsNotTheServersSilence() async throws {
+        let pings = Pings()
+        let (ticks, tick) = AsyncStream.makeStream(of: Void.self)
+        try await withAnsweringServer(Self.answer(pings: pings, answering: true)) { port in
+            let client = TestClient(port: port) {
+                $0.keepAliveInterval = .milliseconds(20)
+                $0.serverSilenceLimit = .milliseconds(50)
+                $0.keepAliveTicks = { _ in ticks }
+            }
+            await client.type("dan", "secret")
+            try await client.expect(Texts.welcome)
+            tick.yield()
+            try await within(10, "the first ping") {
+                while pings.value < 1 { try await Task.sleep(for: .milliseconds(5)) }
+            }
+            try await Task.sleep(for: .milliseconds(200))  // Not waiting for anything: the time the client was stopped.
+            tick.yield()  // The one tick due when it runs again.
+            try await within(10, "the second ping") {
+                while pings.value < 2 { try await Task.sleep(for: .milliseconds(5)) }
+            }
+            await client.type("whoelse")
+            try await client.expect(Texts.noOtherUsersOnline)
+            #expect(!(await client.output).contains(Texts.serverStoppedAnswering))
+            await client.type("logout")
+            #expect(await client.run.value == .loggedOut)
+        }
+    }
+
     /// A server that closes a flooding connection says so; the client tells its user why it ended.
     @Test func beingDisconnectedForFloodingIsExplained() async throws {
         let answer: @Sendable (Int, Request) -> String = { id, request in
