@@ -130,16 +130,18 @@ public struct LineEditor: Sendable {
                 breaks += 1
                 continue
             }
-            let kept: Character? =
-                character == "\t"
-                ? " "
-                : character.unicodeScalars.contains { $0.properties.generalCategory == .control } ? nil : character
+            let kept: Character? = character == "\t" ? " " : Self.isControl(character) ? nil : character
             guard let kept else { continue }
             result.append(contentsOf: repeatElement(" ", count: breaks))
             breaks = 0
             result.append(kept)
         }
         return result
+    }
+
+    /// Whether `character` holds a control (C0, DEL or C1), which would act on the terminal when drawn.
+    public static func isControl(_ character: Character) -> Bool {
+        character.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
     private mutating func replace(with entry: String) {
@@ -156,10 +158,12 @@ public struct LineEditor: Sendable {
 
     /// Completes the word before the cursor from `candidates`, the words it may become: one is put in whole,
     /// followed by a space; several are put in as far as they agree, and where they differ at once they are
-    /// the outcome, for the reader to show. Candidates that do not start with what is typed are ignored.
+    /// the outcome, for the reader to show. Candidates that do not start with what is typed are ignored, and so
+    /// are any with a control character, which the line never holds.
     public mutating func complete(from candidates: [String]) -> Outcome {
         let partial = completionContext.partial
-        let matching = Array(Set(candidates.filter { $0.hasPrefix(partial) })).sorted()
+        let matching = Array(Set(candidates.filter { $0.hasPrefix(partial) && !$0.contains(where: Self.isControl) }))
+            .sorted()
         guard let first = matching.first else { return .unchanged }
         let common = matching.dropFirst().reduce(Array(first)) { prefix, word in
             Array(zip(prefix, word).prefix { $0 == $1 }.map(\.0))

@@ -3,7 +3,8 @@ import ParleyTerminal
 /// The terminal client's hand-written line editor on arbitrary keyboard input (a paste can hold any bytes):
 /// - `KeyDecoder` gives the same keys however the bytes are cut into reads;
 /// - `LineEditor` applies every key, completing with Tab from the input's own words, and its cursor stays
-///   within the line; what Enter submits is the line as it stood, and the next line starts empty;
+///   within the line; what Enter submits is the line as it stood, and the next line starts empty; the line
+///   never holds a control character, typed or pasted (it would act on the terminal when drawn);
 /// - `LineRenderer` draws every state at a width taken from the input, down to a single column.
 /// A difference or a broken rule stops the run (`fatalError`) and libFuzzer keeps the input.
 enum TerminalFuzzHarness {
@@ -27,6 +28,9 @@ enum TerminalFuzzHarness {
             if outcome == .completionWanted { outcome = editor.complete(from: candidates) }
             if case .submitted(let line) = outcome, line != before || !editor.characters.isEmpty {
                 fatalError("Enter on \(before.debugDescription) submitted \(line.debugDescription)")
+            }
+            if let control = editor.characters.first(where: LineEditor.isControl) {
+                fatalError("the line holds the control \(control.debugDescription) after \(key)")
             }
             guard (0...editor.characters.count).contains(editor.cursor) else {
                 fatalError("cursor \(editor.cursor) outside a line of \(editor.characters.count) after \(key)")

@@ -243,4 +243,11 @@ struct LineEditorTests {
         _ = editor.apply(.paste("\u{301}x"))
         #expect(editor.characters == ["e\u{301}", "x"])
     }
+
+    @Test func candidatesWithControlCharactersAreNotCompleted() {
+        var editor = editor(typing: "message b")
+        #expect(editor.apply(.tab) == .completionWanted)
+        #expect(editor.complete(from: ["b\u{1B}[2J", "bo\tb", "bob"]) == .edited)
+        #expect(editor.line == "message bob ")
+    }
 }
