@@ -34,13 +34,14 @@ extension ClientSession {
             let hadRequest = outgoingRequests.remove(user) != nil
             if hadSession || hadRequest { await show(MessageRendering.privateEnded(peer: user, reason: reason)) }
         case .loggedOut(let reason):
-            await closeAllPeers(saying: reason == .inactivity ? .timeout : .logout)
+            if reason != .shutdown { await closeAllPeers(saying: reason == .inactivity ? .timeout : .logout) }
             switch reason {
             case .inactivity:
                 await show(Texts.inactivityLogout)
                 exit = .inactivity
             case .shutdown:
                 await show(Texts.serverShutdown)
+                await endPrivateSessionsWithTheConnection(saying: .logout)
                 await noteUnansweredCommand()
                 await abandonPasswordDialogue()
                 exit = .serverShutdown

@@ -102,6 +102,16 @@ extension ClientSession {
         [.alreadyLoggedIn, .tooManyLoginAttempts, .busy].contains(code)
     }
 
+    /// Private sessions end with the connection to the server, which tells each peer that the user left. A
+    /// client that goes on to reconnect says which ended; one that ends here need not.
+    func endPrivateSessionsWithTheConnection(saying reason: PrivateEndReason?) async {
+        let goesOn = configuration.reconnection != nil && credentials != nil
+        for peer in peers.keys.sorted() {
+            let ended = await endPeer(peer, saying: reason)
+            if ended, goesOn { await show(Texts.privateEnded(peer)) }
+        }
+    }
+
     /// The `password` questions cannot be finished on another connection: given up, and the prompt that asked
     /// one, hidden, becomes the command prompt again, so nothing typed next is taken for a password.
     func abandonPasswordDialogue() async {

@@ -240,13 +240,14 @@ public actor ClientSession {
     /// The connection is gone: closed by the server or the network, or (`saying` why) given up on.
     private func serverClosed(saying reason: String = Texts.connectionLost) async {
         guard exit == nil else { return }
-        await closeAllPeers(saying: nil)
         exit = .connectionLost
         lossIsRecoverable = true
         if reconnecting != nil {
+            await closeAllPeers(saying: nil)  // none yet, as a rule: not logged in again
             reconnectFailure = reason
         } else {
             await show(reason)
+            await endPrivateSessionsWithTheConnection(saying: nil)
             await noteUnansweredCommand()
             await abandonPasswordDialogue()
         }

@@ -66,6 +66,36 @@ import Testing
         try await restartable.server.shutdown()
     }
 
+    /// A private session ends with the connection to the server; both sides are told, whichever of them the
+    /// server logged out first, since both clients go on.
+    @Test func bothSidesOfAPrivateSessionAreToldItEnded() async throws {
+        var restartable = try await RestartableServer()
+        let port = restartable.port
+        let alice = try await TestClient.register("alice", port: port, configure: Self.quick())
+        let bob = try await TestClient.register("bob", port: port, configure: Self.quick())
+        await alice.type("startprivate bob")
+        try await bob.expect("alice would like to private message, enter y or n: ")
+        await bob.type("y")
+        try await alice.expect("Private messaging with bob goes directly between you")
+        try await bob.expect("Private messaging with alice goes directly between you")
+
+        try await restartable.server.shutdown()
+        for (client, peer) in [(alice, "bob"), (bob, "alice")] {
+            try await client.expect(within: 10, "the end of the session with \(peer)") {
+                $0 == Texts.privateEnded(peer) || $0 == MessageRendering.privateEnded(peer: peer, reason: .logout)
+            }
+            try await client.expect(Texts.reconnecting("127.0.0.1:\(port)"))
+        }
+        try await restartable.restart()
+        try await alice.expect(Texts.reconnected("127.0.0.1:\(port)"))
+        try await bob.expect(Texts.reconnected("127.0.0.1:\(port)"))
+        await alice.type("private bob still there?")
+        try await alice.expect(ErrorCode.privateNotEnabled.text(subject: "bob"))
+        try await alice.logout()
+        try await bob.logout()
+        try await restartable.server.shutdown()
+    }
+
     @Test func aCutConnectionIsPickedUpAgain() async throws {
         try await withServer { server in
             let proxy = try await RecordingProxy(forwardingTo: server.port)
