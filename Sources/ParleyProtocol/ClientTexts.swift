@@ -52,6 +52,10 @@ extension Texts {
     public static func consentRequestClosed(_ user: String) -> String {
         "The private messaging request from \(user) is no longer open"
     }
+    /// This user's own request to `user`, not answered yet, is gone (the connection to the server was lost).
+    public static func ownRequestClosed(_ user: String) -> String {
+        "The private messaging request to \(user) is no longer open"
+    }
     /// The direct connection to `user` could not be made or was not accepted.
     public static func privateConnectFailed(_ user: String) -> String {
         "Could not connect to \(user) for private messaging"

@@ -41,7 +41,7 @@ extension ClientSession {
                 exit = .inactivity
             case .shutdown:
                 await show(Texts.serverShutdown)
-                await endPrivateSessionsWithTheConnection(saying: .logout)
+                await endPrivateMessagingWithTheConnection(saying: .logout)
                 await noteUnansweredCommand()
                 await abandonPasswordDialogue()
                 exit = .serverShutdown

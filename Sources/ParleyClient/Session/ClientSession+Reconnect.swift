@@ -102,14 +102,20 @@ extension ClientSession {
         [.alreadyLoggedIn, .tooManyLoginAttempts, .busy].contains(code)
     }
 
-    /// Private sessions end with the connection to the server, which tells each peer that the user left. A
-    /// client that goes on to reconnect says which ended; one that ends here need not.
-    func endPrivateSessionsWithTheConnection(saying reason: PrivateEndReason?) async {
+    /// Private sessions, and requests for them not answered yet, end with the connection to the server, which
+    /// tells each peer that the user left. A client that goes on to reconnect says which ended, unless the
+    /// server told it first; one that ends here need not.
+    func endPrivateMessagingWithTheConnection(saying reason: PrivateEndReason?) async {
         let goesOn = configuration.reconnection != nil && credentials != nil
         for peer in peers.keys.sorted() {
             let ended = await endPeer(peer, saying: reason)
             if ended, goesOn { await show(Texts.privateEnded(peer)) }
         }
+        guard goesOn else { return }
+        for user in outgoingRequests.sorted() { await show(Texts.ownRequestClosed(user)) }
+        for user in consent.requesters { await show(Texts.consentRequestClosed(user)) }
+        outgoingRequests = []
+        consent = ConsentQueue()
     }
 
     /// The `password` questions cannot be finished on another connection: given up, and the prompt that asked

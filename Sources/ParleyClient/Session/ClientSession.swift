@@ -247,7 +247,7 @@ public actor ClientSession {
             reconnectFailure = reason
         } else {
             await show(reason)
-            await endPrivateSessionsWithTheConnection(saying: nil)
+            await endPrivateMessagingWithTheConnection(saying: nil)
             await noteUnansweredCommand()
             await abandonPasswordDialogue()
         }

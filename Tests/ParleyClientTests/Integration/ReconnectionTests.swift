@@ -96,6 +96,29 @@ import Testing
         try await restartable.server.shutdown()
     }
 
+    /// So do requests for private sessions still waiting for an answer, on both sides.
+    @Test func openPrivateRequestsAreToldClosed() async throws {
+        var restartable = try await RestartableServer()
+        let port = restartable.port
+        let alice = try await TestClient.register("alice", port: port, configure: Self.quick())
+        let carol = try await TestClient.register("carol", port: port, configure: Self.quick())
+        await alice.type("startprivate carol")
+        try await carol.expect("alice would like to private message, enter y or n: ")
+
+        try await restartable.server.shutdown()
+        try await alice.expect(within: 10, "the end of the request to carol") {
+            $0 == Texts.ownRequestClosed("carol") || $0 == MessageRendering.privateEnded(peer: "carol", reason: .logout)
+        }
+        try await carol.expect(Texts.consentRequestClosed("alice"))
+        try await restartable.restart()
+        try await carol.expect(Texts.reconnected("127.0.0.1:\(port)"))
+        await carol.type("y")
+        try await carol.expect(Texts.noPendingConsent)
+        try await alice.logout()
+        try await carol.logout()
+        try await restartable.server.shutdown()
+    }
+
     @Test func aCutConnectionIsPickedUpAgain() async throws {
         try await withServer { server in
             let proxy = try await RecordingProxy(forwardingTo: server.port)
