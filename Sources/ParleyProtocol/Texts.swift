@@ -30,7 +30,12 @@ public enum Texts {
     public static func loggedIn(_ user: String) -> String { "\(user) logged in" }
     public static func loggedOut(_ user: String) -> String { "\(user) logged out" }
     public static func cannotConnect(host: String, port: Int, reason: String) -> String {
-        "Cannot connect to \(host):\(port): \(reason)"
+        "Cannot connect to \(endpoint(host: host, port: port)): \(reason)"
+    }
+    /// `HOST:PORT` as people and URLs write it: an IPv6 address in brackets (`[::1]:4000`), so the port is
+    /// not taken for the address's last group.
+    public static func endpoint(host: String, port: Int) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
     // Private sessions (SPEC section 5).

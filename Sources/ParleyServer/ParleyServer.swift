@@ -5,6 +5,7 @@ import NIOPosix
 import NIOSSL
 import ParleyCore
 import ParleyFraming
+import ParleyProtocol
 import ParleyStore
 import ParleyTLS
 import ServiceLifecycle
@@ -202,7 +203,7 @@ struct MetricsUnavailable: Error, CustomStringConvertible {
     let port: Int
     let reason: any Error
 
-    var description: String { "cannot serve metrics on \(host):\(port): \(reason)" }
+    var description: String { "cannot serve metrics on \(Texts.endpoint(host: host, port: port)): \(reason)" }
 }
 
 /// Runs the server under swift-service-lifecycle until graceful shutdown is asked for.

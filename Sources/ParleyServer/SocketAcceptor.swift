@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ParleyProcess
+import ParleyProtocol
 
 #if canImport(Glibc)
     import Glibc
@@ -36,9 +37,11 @@ final class SocketAcceptor: Sendable {
             let bound = requested.withSockAddr { address, length in
                 bind(descriptor, address, socklen_t(length))
             }
-            guard bound == 0 else { throw SystemCallError("cannot listen on \(host):\(port)", errno) }
+            guard bound == 0 else {
+                throw SystemCallError("cannot listen on \(Texts.endpoint(host: host, port: port))", errno)
+            }
             guard listen(descriptor, backlog) == 0 else {
-                throw SystemCallError("cannot listen on \(host):\(port)", errno)
+                throw SystemCallError("cannot listen on \(Texts.endpoint(host: host, port: port))", errno)
             }
             self.localAddress = try Self.boundAddress(of: descriptor, host: host)
         } catch {

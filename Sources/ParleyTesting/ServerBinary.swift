@@ -42,8 +42,8 @@ public final class ServerBinary: Sendable {
     /// only that many descriptors (`ulimit -n`), as a server out of them. With `ignoringHangup` it starts with
     /// SIGHUP ignored, as `nohup` starts a program.
     public init(
-        directory: URL? = nil, port: Int = 0, extraArguments: [String] = [], fileSizeLimit: Int? = nil,
-        openFileLimit: Int? = nil, ignoringHangup: Bool = false
+        directory: URL? = nil, host: String = "127.0.0.1", port: Int = 0, extraArguments: [String] = [],
+        fileSizeLimit: Int? = nil, openFileLimit: Int? = nil, ignoringHangup: Bool = false
     ) throws {
         let directory = directory ?? TestDirectory.fresh()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -52,7 +52,7 @@ public final class ServerBinary: Sendable {
         let stderr = Pipe()
         let arguments =
             [
-                "\(port)", "--host", "127.0.0.1", "--database", directory.appendingPathComponent("parley.db").path,
+                "\(port)", "--host", host, "--database", directory.appendingPathComponent("parley.db").path,
                 "--password-cost", "10",
             ] + extraArguments
         // What a shell sets before it becomes parleyd (POSIX `ulimit -f` counts 512-byte blocks); nothing, most often.
@@ -78,7 +78,7 @@ public final class ServerBinary: Sendable {
         }
         output = Transcript(reading: stdout.fileHandleForReading.fileDescriptor)
         errors = Transcript(reading: stderr.fileHandleForReading.fileDescriptor)
-        try output.expect("parleyd listening on 127.0.0.1:")
+        try output.expect("parleyd listening on \(host.contains(":") ? "[\(host)]" : host):")
         try output.expect("\n")
         try output.expect("TLS ")
         try output.expect("\n")

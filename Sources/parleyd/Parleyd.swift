@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ParleyCore
 import ParleyProcess
+import ParleyProtocol
 import ParleyServer
 import ParleyStore
 import ServiceLifecycle
@@ -155,13 +156,15 @@ struct Parleyd: AsyncParsableCommand {
             Output.complain("parleyd: cannot start: \(error)\n")
             throw ExitCode.failure
         }
-        var ready = "parleyd listening on \(host):\(server.port)\n"
+        var ready = "parleyd listening on \(Texts.endpoint(host: host, port: server.port))\n"
         if let fingerprint = server.tlsFingerprint {
             ready += "TLS certificate SHA-256 fingerprint: \(fingerprint)\n"
         } else {
             ready += "TLS is off (--insecure-plaintext): do not use this on a network you do not control\n"
         }
-        if let port = server.metricsPort { ready += "metrics at http://\(metricsHost):\(port)/metrics\n" }
+        if let port = server.metricsPort {
+            ready += "metrics at http://\(Texts.endpoint(host: metricsHost, port: port))/metrics\n"
+        }
         let readyLines = ready
 
         let group = ServiceGroup(

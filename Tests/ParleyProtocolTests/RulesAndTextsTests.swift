@@ -66,4 +66,11 @@ import Testing
         }
         #expect(Set(ErrorCode.allCases.map(\.rawValue)).count == ErrorCode.allCases.count)
     }
+
+    @Test func anIPv6AddressIsBracketedBeforeItsPort() {
+        #expect(Texts.endpoint(host: "127.0.0.1", port: 4000) == "127.0.0.1:4000")
+        #expect(Texts.endpoint(host: "chat.example.org", port: 4000) == "chat.example.org:4000")
+        #expect(Texts.endpoint(host: "::1", port: 4000) == "[::1]:4000")
+        #expect(Texts.cannotConnect(host: "::", port: 1, reason: "why") == "Cannot connect to [::]:1: why")
+    }
 }

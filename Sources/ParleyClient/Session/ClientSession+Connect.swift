@@ -11,8 +11,10 @@ extension ClientSession {
         case ended(ClientExit)
     }
 
-    /// The server as the user named it, `HOST:PORT`: how known hosts are keyed and how messages name it.
-    var endpoint: String { "\(configuration.host):\(configuration.port)" }
+    /// The server as the user named it, as messages name it: `HOST:PORT`, `[ADDRESS]:PORT` for IPv6.
+    var endpoint: String { Texts.endpoint(host: configuration.host, port: configuration.port) }
+    /// How `known_hosts` keys the server: `HOST:PORT` as typed, brackets or not, as it always has.
+    private var knownHostsKey: String { "\(configuration.host):\(configuration.port)" }
 
     /// `inputs` carries the user's answer to the trust question; nothing else is running yet.
     func connectToServer(answersFrom inputs: inout AsyncStream<SessionInput>.Iterator) async -> ConnectOutcome {
@@ -28,7 +30,7 @@ extension ClientSession {
         case .trustOnFirstUse(let knownHosts):
             let known: CertificateFingerprint?
             do {
-                known = try knownHosts.fingerprint(for: endpoint)
+                known = try knownHosts.fingerprint(for: knownHostsKey)
             } catch {
                 await show(Texts.knownServersUnreadable("\(error)"))
                 return .ended(.untrusted)
@@ -53,7 +55,7 @@ extension ClientSession {
                 return .ended(.untrusted)
             }
             do {
-                try knownHosts.remember(presented, for: endpoint)
+                try knownHosts.remember(presented, for: knownHostsKey)
             } catch {
                 await show(Texts.couldNotRememberServer(file: knownHosts.path, reason: "\(error)"))
             }

@@ -376,6 +376,24 @@ struct ClientBinaryTests {
             "Error: --trust-ca: cannot read certificates from \(empty.path): it holds no PEM certificate")
     }
 
+    /// On IPv6: parleyd's ready line and the client's messages write the address in brackets, so the port
+    /// cannot be taken for the address's last group.
+    @Test(.enabled(if: hasIPv6Loopback, "no IPv6 loopback on this machine"))
+    func overIPv6TheAddressIsWrittenInBrackets() throws {
+        let server = try ServerBinary(host: "::1", extraArguments: ["--insecure-plaintext"])
+        #expect(server.output.text.hasPrefix("parleyd listening on [::1]:\(server.port)\n"))
+        let ivy = try PipedClient(port: server.port, arguments: ["--host", "::1", "--insecure-plaintext"])
+        ivy.send("ivy", "secret", "secret", "whoelse", "logout")
+        try ivy.expectLine(Texts.welcome)
+        try ivy.expectLine("No other users are online")
+        try ivy.expectLine("Goodbye")
+        #expect(try ivy.child.waitForExit() == 0)
+        try server.stop()
+        let late = try PipedClient(port: server.port, arguments: ["--host", "::1", "--insecure-plaintext"])
+        #expect(try late.child.waitForExit() == 1)
+        try late.errors.expectLine("Cannot connect to [::1]:\(server.port): Connection refused")
+    }
+
     @Test func noServerToConnectTo() throws {
         let server = try ServerBinary()
         let port = server.port
@@ -386,3 +404,18 @@ struct ClientBinaryTests {
         #expect(client.output.text.isEmpty)
     }
 }
+
+/// Whether this machine can bind `::1` (a container may have no IPv6 at all).
+private let hasIPv6Loopback: Bool = {
+    let descriptor = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    var address = sockaddr_in6()
+    address.sin6_family = sa_family_t(AF_INET6)
+    address.sin6_addr = in6addr_loopback
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
+        }
+    }
+}()
