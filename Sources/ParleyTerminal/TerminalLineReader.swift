@@ -71,22 +71,21 @@ public actor TerminalLineReader {
             self.inputEnded()
         }
         // SIGWINCH: the window changed size. Its default is to do nothing, so taking it over changes nothing else.
-        signal(SIGWINCH, SIG_IGN)
-        let resizes = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: .global())
-        resizes.setEventHandler { @Sendable [weak self] in
-            Task { await self?.resized() }
-        }
-        resizes.resume()
-        self.resizes = resizes
+        resizes = Self.watch(SIGWINCH) { [weak self] in await self?.resized() }
         // SIGCONT: the process goes on after a stop, whoever stopped it (the shell gave the terminal back, in
         // whatever mode). Continuing happens whatever its disposition; taking it over only adds the redraw.
-        signal(SIGCONT, SIG_IGN)
-        let continuations = DispatchSource.makeSignalSource(signal: SIGCONT, queue: .global())
-        continuations.setEventHandler { @Sendable [weak self] in
-            Task { await self?.continued() }
-        }
-        continuations.resume()
-        self.continuations = continuations
+        continuations = Self.watch(SIGCONT) { [weak self] in await self?.continued() }
+    }
+
+    /// Runs `handler` for every `signal` the process gets, instead of the signal's default action.
+    private static func watch(_ number: Int32, _ handler: @escaping @Sendable () async -> Void)
+        -> any DispatchSourceSignal
+    {
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler { Task { await handler() } }
+        source.resume()
+        return source
     }
 
     /// Ctrl-Z: the terminal is given back as it was found (cooked, pastes unbracketed) with the line left

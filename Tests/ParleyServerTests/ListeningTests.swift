@@ -20,7 +20,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: ListeningTests.hasIPv6Loopback))
+    @Test(.enabled(if: LoopbackSocket.hasIPv6, "no IPv6 loopback on this machine"))
     func listensAndAcceptsOnIPv6() async throws {
         var options = ServerOptions()
         options.host = "::1"
@@ -42,17 +42,4 @@ import Testing
         await #expect(throws: (any Error).self) { try await WireClient.connect(port: port) }
     }
 
-    static let hasIPv6Loopback: Bool = {
-        let probe = socket(AF_INET6, CInt(SOCK_STREAM.rawValue), 0)
-        guard probe >= 0 else { return false }
-        defer { close(probe) }
-        var address = sockaddr_in6()
-        address.sin6_family = sa_family_t(AF_INET6)
-        address.sin6_addr = in6addr_loopback
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(probe, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
-            }
-        }
-    }()
 }

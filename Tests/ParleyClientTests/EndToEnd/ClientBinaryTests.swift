@@ -378,7 +378,7 @@ struct ClientBinaryTests {
 
     /// On IPv6: parleyd's ready line and the client's messages write the address in brackets, so the port
     /// cannot be taken for the address's last group.
-    @Test(.enabled(if: hasIPv6Loopback, "no IPv6 loopback on this machine"))
+    @Test(.enabled(if: LoopbackSocket.hasIPv6, "no IPv6 loopback on this machine"))
     func overIPv6TheAddressIsWrittenInBrackets() throws {
         let server = try ServerBinary(host: "::1", extraArguments: ["--insecure-plaintext"])
         #expect(server.output.text.hasPrefix("parleyd listening on [::1]:\(server.port)\n"))
@@ -404,18 +404,3 @@ struct ClientBinaryTests {
         #expect(client.output.text.isEmpty)
     }
 }
-
-/// Whether this machine can bind `::1` (a container may have no IPv6 at all).
-private let hasIPv6Loopback: Bool = {
-    let descriptor = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { return false }
-    defer { close(descriptor) }
-    var address = sockaddr_in6()
-    address.sin6_family = sa_family_t(AF_INET6)
-    address.sin6_addr = in6addr_loopback
-    return withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
-        }
-    }
-}()
