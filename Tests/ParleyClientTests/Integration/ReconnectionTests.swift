@@ -32,8 +32,18 @@ import Testing
 
         var port: Int { options.port }
 
+        /// Starts the server again on its port. Another test may hold that port for a moment (it was free, and
+        /// a server or client of another test picked it): tried again for a few seconds.
         mutating func restart() async throws {
-            server = try await options.start()
+            let deadline = ContinuousClock.now + .seconds(5)
+            while true {
+                do {
+                    server = try await options.start()
+                    return
+                } catch  where ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))  // paces the retries only
+                }
+            }
         }
     }
 
