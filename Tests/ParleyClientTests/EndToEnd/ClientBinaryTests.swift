@@ -196,7 +196,7 @@ struct ClientBinaryTests {
         try first.stop()
         try lee.expect("The server is shutting down\r\n")
         try lee.expect("Reconnecting to 127.0.0.1:\(first.port) (Ctrl-C quits)\r\n")
-        let second = try ServerBinary(directory: first.directory, port: first.port)
+        let second = try restarted(first)
         defer { try? second.stop() }  // Already stopped at the end unless the test failed part way.
         #expect(second.fingerprint == fingerprint)  // The same certificate, so the same trust.
         try lee.expect("Reconnected to 127.0.0.1:\(first.port)\r\n")
@@ -230,6 +230,19 @@ struct ClientBinaryTests {
         mia.type("logout" + Keys.enter)
         try mia.expect("Goodbye")
         #expect(try mia.child.waitForExit() == 0)
+    }
+
+    /// `server` started again in its directory on its port. Another test may hold that port for a moment (it
+    /// was free, and a server or client of another test picked it): tried again for a few seconds.
+    private func restarted(_ server: ServerBinary) throws -> ServerBinary {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while true {
+            do {
+                return try ServerBinary(directory: server.directory, port: server.port)
+            } catch  where ContinuousClock.now < deadline {
+                usleep(50_000)  // paces the retries only
+            }
+        }
     }
 
     /// Waits (bounded) until process `pid` is stopped, or running again, as `/proc/PID/stat` tells.
