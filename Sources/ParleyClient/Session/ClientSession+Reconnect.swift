@@ -11,6 +11,10 @@ extension ClientSession {
         var attempt = 0
     }
 
+    /// Whether a loss of the connection now would be followed by reconnecting (on a terminal, once logged in),
+    /// so the client goes on and must say what the loss ended.
+    var goesOnAfterALoss: Bool { configuration.reconnection != nil && credentials != nil }
+
     /// `result` if the run that gave it cannot be picked up again; otherwise what the run ends with after
     /// reconnecting (perhaps more than once).
     func reconnectWhileRecoverable(
@@ -106,12 +110,11 @@ extension ClientSession {
     /// tells each peer that the user left. A client that goes on to reconnect says which ended, unless the
     /// server told it first; one that ends here need not.
     func endPrivateMessagingWithTheConnection(saying reason: PrivateEndReason?) async {
-        let goesOn = configuration.reconnection != nil && credentials != nil
         for peer in peers.keys.sorted() {
             let ended = await endPeer(peer, saying: reason)
-            if ended, goesOn { await show(Texts.privateEnded(peer)) }
+            if ended, goesOnAfterALoss { await show(Texts.privateEnded(peer)) }
         }
-        guard goesOn else { return }
+        guard goesOnAfterALoss else { return }
         for user in outgoingRequests.sorted() { await show(Texts.ownRequestClosed(user)) }
         for user in consent.requesters { await show(Texts.consentRequestClosed(user)) }
         outgoingRequests = []
@@ -121,7 +124,7 @@ extension ClientSession {
     /// The `password` questions cannot be finished on another connection: given up, and the prompt that asked
     /// one, hidden, becomes the command prompt again, so nothing typed next is taken for a password.
     func abandonPasswordDialogue() async {
-        guard configuration.reconnection != nil, passwordDialogue != nil else { return }
+        guard goesOnAfterALoss, passwordDialogue != nil else { return }
         passwordDialogue = nil
         await show(Texts.passwordUnchanged)
         if lineRequested { await console.requestCommand(prompt: configuration.commandPrompt, users: knownUsers) }
@@ -130,7 +133,7 @@ extension ClientSession {
     /// Before the user is told the connection is gone: a command whose reply never came may or may not have
     /// been carried out, and the client that reconnects must not let that pass in silence.
     func noteUnansweredCommand() async {
-        guard configuration.reconnection != nil, let id = awaitedReply, let request = pending[id] else { return }
+        guard goesOnAfterALoss, let id = awaitedReply, let request = pending[id] else { return }
         switch request {
         case .hello, .login, .register, .background, .logout: return
         default: await show(Texts.unansweredAtLoss)
