@@ -57,6 +57,15 @@ final class InputThread: Sendable {
             guard fds[0].revents != 0 else { continue }
             let count = read(descriptor, &buffer, buffer.count)
             if count < 0, errno == EINTR || errno == EAGAIN { continue }
+            if count < 0, errno == EIO, JobControl.isInBackground(of: descriptor) {
+                // Continued in the background (`bg`): stop until `fg`, as the kernel does to a reader there whose
+                // SIGTTIN is not blocked, instead of taking the error for the end of input.
+                JobControl.stop(by: SIGTTIN)
+                // Still in the background: continued there again, or the stop was discarded (no shell controls
+                // the job any more). Either way, try again at a gentle pace rather than spin.
+                if JobControl.isInBackground(of: descriptor) { usleep(100_000) }
+                continue
+            }
             guard count > 0 else { return }
             received(Array(buffer[0..<count]))
         }

@@ -97,22 +97,15 @@ public actor TerminalLineReader {
         continued()
     }
 
-    /// SIGTSTP, as a terminal in cooked mode sends for Ctrl-Z, raised on the calling thread and unblocked there
-    /// for the moment (the threads Swift's tasks run on block it), so the process stops before this returns,
-    /// not a moment later on another thread while this one has already put raw mode back. The kernel discards
-    /// it for a process group no shell controls; there the client simply goes on.
+    /// SIGTSTP, as a terminal in cooked mode sends for Ctrl-Z (`JobControl.stop(by:)`).
     public static func stopAsAShellJob() {
-        var stop = sigset_t()
-        sigemptyset(&stop)
-        sigaddset(&stop, SIGTSTP)
-        var previous = sigset_t()
-        pthread_sigmask(SIG_UNBLOCK, &stop, &previous)
-        raise(SIGTSTP)
-        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        JobControl.stop(by: SIGTSTP)
     }
 
+    /// Raw mode back and the line redrawn, unless the shell continued the client in the background (`bg`),
+    /// where the terminal is the shell's: it is left alone until `fg` continues the client again.
     private func continued() {
-        guard let rawMode else { return }
+        guard let rawMode, !JobControl.isInBackground(of: input) else { return }
         rawMode.reapply()
         emit(LineRenderer.bracketedPasteOn + redraw())
     }
