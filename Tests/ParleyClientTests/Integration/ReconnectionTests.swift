@@ -129,6 +129,24 @@ import Testing
         try await restartable.server.shutdown()
     }
 
+    /// Everyone comes back after a restart, not only the first few: forty clients at once.
+    @Test func manyClientsAllComeBackAfterARestart() async throws {
+        var restartable = try await RestartableServer()
+        let port = restartable.port
+        var clients: [TestClient] = []
+        for index in 0..<40 {
+            clients.append(try await TestClient.register("user\(index)", port: port, configure: Self.quick()))
+        }
+        try await restartable.server.shutdown()
+        for client in clients { try await client.expect(Texts.reconnecting("127.0.0.1:\(port)")) }
+        try await restartable.restart()
+        for client in clients { try await client.expect(Texts.reconnected("127.0.0.1:\(port)")) }
+        await clients[0].type("whoelse")
+        try await clients[0].expect("user39")
+        for client in clients { try await client.logout() }
+        try await restartable.server.shutdown()
+    }
+
     @Test func aCutConnectionIsPickedUpAgain() async throws {
         try await withServer { server in
             let proxy = try await RecordingProxy(forwardingTo: server.port)
