@@ -50,6 +50,13 @@ actor ScriptedConsole: ClientConsole {
         changed()
     }
 
+    /// Types `line` unless lines typed earlier are still waiting to be read, so a test that keeps typing to
+    /// stay active never builds a backlog that later lines must wait behind on a slow machine.
+    func typeUnlessQueued(_ line: String) {
+        guard typed.isEmpty else { return }
+        type(line)
+    }
+
     /// Types `line` now if the session is asking for one, or as soon as it does.
     func type(_ line: String) {
         if lineWanted, let deliver {

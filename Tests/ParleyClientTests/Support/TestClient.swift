@@ -56,12 +56,13 @@ final class TestClient: Sendable {
     }
 
     /// Types `line` every `interval` until the returned task is cancelled, keeping the user active on a server
-    /// with a short inactivity timeout while a test sets things up. The pause only paces the typing; nothing
-    /// waits on it.
+    /// with a short inactivity timeout while a test sets things up; never more than one at a time waits to be
+    /// read, so what the test types next is not queued behind a backlog. The pause only paces the typing;
+    /// nothing waits on it.
     func keepTyping(_ line: String, every interval: Duration = .milliseconds(200)) -> Task<Void, Never> {
         Task {
             while !Task.isCancelled {
-                await type(line)
+                await console.typeUnlessQueued(line)
                 try? await Task.sleep(for: interval)  // Cancelled: the loop ends.
             }
         }
