@@ -50,12 +50,7 @@ extension ClientSession {
                 await show(Texts.loginTimedOut)
                 exit = .refused
             case .serverFull:
-                if reconnecting != nil {
-                    reconnectFailure = Texts.serverFull
-                    lossIsRecoverable = true
-                    exit = .connectionLost
-                    return
-                }
+                if reconnecting != nil { return reconnectAttemptFailed(Texts.serverFull) }
                 await show(Texts.serverFull)
                 exit = .refused
             case .tooFast:

@@ -50,7 +50,13 @@ extension ClientSession {
             phase = .chatting(username: reply.username ?? username)
             if configuration.reconnection != nil { credentials = (reply.username ?? username, password) }
             waitingMessages.announced(reply.waiting ?? 0)
-            if reconnecting != nil { await reconnected() } else { await show(Texts.welcome) }
+            if reconnecting != nil {
+                reconnecting = nil
+                await show(Texts.reconnected(endpoint))
+            } else {
+                await show(Texts.welcome)
+            }
+            enterHeldLines()
             // Who is online already, so that Tab can complete their names (the reply is not shown); a script
             // completes nothing and need not ask.
             if console.completesNames { await send(.whoelse, as: .background) }
@@ -58,15 +64,10 @@ extension ClientSession {
         }
         let error = reply.error ?? ErrorBody(.malformedRequest)
         if reconnecting != nil {
-            if Self.isWorthRetrying(error.code) {
-                reconnectFailure = error.message
-                lossIsRecoverable = true
-                exit = .connectionLost
-                return
-            }
-            // The password was changed or reset meanwhile, say: from here on the user answers, as at first.
+            if Self.isWorthRetrying(error.code) { return reconnectAttemptFailed(error.message) }
+            // The password was changed or reset meanwhile, say: from here on the user answers, as at first, and
+            // the lines kept meanwhile wait for that login.
             reconnecting = nil
-            heldLines = []
         }
         switch error.code {
         case .newUser:

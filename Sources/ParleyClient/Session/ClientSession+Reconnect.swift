@@ -91,13 +91,20 @@ extension ClientSession {
         await show(Texts.heldUntilReconnected)
     }
 
-    /// Logged in again: the user is told, and the lines kept meanwhile are entered as if typed now.
-    func reconnected() async {
-        reconnecting = nil
-        await show(Texts.reconnected(endpoint))
+    /// Logged in again, by reconnecting or by the user answering as at a first login: the lines kept meanwhile
+    /// are entered as if typed now.
+    func enterHeldLines() {
         let lines = heldLines
         heldLines = []
         for line in lines { inputSink?.yield(.console(.line(line))) }
+    }
+
+    /// This attempt to reconnect failed in a way worth another: its connection closes and the next attempt
+    /// waits its turn.
+    func reconnectAttemptFailed(_ reason: String) {
+        reconnectFailure = reason
+        lossIsRecoverable = true
+        exit = .connectionLost
     }
 
     /// Whether a login refused with `code` while reconnecting is worth another attempt later: the server

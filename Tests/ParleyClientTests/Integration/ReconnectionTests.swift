@@ -231,6 +231,8 @@ import Testing
         let alice = try await TestClient.register("alice", port: restartable.port, configure: Self.quick())
         try await restartable.server.shutdown()
         try await alice.expect(Texts.reconnecting("127.0.0.1:\(restartable.port)"))
+        await alice.type("whoelse")  // kept, and entered once logged in, here by hand
+        try await alice.expect(Texts.heldUntilReconnected)
         try PasswordReset.run(
             name: "alice", password: "reset-pw", databasePath: try #require(restartable.options.databasePath),
             hasher: restartable.options.configuration.passwordHasher)
@@ -239,6 +241,7 @@ import Testing
         try await alice.console.expectPrompt(Texts.passwordPrompt, secret: true)
         await alice.type("reset-pw")
         try await alice.expect(Texts.welcome)
+        try await alice.expect(Texts.noOtherUsersOnline)
         try await alice.logout()
         try await restartable.server.shutdown()
     }
