@@ -44,17 +44,10 @@ public actor TerminalLineReader {
     private var resizes: (any DispatchSourceSignal)?
     private var continuations: (any DispatchSourceSignal)?
     private var deliver: (@Sendable (Input) -> Void)?
-    private let stopProcess: @Sendable () -> Void
 
-    /// `stopProcess` is what Ctrl-Z does once the terminal is as the shell left it (by default
-    /// `stopAsAShellJob`).
-    public init(
-        input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO,
-        stopProcess: @escaping @Sendable () -> Void = TerminalLineReader.stopAsAShellJob
-    ) {
+    public init(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO) {
         self.input = input
         self.output = output
-        self.stopProcess = stopProcess
     }
 
     /// Enters raw mode and starts reading keys; what the user enters goes to `deliver`.
@@ -93,13 +86,10 @@ public actor TerminalLineReader {
     private func suspend() {
         emit(LineRenderer.bracketedPasteOff + "\r\n")
         rawMode?.restore()
-        stopProcess()
+        JobControl.stop(by: SIGTSTP)  // as a terminal in cooked mode sends it for Ctrl-Z
+        // Here at once if the kernel discarded the stop (no shell controls the job); after a real stop the
+        // SIGCONT watch draws the same line once more, which changes nothing on the screen.
         continued()
-    }
-
-    /// SIGTSTP, as a terminal in cooked mode sends for Ctrl-Z (`JobControl.stop(by:)`).
-    public static func stopAsAShellJob() {
-        JobControl.stop(by: SIGTSTP)
     }
 
     /// Raw mode back and the line redrawn, unless the shell continued the client in the background (`bg`),

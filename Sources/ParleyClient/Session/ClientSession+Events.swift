@@ -41,9 +41,7 @@ extension ClientSession {
                 exit = .inactivity
             case .shutdown:
                 await show(Texts.serverShutdown)
-                await endPrivateMessagingWithTheConnection(saying: .logout)
-                await noteUnansweredCommand()
-                await abandonPasswordDialogue()
+                await closeWhatTheLossEnded(sayingToPeers: .logout)
                 exit = .serverShutdown
                 lossIsRecoverable = true
             case .loginTimeout:

@@ -42,8 +42,7 @@ extension ClientSession {
             case .connected(let channel):
                 result = await serve(channel, inputs: &inputs)
             case .ended(.cannotConnect(let reason)):
-                reconnectFailure = reason
-                lossIsRecoverable = true
+                reconnectFailure = reason  // and the loss is still one to recover from: try again
             case .ended(let exit):
                 return exit  // The server's certificate changed, say: not something to try again.
             }
@@ -113,10 +112,19 @@ extension ClientSession {
         [.alreadyLoggedIn, .tooManyLoginAttempts, .busy].contains(code)
     }
 
+    /// Everything that lives only as long as the connection, ended when it is lost or the server shuts down:
+    /// private sessions and requests (`sayingToPeers` is the word to direct peers), a command still awaiting
+    /// its reply, `password` questions under way. A client that goes on to reconnect tells the user of each.
+    func closeWhatTheLossEnded(sayingToPeers reason: PrivateEndReason?) async {
+        await endPrivateMessagingWithTheConnection(saying: reason)
+        await noteUnansweredCommand()
+        await abandonPasswordDialogue()
+    }
+
     /// Private sessions, and requests for them not answered yet, end with the connection to the server, which
     /// tells each peer that the user left. A client that goes on to reconnect says which ended, unless the
     /// server told it first; one that ends here need not.
-    func endPrivateMessagingWithTheConnection(saying reason: PrivateEndReason?) async {
+    private func endPrivateMessagingWithTheConnection(saying reason: PrivateEndReason?) async {
         for peer in peers.keys.sorted() {
             let ended = await endPeer(peer, saying: reason)
             if ended, goesOnAfterALoss { await show(Texts.privateEnded(peer)) }
@@ -130,7 +138,7 @@ extension ClientSession {
 
     /// The `password` questions cannot be finished on another connection: given up, and the prompt that asked
     /// one, hidden, becomes the command prompt again, so nothing typed next is taken for a password.
-    func abandonPasswordDialogue() async {
+    private func abandonPasswordDialogue() async {
         guard goesOnAfterALoss, passwordDialogue != nil else { return }
         passwordDialogue = nil
         await show(Texts.passwordUnchanged)
@@ -139,7 +147,7 @@ extension ClientSession {
 
     /// Before the user is told the connection is gone: a command whose reply never came may or may not have
     /// been carried out, and the client that reconnects must not let that pass in silence.
-    func noteUnansweredCommand() async {
+    private func noteUnansweredCommand() async {
         guard goesOnAfterALoss, let id = awaitedReply, let request = pending[id] else { return }
         switch request {
         case .hello, .login, .register, .background, .logout: return

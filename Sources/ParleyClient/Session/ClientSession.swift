@@ -240,17 +240,12 @@ public actor ClientSession {
     /// The connection is gone: closed by the server or the network, or (`saying` why) given up on.
     private func serverClosed(saying reason: String = Texts.connectionLost) async {
         guard exit == nil else { return }
+        // An attempt to reconnect had set up nothing on this connection yet: only the attempt failed.
+        if reconnecting != nil { return reconnectAttemptFailed(reason) }
         exit = .connectionLost
         lossIsRecoverable = true
-        if reconnecting != nil {
-            await closeAllPeers(saying: nil)  // none yet, as a rule: not logged in again
-            reconnectFailure = reason
-        } else {
-            await show(reason)
-            await endPrivateMessagingWithTheConnection(saying: nil)
-            await noteUnansweredCommand()
-            await abandonPasswordDialogue()
-        }
+        await show(reason)
+        await closeWhatTheLossEnded(sayingToPeers: nil)
     }
 
     private func askForLineIfReady() async {
