@@ -40,17 +40,15 @@ public struct KeyDecoder: Sendable {
     /// Moves the pasted bytes from `index` on into `paste`, and returns the paste once its end marker is
     /// there. Bytes that may be the start of the marker stay pending until the next read.
     private mutating func takePaste(from index: inout Int) -> Key? {
-        let rest = pending[index...]
-        let end = rest.indices.first { rest[$0...].starts(with: Self.pasteEnd) }
-        var taken = end ?? max(index, pending.count - (Self.pasteEnd.count - 1))
-        if end == nil {
-            // Whatever could still turn into the marker waits for more bytes.
-            while taken < pending.count, !Self.pasteEnd.starts(with: pending[taken...]) { taken += 1 }
+        let end = pending[index...].indices.first { pending[$0...].starts(with: Self.pasteEnd) }
+        // Without the marker, the tail that could still become it waits for more bytes.
+        let tail = max(index, pending.count - (Self.pasteEnd.count - 1))
+        let taken = end ?? (tail..<pending.count).first { Self.pasteEnd.starts(with: pending[$0...]) } ?? pending.count
+        paste!.append(contentsOf: pending[index..<taken].prefix(max(0, Self.pasteLimit - paste!.count)))
+        guard let end else {
+            index = taken
+            return nil
         }
-        let room = Self.pasteLimit - paste!.count
-        paste!.append(contentsOf: pending[index..<taken].prefix(max(0, room)))
-        index = taken
-        guard let end else { return nil }
         index = end + Self.pasteEnd.count
         defer { paste = nil }
         return .paste(String(decoding: paste!, as: UTF8.self))

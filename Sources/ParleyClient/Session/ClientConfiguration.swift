@@ -29,7 +29,7 @@ public struct ClientConfiguration: Sendable {
     public var serverSilenceLimit: Duration = .seconds(75)
     /// Where the keep-alive ticks come from: a timer every `keepAliveInterval`. A test gives its own, to stand
     /// for a client that was stopped for a while.
-    public var keepAliveTicks: @Sendable (_ interval: Duration) -> AsyncStream<Void> = keepAliveTimer
+    public var keepAliveTicks: @Sendable (_ interval: Duration) -> AsyncStream<Void> = Self.keepAliveTimer
     public var connectTimeout: Duration
     /// Where this client listens for the peers of private sessions. All interfaces by default, since the
     /// peer connects to the address the server sees us at.
@@ -76,17 +76,19 @@ public struct ClientConfiguration: Sendable {
     }
 }
 
-/// A tick every `interval`, as long as it is listened to. A process stopped meanwhile finds one tick due
-/// when it runs again, not one for each interval it missed.
-public func keepAliveTimer(every interval: Duration) -> AsyncStream<Void> {
-    AsyncStream { continuation in
-        let timer = Task {
-            while true {
-                do { try await Task.sleep(for: interval) } catch { break }
-                continuation.yield()
+extension ClientConfiguration {
+    /// A tick every `interval`, as long as it is listened to: the default `keepAliveTicks`. A process stopped
+    /// meanwhile finds one tick due when it runs again, not one for each interval it missed.
+    public static func keepAliveTimer(every interval: Duration) -> AsyncStream<Void> {
+        AsyncStream { continuation in
+            let timer = Task {
+                while true {
+                    do { try await Task.sleep(for: interval) } catch { break }
+                    continuation.yield()
+                }
+                continuation.finish()
             }
-            continuation.finish()
+            continuation.onTermination = { _ in timer.cancel() }
         }
-        continuation.onTermination = { _ in timer.cancel() }
     }
 }
