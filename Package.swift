@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Wire format shared by server and client: messages, error codes, texts, framing.
@@ -35,6 +36,18 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // The store in PostgreSQL (postgres-nio), for operators who keep their data in a database server.
+        .target(
+            name: "ParleyPostgres",
+            dependencies: [
+                "ParleyCore", "ParleyStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // TLS for both ends: certificates, fingerprints, trust on first use.
@@ -61,8 +74,8 @@ let package = Package(
         .target(
             name: "ParleyServer",
             dependencies: [
-                "ParleyProtocol", "ParleyCore", "ParleyStore", "ParleyTLS", "ParleyFraming", "ParleyServerWire",
-                "ParleyProcess",
+                "ParleyProtocol", "ParleyCore", "ParleyStore", "ParleyPostgres", "ParleyTLS", "ParleyFraming",
+                "ParleyServerWire", "ParleyProcess",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -132,6 +145,15 @@ let package = Package(
         .testTarget(
             name: "ParleyStoreTests",
             dependencies: ["ParleyStore", "ParleyCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The PostgreSQL store against a real server (PARLEY_TEST_POSTGRES, started by .ci/postgres).
+        .testTarget(
+            name: "ParleyPostgresTests",
+            dependencies: [
+                "ParleyPostgres", "ParleyStore", "ParleyCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "ParleyServerTests",

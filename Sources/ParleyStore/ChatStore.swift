@@ -10,6 +10,9 @@ public protocol ChatStore: Sendable {
     func apply(_ writes: [StoreWrite]) throws
     /// Names of existing accounts (for importing credentials without overwriting).
     func accountNames() throws -> Set<String>
+    /// Gives account `name` the password behind `hash` and lifts any lock on it (`parleyd --reset-password`, with
+    /// no server running); false if there is no such account.
+    func resetPassword(of name: String, to hash: PasswordHash) throws -> Bool
     /// Forgets at most `limit` sessions of the login history that ended before `cutoff`, never a user's last
     /// one (after a restart `whoelsesince` knows who was online from it); returns how many it forgot.
     func forgetLoginHistory(endedBefore cutoff: Date, limit: Int) throws -> Int

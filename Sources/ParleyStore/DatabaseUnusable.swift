@@ -39,7 +39,7 @@ public struct DatabaseUnusable: Error, CustomStringConvertible {
         case .ioError:
             "the database \(path) cannot be read or written: is the disk failing, or the file over a size "
                 + "limit? (\(sqlite))"
-        case .unknown:
+        case .unknown, .explained:
             "the database \(path) cannot be used (\(sqlite))"
         }
     }

@@ -5,8 +5,14 @@ import GRDB
 /// size limit, or a failing disk, as a plain I/O error.
 public enum StoreFailureCause: Equatable, Sendable {
     case diskFull, ioError, readOnly, damaged, cannotOpen, unknown
+    /// A store other than SQLite said what its failure means (`ExplainedStoreFailure`).
+    case explained(String)
 
     public init(_ error: any Error) {
+        if let explained = error as? any ExplainedStoreFailure {
+            self = .explained(explained.hint)
+            return
+        }
         guard let error = error as? DatabaseError else {
             self = .unknown
             return
@@ -30,6 +36,13 @@ public enum StoreFailureCause: Equatable, Sendable {
         case .damaged: "the database file is damaged"
         case .cannotOpen: "the database file cannot be opened"
         case .unknown: "is the disk full?"
+        case .explained(let hint): hint
         }
     }
+}
+
+/// A failure of a store that is not SQLite, which knows what it means for the operator's log.
+public protocol ExplainedStoreFailure: Error {
+    /// A few words for the log, as `StoreFailureCause.hint`.
+    var hint: String { get }
 }

@@ -26,6 +26,9 @@ final class WatchedStore: ChatStore {
     func loadSnapshot(now: Date) throws -> CoreSnapshot { try inner.loadSnapshot(now: now) }
     func accountNames() throws -> Set<String> { try inner.accountNames() }
     func close() throws { try inner.close() }
+    func resetPassword(of name: String, to hash: PasswordHash) throws -> Bool {
+        try inner.resetPassword(of: name, to: hash)
+    }
     func forgetLoginHistory(endedBefore cutoff: Date, limit: Int) throws -> Int {
         let count = try inner.forgetLoginHistory(endedBefore: cutoff, limit: limit)
         forgetCalls.add(1, ordering: .sequentiallyConsistent)  // first: once the sessions show, so does the call

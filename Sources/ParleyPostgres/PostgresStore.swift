@@ -1,0 +1,282 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import ParleyCore
+import ParleyStore
+import PostgresNIO
+import Synchronization
+
+/// The store in a PostgreSQL database, for operators who keep their data on a database server (backed up,
+/// replicated and watched with PostgreSQL's own tools) rather than in a file beside parleyd.
+///
+/// It keeps `ChatStore`'s promises the way `SQLiteStore` does: each batch is one transaction, committed with
+/// `synchronous_commit = on` whatever the server's default, so a reply the core sends after it means the data
+/// is on the database server's disk. A batch goes out as one pipeline of statements (`PostgresWriteBatch`), so
+/// group commit costs a round trip or two, not one per write.
+///
+/// One parleyd per database: the core keeps the state in memory, so a second server on the same database
+/// would trample the first one's writes. The store holds a session-level advisory lock for as long as its
+/// connection lives (PostgreSQL drops it when the connection ends, however parleyd ends) and refuses to
+/// start, naming the holder, when another has it.
+///
+/// The `ChatStore` calls are synchronous (the server makes them on its store thread): each waits for
+/// postgres-nio's futures on the store's own event loop, never on the caller's, and for at most `timeout`,
+/// after which the connection is closed and the call fails. A connection lost between calls is made again
+/// (and the lock taken again) by the next one; a batch whose connection broke mid-way fails, and what the
+/// core does then is what it does for any failed batch.
+public final class PostgresStore: ChatStore {
+    /// The advisory lock's key: "parl" in ASCII.
+    static let lockKey: Int64 = 0x7061_726C
+
+    public let location: PostgresLocation
+    private let group: MultiThreadedEventLoopGroup
+    private let tls: PostgresConnection.Configuration.TLS
+    private let timeout: TimeAmount
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    private struct State {
+        var connection: PostgresConnection?
+        var connections = 0
+        var closed = false
+    }
+
+    /// Connects to `location`, takes the database for this server and brings its schema up to date.
+    public init(location: PostgresLocation, timeout: TimeAmount = .seconds(30), logger: Logger) throws {
+        self.location = location
+        self.timeout = timeout
+        self.logger = logger
+        tls = try Self.tls(for: location)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            try migrate(try connected())
+        } catch {
+            try? close()
+            throw error
+        }
+    }
+
+    public func close() throws {
+        let connection = state.withLock { state in
+            state.closed = true
+            defer { state.connection = nil }
+            return state.connection
+        }
+        try? connection?.close().wait()
+        try group.syncShutdownGracefully()
+    }
+
+    // MARK: ChatStore
+
+    public func loadSnapshot(now: Date) throws -> CoreSnapshot {
+        let results = try transaction([
+            "UPDATE sessions SET logout_at = \(now.timeIntervalSince1970) WHERE logout_at IS NULL",
+            """
+            SELECT name, password_hash, failed_attempts, locked_until,
+                (SELECT MAX(logout_at) FROM sessions WHERE sessions.name = accounts.name) AS last_seen
+            FROM accounts
+            """,
+            "SELECT blocker, blocked FROM blocks",
+            "SELECT id, sender, recipient, text, sent_at FROM waiting_messages ORDER BY id",
+        ])
+        let accounts = try results[1].rows.map { row in
+            let (name, hash, failed, lockedUntil, lastSeen) = try row.decode(
+                (String, String, Int, Double?, Double?).self)
+            return AccountRecord(
+                name: name, passwordHash: PasswordHash(encoded: hash), failedAttempts: failed,
+                lockedUntil: lockedUntil.map(Date.init(timeIntervalSince1970:)),
+                lastSeen: lastSeen.map(Date.init(timeIntervalSince1970:)))
+        }
+        let blocks = try results[2].rows.map { row in
+            let (blocker, blocked) = try row.decode((String, String).self)
+            return (blocker: blocker, blocked: blocked)
+        }
+        let messages = try results[3].rows.map { row in
+            let (id, sender, recipient, text, sent) = try row.decode((Int64, String, String, String, Double).self)
+            return StoredMessage(
+                id: id, sender: sender, recipient: recipient, text: text, sent: Date(timeIntervalSince1970: sent))
+        }
+        return CoreSnapshot(accounts: accounts, blocks: blocks, waitingMessages: messages)
+    }
+
+    public func apply(_ writes: [StoreWrite]) throws {
+        guard !writes.isEmpty else { return }
+        _ = try transaction(PostgresWriteBatch.statements(for: writes))
+    }
+
+    public func accountNames() throws -> Set<String> {
+        let result = try transaction(["SELECT name FROM accounts"])[0]
+        return Set(try result.rows.map { try $0.decode(String.self) })
+    }
+
+    public func resetPassword(of name: String, to hash: PasswordHash) throws -> Bool {
+        let result = try transaction([
+            """
+            UPDATE accounts SET password_hash = \(hash.encoded), failed_attempts = 0, locked_until = NULL
+            WHERE name = \(name)
+            """
+        ])[0]
+        return result.metadata.rows == 1
+    }
+
+    public func forgetLoginHistory(endedBefore cutoff: Date, limit: Int) throws -> Int {
+        let result = try transaction([
+            """
+            DELETE FROM sessions WHERE id IN (
+                SELECT id FROM sessions AS old
+                WHERE logout_at < \(cutoff.timeIntervalSince1970)
+                    AND logout_at < (SELECT MAX(logout_at) FROM sessions WHERE sessions.name = old.name)
+                ORDER BY logout_at LIMIT \(limit))
+            """
+        ])[0]
+        return result.metadata.rows ?? 0
+    }
+
+    // MARK: Running statements
+
+    /// Runs `statements` in one transaction, sent together, and returns each one's result; throws the first
+    /// failure (PostgreSQL then rolls the whole transaction back).
+    func transaction(_ statements: [PostgresQuery]) throws -> [PostgresQueryResult] {
+        try run(["BEGIN"] + statements + ["COMMIT"], on: try connected()).dropFirst().dropLast()
+    }
+
+    /// Sends every statement at once (postgres-nio queues them on the connection, in order) and waits for all.
+    private func run(_ statements: [PostgresQuery], on connection: PostgresConnection) throws -> [PostgresQueryResult] {
+        let futures = statements.map { connection.query($0, logger: logger) }
+        let timedOut = Atomic(false)
+        let timer = connection.eventLoop.scheduleTask(in: timeout) {
+            timedOut.store(true, ordering: .relaxed)
+            connection.close().whenComplete { _ in }
+        }
+        defer { timer.cancel() }
+        var results: [PostgresQueryResult] = []
+        var firstFailure: (any Error)?
+        for future in futures {
+            do {
+                results.append(try future.wait())
+            } catch {
+                firstFailure = firstFailure ?? error
+            }
+        }
+        if let failure = firstFailure {
+            if timedOut.load(ordering: .relaxed) { throw PostgresStoreFailure.timedOut(location, after: timeout) }
+            throw PostgresStoreFailure(failure, at: location)
+        }
+        return results
+    }
+
+    /// The open connection, made (and the database locked) again if the last one was lost.
+    private func connected() throws -> PostgresConnection {
+        try state.withLock { state in
+            guard !state.closed else { throw PostgresStoreFailure.closed(location) }
+            if let connection = state.connection, !connection.isClosed { return connection }
+            state.connection = nil
+            state.connections += 1
+            let connection = try connect(id: state.connections)
+            state.connection = connection
+            return connection
+        }
+    }
+
+    private func connect(id: Int) throws -> PostgresConnection {
+        let connection: PostgresConnection
+        let attempt = PostgresConnection.connect(on: group.next(), configuration: configuration, id: id, logger: logger)
+        // postgres-nio's own timeout covers the TCP handshake only; a server that accepts and never answers
+        // is given up here, and a connection it completes later is closed at once.
+        let outcome = attempt.eventLoop.makePromise(of: PostgresConnection.self)
+        attempt.cascade(to: outcome)
+        let timer = attempt.eventLoop.scheduleTask(in: timeout) {
+            outcome.fail(PostgresStoreFailure.timedOut(self.location, after: self.timeout))
+            attempt.whenSuccess { late in late.close().whenComplete { _ in } }
+        }
+        defer { timer.cancel() }
+        do {
+            connection = try outcome.futureResult.wait()
+        } catch {
+            throw PostgresStoreFailure(error, at: location)
+        }
+        do {
+            let results = try run(
+                ["SET synchronous_commit TO on", "SELECT pg_try_advisory_lock(\(Self.lockKey))"], on: connection)
+            guard try results[1].rows.first?.decode(Bool.self) == true else {
+                let holder = try? holderOfLock(on: connection)
+                throw PostgresStoreFailure.inUse(location, holder: holder)
+            }
+            return connection
+        } catch {
+            try? connection.close().wait()
+            throw error
+        }
+    }
+
+    /// The application name and address of the connection that holds the lock, for the message.
+    private func holderOfLock(on connection: PostgresConnection) throws -> String? {
+        let result = try run(
+            [
+                """
+                SELECT a.application_name || COALESCE(' from ' || host(a.client_addr), '')
+                FROM pg_locks AS l JOIN pg_stat_activity AS a ON a.pid = l.pid
+                WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0
+                    AND l.objid::bigint = \(Self.lockKey) AND l.objsubid = 1
+                    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """
+            ], on: connection)[0]
+        return try result.rows.first?.decode(String?.self)
+    }
+
+    private var configuration: PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        switch location.endpoint {
+        case .tcp(let host, let port):
+            configuration = .init(
+                host: host, port: port, username: location.username, password: location.password,
+                database: location.database, tls: tls)
+        case .unixSocket(let path):
+            configuration = .init(
+                unixSocketPath: path, username: location.username, password: location.password,
+                database: location.database)
+        }
+        configuration.options.connectTimeout = timeout
+        let host = ProcessInfo.processInfo.hostName
+        configuration.options.additionalStartupParameters = [
+            ("application_name", "parleyd (pid \(getpid()) on \(host))")
+        ]
+        return configuration
+    }
+
+    private static func tls(for location: PostgresLocation) throws -> PostgresConnection.Configuration.TLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch location.tls {
+        case .disable:
+            return .disable
+        case .prefer, .require:
+            configuration.certificateVerification = .none  // libpq's meaning of these modes
+            let context = try NIOSSLContext(configuration: configuration)
+            return location.tls == .prefer ? .prefer(context) : .require(context)
+        case .verifyFull:
+            return .require(try NIOSSLContext(configuration: configuration))
+        }
+    }
+
+    /// The value of setting `name` on the store's connection, for tests.
+    func setting(_ name: String) throws -> String? {
+        try transaction(["SELECT current_setting(\(name))"])[0].rows.first?.decode(String.self)
+    }
+
+    // MARK: Schema
+
+    private func migrate(_ connection: PostgresConnection) throws {
+        _ = try run([PostgresQuery(unsafeSQL: PostgresSchema.bookkeeping)], on: connection)
+        let applied = try run(["SELECT name FROM parley_migrations"], on: connection)[0]
+        let done = Set(try applied.rows.map { try $0.decode(String.self) })
+        for migration in PostgresSchema.migrations where !done.contains(migration.name) {
+            let statements = migration.statements.map { PostgresQuery(unsafeSQL: $0) }
+            _ = try run(
+                ["BEGIN"] + statements + ["INSERT INTO parley_migrations (name) VALUES (\(migration.name))", "COMMIT"],
+                on: connection)
+            logger.notice("database schema migrated", metadata: ["migration": "\(migration.name)"])
+        }
+    }
+}

@@ -1,0 +1,287 @@
+import Foundation
+import Logging
+import NIOCore
+import ParleyCore
+import ParleyStore
+import Testing
+
+@testable import ParleyPostgres
+
+/// The PostgreSQL store against a real server: the schema, every write and the snapshot the core starts from,
+/// atomic batches, the one-server lock, a lost connection, and what an operator reads when it cannot work.
+@Suite(.enabled(if: TestServer.isAvailable, "needs PARLEY_TEST_POSTGRES (.ci/postgres start)"))
+struct PostgresStoreTests {
+    private func hash(_ tag: String) -> PasswordHash {
+        PasswordHash(encoded: "scrypt$1024$8$1$salt-\(tag)$hash-\(tag)")
+    }
+
+    private func account(_ name: String, at seconds: Int = 0) -> StoreWrite {
+        .createAccount(name: name, passwordHash: hash(name), at: instant(seconds))
+    }
+
+    /// Runs `body` with a fresh database and a store open on it; both go away afterwards.
+    private func withStore<T>(_ body: (PostgresStore, TestDatabase) throws -> T) throws -> T {
+        let database = try TestDatabase()
+        defer { database.drop() }
+        let store = try database.openStore()
+        defer { try? store.close() }
+        return try body(store, database)
+    }
+
+    // MARK: Schema
+
+    @Test func aFreshDatabaseGetsTheSchemaOnceAndKeepsItsData() throws {
+        let database = try TestDatabase()
+        defer { database.drop() }
+        let store = try database.openStore()
+        #expect(try store.loadSnapshot(now: instant(0)).accounts.isEmpty)
+        try store.apply([account("alice")])
+        try store.close()
+
+        let tables = try database.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name")
+        #expect(
+            try tables.map { try $0.decode(String.self) }
+                == ["accounts", "blocks", "parley_migrations", "sessions", "waiting_messages"])
+        let reopened = try database.openStore()
+        defer { try? reopened.close() }
+        #expect(try reopened.accountNames() == ["alice"])
+        let migrations = try database.execute("SELECT count(*) FROM parley_migrations")
+        #expect(try migrations.first?.decode(Int.self) == PostgresSchema.migrations.count)
+    }
+
+    @Test func commitsWaitForTheServersDiskEvenWhereTheDatabaseSaysOtherwise() throws {
+        let database = try TestDatabase()
+        defer { database.drop() }
+        _ = try database.execute("ALTER DATABASE \(database.location.database) SET synchronous_commit = off")
+        let store = try database.openStore()
+        defer { try? store.close() }
+        #expect(try store.setting("synchronous_commit") == "on")
+    }
+
+    // MARK: Writes and the snapshot
+
+    @Test func everyWriteSurvivesReopening() throws {
+        let database = try TestDatabase()
+        defer { database.drop() }
+        let message = StoredMessage(id: 9, sender: "alice", recipient: "bob", text: "later ✓ ünïcode", sent: instant(5))
+        let first = try database.openStore()
+        try first.apply([
+            account("alice"), account("bob"), account("carol"),
+            .setLockState(name: "bob", failedAttempts: 1, lockedUntil: nil),
+            .setLockState(name: "carol", failedAttempts: 3, lockedUntil: instant(70)),
+            .block(blocker: "bob", blocked: "alice"), .block(blocker: "bob", blocked: "alice"),
+            .block(blocker: "alice", blocked: "carol"), .unblock(blocker: "alice", blocked: "carol"),
+            .enqueue(message), .recordLogin(name: "alice", at: instant(1)),
+            .recordLogout(name: "alice", at: instant(6)),
+            .setPasswordHash(name: "alice", hash: hash("new"), previous: hash("alice")),
+        ])
+        try first.close()
+        let store = try database.openStore()
+        defer { try? store.close() }
+        let snapshot = try store.loadSnapshot(now: instant(10))
+        #expect(
+            snapshot.account("alice") == AccountRecord(name: "alice", passwordHash: hash("new"), lastSeen: instant(6)))
+        #expect(snapshot.account("bob") == AccountRecord(name: "bob", passwordHash: hash("bob"), failedAttempts: 1))
+        #expect(
+            snapshot.account("carol")
+                == AccountRecord(
+                    name: "carol", passwordHash: hash("carol"), failedAttempts: 3, lockedUntil: instant(70)))
+        #expect(snapshot.blockPairs == ["bob>alice"])
+        #expect(snapshot.waitingMessages == [message])
+    }
+
+    @Test func waitingMessagesComeBackInIdOrderAndGoWhenDelivered() throws {
+        try withStore { store, _ in
+            try store.apply([account("alice"), account("bob")])
+            // One batch of many, as a burst of offline messages is: one statement, nothing lost or reordered.
+            let messages = (1...5_000).map { index in
+                StoredMessage(
+                    id: Int64(index), sender: "alice", recipient: "bob", text: "message \(index)",
+                    sent: Date(timeIntervalSince1970: 1_700_000_000.25 + Double(index)))
+            }
+            try store.apply(messages.reversed().map(StoreWrite.enqueue))
+            #expect(try store.loadSnapshot(now: instant(0)).waitingMessages == messages)
+            try store.apply([.dequeue(ids: Array(1...2_000)), .dequeue(ids: [2_001, 4_999])])
+            let left = try store.loadSnapshot(now: instant(0)).waitingMessages.map(\.id)
+            #expect(left == Array(2_002...4_998) + [5_000])
+        }
+    }
+
+    @Test func lastSeenIsTheLatestLogoutAndACrashesOpenSessionsCloseAtLoad() throws {
+        try withStore { store, _ in
+            try store.apply([
+                account("alice"), account("bob"), account("carol"), account("dave"),
+                .recordLogin(name: "alice", at: instant(10)), .recordLogout(name: "alice", at: instant(20)),
+                .recordLogin(name: "alice", at: instant(30)), .recordLogout(name: "alice", at: instant(40)),
+                .recordLogin(name: "bob", at: instant(15)), .recordLogout(name: "bob", at: instant(25)),
+                .recordLogin(name: "dave", at: instant(50)),  // the server died with dave online
+            ])
+            let first = try store.loadSnapshot(now: instant(500))
+            #expect(first.account("alice")?.lastSeen == instant(40))
+            #expect(first.account("bob")?.lastSeen == instant(25))
+            #expect(first.account("carol")?.lastSeen == nil)
+            #expect(first.account("dave")?.lastSeen == instant(500))
+            // Closed for good: a later load or logout does not move it.
+            try store.apply([.recordLogout(name: "dave", at: instant(950))])
+            #expect(try store.loadSnapshot(now: instant(999)).account("dave")?.lastSeen == instant(500))
+        }
+    }
+
+    @Test func oldSessionsAreForgottenButEachUsersLastIsKept() throws {
+        try withStore { store, database in
+            try store.apply([
+                account("alice"), account("bob"), account("carol"),
+                .recordLogin(name: "alice", at: instant(10)), .recordLogout(name: "alice", at: instant(20)),
+                .recordLogin(name: "alice", at: instant(30)), .recordLogout(name: "alice", at: instant(40)),
+                .recordLogin(name: "alice", at: instant(500)), .recordLogout(name: "alice", at: instant(600)),
+                .recordLogin(name: "bob", at: instant(15)), .recordLogout(name: "bob", at: instant(25)),
+                .recordLogin(name: "carol", at: instant(5)), .recordLogout(name: "carol", at: instant(8)),
+                .recordLogin(name: "carol", at: instant(9)),  // still logged in
+            ])
+            #expect(try store.forgetLoginHistory(endedBefore: instant(100), limit: 1) == 1)
+            #expect(try store.forgetLoginHistory(endedBefore: instant(100), limit: 10) == 1)
+            #expect(try store.forgetLoginHistory(endedBefore: instant(100), limit: 10) == 0)
+            // Alice's last session ended after the cutoff; bob's and carol's last ended sessions stay although
+            // they are older; carol's open one stays.
+            let left = try database.execute("SELECT name, login_at FROM sessions ORDER BY id").map { row in
+                let (name, at) = try row.decode((String, Double).self)
+                return "\(name)@\(Int(at - instant(0).timeIntervalSince1970))"
+            }
+            #expect(left == ["alice@500", "bob@15", "carol@5", "carol@9"])
+        }
+    }
+
+    @Test func anOperatorsResetSetsThePasswordAndLiftsTheLock() throws {
+        try withStore { store, _ in
+            try store.apply([
+                account("alice"), .setLockState(name: "alice", failedAttempts: 3, lockedUntil: instant(99)),
+            ])
+            #expect(try store.resetPassword(of: "alice", to: hash("reset")))
+            #expect(try !store.resetPassword(of: "nobody", to: hash("reset")))
+            #expect(
+                try store.loadSnapshot(now: instant(0)).account("alice")
+                    == AccountRecord(name: "alice", passwordHash: hash("reset")))
+        }
+    }
+
+    // MARK: Atomic batches
+
+    @Test func aBatchWithAFailingWriteLeavesNothingAppliedAndTheStoreGoesOn() throws {
+        try withStore { store, _ in
+            try store.apply([account("alice"), account("bob")])
+            let message = StoredMessage(id: 1, sender: "alice", recipient: "bob", text: "hi", sent: instant(1))
+            #expect {
+                try store.apply([
+                    account("carol"), .block(blocker: "alice", blocked: "bob"), .enqueue(message),
+                    .setLockState(name: "bob", failedAttempts: 2, lockedUntil: nil),
+                    .recordLogin(name: "alice", at: instant(2)),
+                    account("alice"),  // already exists
+                ])
+            } throws: { error in
+                "\(error)".contains("SQLSTATE 23505")  // unique_violation, in the operator's words
+            }
+            let snapshot = try store.loadSnapshot(now: instant(3))
+            #expect(snapshot.accounts.map(\.name).sorted() == ["alice", "bob"])
+            #expect(snapshot.blocks.isEmpty)
+            #expect(snapshot.waitingMessages.isEmpty)
+            #expect(snapshot.account("bob")?.failedAttempts == 0)
+            #expect(snapshot.account("alice")?.lastSeen == nil)
+            try store.apply([account("carol"), .enqueue(message)])
+            #expect(try store.accountNames() == ["alice", "bob", "carol"])
+            // A message id used twice fails its batch too.
+            #expect(throws: PostgresStoreFailure.self) { try store.apply([.enqueue(message)]) }
+        }
+    }
+
+    // MARK: One server per database
+
+    @Test func aSecondServerIsRefusedNamingTheFirstUntilItStops() throws {
+        let database = try TestDatabase()
+        defer { database.drop() }
+        let first = try database.openStore()
+        #expect {
+            _ = try database.openStore()
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("is in use by another parleyd (parleyd (pid \(getpid())")
+                && text.contains(database.location.database) && text.contains("stop that one first")
+        }
+        try first.close()
+        let second = try database.openStore()
+        try second.close()
+    }
+
+    @Test func aLostConnectionIsMadeAgainAndTheDatabaseLockedAgain() throws {
+        try withStore { store, database in
+            try store.apply([account("alice")])
+            let ended = try database.execute(
+                """
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE datname = current_database() AND application_name LIKE 'parleyd%'
+                """)
+            #expect(ended.count == 1)
+            // The store has not noticed yet; its next call finds the connection closed and makes another
+            // (a batch under way when the connection broke would fail instead: its outcome is unknown).
+            try waitUntilTheServerHasNoParleyd(database)
+            try store.apply([account("bob")])
+            #expect(try store.accountNames() == ["alice", "bob"])
+            #expect { _ = try database.openStore() } throws: { "\($0)".contains("in use by another parleyd") }
+        }
+    }
+
+    private func waitUntilTheServerHasNoParleyd(_ database: TestDatabase) throws {
+        for _ in 0..<500 {
+            let rows = try database.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'parleyd%'"
+            )
+            if rows.isEmpty { return }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        Issue.record("the terminated connection stayed")
+    }
+
+    // MARK: What an operator reads
+
+    @Test func aServerThatIsNotThereIsNamedWithoutThePassword() throws {
+        var location = try PostgresLocation(url: "postgres://parley:secret@127.0.0.1:1/parley")
+        location.tls = .disable
+        #expect {
+            _ = try PostgresStore(location: location, timeout: .seconds(5), logger: Logger(label: "test"))
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("cannot connect to PostgreSQL at postgres://parley@127.0.0.1:1/parley: ")
+                && text.contains("refused") && !text.contains("secret")
+        }
+    }
+
+    @Test func aDatabaseThatDoesNotExistIsNamedWithPostgreSQLsWords() throws {
+        var location = try PostgresLocation(url: TestServer.url!)
+        location.database = "parley_no_such_database"
+        #expect {
+            _ = try PostgresStore(location: location, timeout: .seconds(5), logger: Logger(label: "test"))
+        } throws: { error in
+            "\(error)".contains("refused: database \"parley_no_such_database\" does not exist (SQLSTATE 3D000)")
+        }
+    }
+
+    @Test func aServerThatNeverAnswersIsGivenUp() throws {
+        let silent = try SilentListener()
+        let location = try PostgresLocation(url: "postgres://parley@127.0.0.1:\(silent.port)/parley?sslmode=disable")
+        #expect {
+            _ = try PostgresStore(location: location, timeout: .milliseconds(300), logger: Logger(label: "test"))
+        } throws: { error in
+            "\(error)".contains("did not answer within")
+        }
+    }
+}
+
+/// Whole seconds after a fixed instant, so dates survive the store's seconds-since-1970 columns exactly.
+func instant(_ seconds: Int) -> Date {
+    Date(timeIntervalSince1970: 1_700_000_000 + TimeInterval(seconds))
+}
+
+extension CoreSnapshot {
+    func account(_ name: String) -> AccountRecord? { accounts.first { $0.name == name } }
+    var blockPairs: [String] { blocks.map { "\($0.blocker)>\($0.blocked)" }.sorted() }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ParleyPostgres
+import PostgresNIO
+
+/// The PostgreSQL server the tests use, from `PARLEY_TEST_POSTGRES` (`.ci/postgres start` prints it); the
+/// tests that need one are skipped without it. Its user must be allowed to create databases.
+enum TestServer {
+    static let url = ProcessInfo.processInfo.environment["PARLEY_TEST_POSTGRES"]
+    static var isAvailable: Bool { url != nil }
+}
+
+/// A database of its own for one test, made on the test server and dropped (with any connection still on it)
+/// by `drop()`.
+final class TestDatabase: Sendable {
+    let location: PostgresLocation
+    private let admin: PostgresLocation
+    private let name: String
+
+    init() throws {
+        admin = try PostgresLocation(url: TestServer.url!)
+        name = "parley_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+        var location = admin
+        location.database = name
+        self.location = location
+        try Self.execute("CREATE DATABASE \(name)", at: admin)
+    }
+
+    func drop() {
+        _ = try? Self.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", at: admin)
+    }
+
+    /// Runs `sql` (trusted text of the test's own) in the test database, as another client would.
+    func execute(_ sql: String) throws -> [PostgresRow] {
+        try Self.execute(sql, at: location)
+    }
+
+    /// Opens the store on this database, with a short timeout so a failing test fails quickly.
+    func openStore(timeout: TimeAmount = .seconds(10)) throws -> PostgresStore {
+        try PostgresStore(location: location, timeout: timeout, logger: Logger(label: "test"))
+    }
+
+    @discardableResult
+    static func execute(_ sql: String, at location: PostgresLocation) throws -> [PostgresRow] {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        guard case .tcp(let host, let port) = location.endpoint else { fatalError("the tests use TCP") }
+        let configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: location.username, password: location.password,
+            database: location.database, tls: .disable)
+        let connection = try PostgresConnection.connect(
+            on: group.next(), configuration: configuration, id: 1, logger: Logger(label: "test")
+        ).wait()
+        defer { try? connection.close().wait() }
+        return try connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test")).wait().rows
+    }
+}
