@@ -93,14 +93,17 @@ let package = Package(
         .target(
             name: "ParleyTesting",
             dependencies: [
-                "ParleyServer", "ParleyCore", "ParleyStore", "ParleyProcess",
+                "ParleyServer", "ParleyCore", "ParleyStore", "ParleyProcess", "ParleyPostgres",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(
             name: "parleyd",
             dependencies: [
-                "ParleyServer", "ParleyCore", "ParleyProcess",
+                "ParleyServer", "ParleyCore", "ParleyProcess", "ParleyPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -150,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "ParleyPostgresTests",
             dependencies: [
-                "ParleyPostgres", "ParleyStore", "ParleyCore",
+                "ParleyPostgres", "ParleyStore", "ParleyCore", "ParleyTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -34,6 +34,7 @@ public final class PostgresStore: ChatStore {
     private let group: MultiThreadedEventLoopGroup
     private let tls: PostgresConnection.Configuration.TLS
     private let timeout: TimeAmount
+    private let lockPatience: Duration
     private let logger: Logger
     private let state = Mutex(State())
 
@@ -43,10 +44,15 @@ public final class PostgresStore: ChatStore {
         var closed = false
     }
 
-    /// Connects to `location`, takes the database for this server and brings its schema up to date.
-    public init(location: PostgresLocation, timeout: TimeAmount = .seconds(30), logger: Logger) throws {
+    /// Connects to `location`, takes the database for this server and brings its schema up to date. A call
+    /// waits at most `timeout` for the server; a lock held by another parleyd is waited for `lockPatience`.
+    public init(
+        location: PostgresLocation, timeout: TimeAmount = .seconds(30), lockPatience: Duration = .seconds(3),
+        logger: Logger
+    ) throws {
         self.location = location
         self.timeout = timeout
+        self.lockPatience = lockPatience
         self.logger = logger
         tls = try Self.tls(for: location)
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -198,16 +204,27 @@ public final class PostgresStore: ChatStore {
             throw PostgresStoreFailure(error, at: location)
         }
         do {
-            let results = try run(
-                ["SET synchronous_commit TO on", "SELECT pg_try_advisory_lock(\(Self.lockKey))"], on: connection)
-            guard try results[1].rows.first?.decode(Bool.self) == true else {
-                let holder = try? holderOfLock(on: connection)
-                throw PostgresStoreFailure.inUse(location, holder: holder)
-            }
+            _ = try run(["SET synchronous_commit TO on"], on: connection)
+            try lock(on: connection)
             return connection
         } catch {
             try? connection.close().wait()
             throw error
+        }
+    }
+
+    /// Takes the advisory lock that keeps other parleyds off the database. A parleyd killed a moment ago may
+    /// still hold it until PostgreSQL has seen its connection close, so a held lock is asked for again for up
+    /// to `lockPatience` before the start is refused.
+    private func lock(on connection: PostgresConnection) throws {
+        let deadline = ContinuousClock.now + lockPatience
+        while true {
+            let result = try run(["SELECT pg_try_advisory_lock(\(Self.lockKey))"], on: connection)[0]
+            if try result.rows.first?.decode(Bool.self) == true { return }
+            guard ContinuousClock.now < deadline else {
+                throw PostgresStoreFailure.inUse(location, holder: try? holderOfLock(on: connection))
+            }
+            Thread.sleep(forTimeInterval: 0.05)
         }
     }
 

@@ -1,4 +1,6 @@
+import Foundation
 import NIOCore
+import NIOPosix
 import ParleyStore
 import PostgresNIO
 
@@ -32,21 +34,38 @@ public enum PostgresStoreFailure: ExplainedStoreFailure, CustomStringConvertible
             self = .refused(location, message: info[.message] ?? "an error", sqlState: info[.sqlState])
             return
         }
-        let reason = error.underlying.map { String(describing: $0) } ?? "\(error.code)"
+        let reason = error.underlying.map(Self.words) ?? "\(error.code)"
         switch error.code {
-        case .connectionError, .sslUnsupported, .failedToAddSSLHandler, .unsupportedAuthMechanism,
-            .authMechanismRequiresPassword:
-            let words = error.code == .sslUnsupported ? "the server does not offer TLS (sslmode=require)" : reason
-            self = .unreachable(location, reason: words)
+        case .connectionError:
+            self = .unreachable(location, reason: reason + "; is the server running and the URL right?")
+        case .sslUnsupported:
+            let mode = location.tls.rawValue
+            self = .unreachable(location, reason: "the server does not offer TLS, and sslmode=\(mode) asks for it")
+        case .failedToAddSSLHandler, .unsupportedAuthMechanism, .authMechanismRequiresPassword:
+            let missing = error.code == .authMechanismRequiresPassword ? " (no password given: set PGPASSWORD)" : ""
+            self = .unreachable(location, reason: "\(error.code)\(missing)")
         default:
             self = .connectionLost(location, reason: reason)
         }
     }
 
+    /// SwiftNIO's connection errors read as what happened: "Connection refused", "the host name is unknown".
+    private static func words(for error: any Error) -> String {
+        guard let failure = error as? NIOConnectionError else {
+            if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+            return String(describing: error)
+        }
+        if failure.connectionErrors.isEmpty, failure.dnsAError != nil || failure.dnsAAAAError != nil {
+            return "the host name \(failure.host) is unknown"
+        }
+        let reasons = failure.connectionErrors.map { words(for: $0.error) }
+        return Array(Set(reasons)).sorted().joined(separator: ", ")
+    }
+
     public var description: String {
         switch self {
         case .unreachable(let location, let reason):
-            "cannot connect to PostgreSQL at \(location): \(reason); is the server running and the URL right?"
+            "cannot connect to PostgreSQL at \(location): \(reason)"
         case .refused(let location, let message, let sqlState):
             "PostgreSQL at \(location) refused: \(message)" + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
         case .inUse(let location, let holder):

@@ -17,7 +17,8 @@ public enum CredentialRules {
         (1...128).contains(password.count) && !password.contains(where: \.isWhitespace)
     }
 
-    /// 1–4096 characters, no line breaks.
+    /// 1–4096 characters, no line breaks, no NUL (which no terminal shows, and PostgreSQL's text cannot hold,
+    /// so a stored message would fail in one store and not the other).
     public static func messageTextProblem(_ text: String) -> ErrorCode? {
         switch asciiMessageTextVerdict(text) {
         case .acceptable: return nil
@@ -25,7 +26,7 @@ public enum CredentialRules {
         case .notASCII: break
         }
         if text.isEmpty || text.allSatisfy(\.isWhitespace) { return .invalidArguments }
-        if text.contains(where: \.isNewline) { return .invalidArguments }
+        if text.contains(where: \.isNewline) || text.unicodeScalars.contains("\u{0}") { return .invalidArguments }
         if text.count > ProtocolLimits.maxMessageCharacters { return .messageTooLong }
         return nil
     }
@@ -50,6 +51,7 @@ public enum CredentialRules {
             guard byte < 0x80 else { return .notASCII }
             switch byte {
             case 0x0A...0x0D: return .refused(.invalidArguments)  // \n, vertical tab, form feed, \r: line breaks
+            case 0x00: return .refused(.invalidArguments)
             case 0x09, 0x20: break
             default: onlyWhitespace = false
             }

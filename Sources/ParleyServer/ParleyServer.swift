@@ -38,13 +38,14 @@ public final class ParleyServer: Sendable {
     /// `start` stays its giver's).
     private let ownStore: (any ChatStore)?
 
-    /// Starts a server on `configuration.databasePath`, or on `store` when one is given (tests use this to
-    /// watch or break the store). A database another server is using is refused (`DatabaseLock`).
+    /// Starts a server on `configuration.database`, or on `store` when one is given (tests use this to
+    /// watch or break the store). A database another server is using is refused (`DatabaseLock`, or the
+    /// PostgreSQL store's advisory lock).
     public static func start(
         configuration: ServerConfiguration, store givenStore: (any ChatStore)? = nil,
         logger: Logger = Logger(label: "parleyd")
     ) async throws -> ParleyServer {
-        let lock = givenStore == nil ? try DatabaseLock.acquire(for: configuration.databasePath) : nil
+        let lock = givenStore == nil ? try configuration.database.lock() : nil
         do {
             return try await start(configuration: configuration, store: givenStore, lock: lock, logger: logger)
         } catch {
@@ -57,23 +58,30 @@ public final class ParleyServer: Sendable {
         configuration: ServerConfiguration, store givenStore: (any ChatStore)?, lock: DatabaseLock?, logger: Logger
     ) async throws -> ParleyServer {
         ProcessTuning.configureMemory
-        let (store, snapshot) = try DatabaseUnusable.checking(configuration.databasePath) {
-            let store = try givenStore ?? SQLiteStore(path: configuration.databasePath)
-            if let file = configuration.credentialsFile {
-                try importCredentials(from: file, into: store, hasher: configuration.passwordHasher, logger: logger)
-            }
-            return (store, try store.loadSnapshot(now: Date()))
-        }
+        let store = try givenStore ?? configuration.database.openStore(logger: logger)
         let ownStore = givenStore == nil ? store : nil  // the server's to close; a given store stays its giver's
-        if ownStore != nil, let mode = DatabasePermissions.tooOpen(configuration.databasePath) {
-            logger.warning("\(DatabasePermissions.warning(path: configuration.databasePath, mode: mode))")
+        let snapshot: CoreSnapshot
+        do {
+            snapshot = try DatabaseUnusable.checking(configuration.database.description) {
+                if let file = configuration.credentialsFile {
+                    try importCredentials(
+                        from: file, into: store, hasher: configuration.passwordHasher, logger: logger)
+                }
+                return try store.loadSnapshot(now: Date())
+            }
+        } catch {
+            try? ownStore?.close()
+            throw error
+        }
+        if ownStore != nil, let path = configuration.database.sqlitePath, let mode = DatabasePermissions.tooOpen(path) {
+            logger.warning("\(DatabasePermissions.warning(path: path, mode: mode))")
         }
         let core = ChatCore(configuration: configuration.core, snapshot: snapshot, makeToken: SessionToken.random)
         logger.info(
             "store loaded",
             metadata: [
                 "accounts": "\(snapshot.accounts.count)", "waiting": "\(snapshot.waitingMessages.count)",
-                "database": "\(configuration.databasePath)",
+                "database": "\(configuration.database)",
             ])
 
         let identity = try tlsIdentity(for: configuration)
@@ -170,7 +178,7 @@ public final class ParleyServer: Sendable {
         case .tls(let certificatePath, let keyPath):
             return try ServerIdentity.load(certificatePath: certificatePath, keyPath: keyPath)
         case .selfSignedTLS:
-            let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
+            let directory = configuration.database.directoryForFiles
             var names = ["localhost", "127.0.0.1", ProcessInfo.processInfo.hostName]
             if configuration.host != "0.0.0.0", configuration.host != "::" { names.append(configuration.host) }
             return try ServerIdentity.selfSigned(in: directory, hostnames: Array(Set(names)).sorted())

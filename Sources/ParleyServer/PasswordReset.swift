@@ -1,12 +1,14 @@
 import Foundation
+import Logging
 import ParleyCore
 import ParleyProtocol
 import ParleyStore
 
 /// What an operator does for a user who forgot their password (`parleyd --reset-password USER`): the account
 /// gets a new password, its lock is lifted, and nothing else changes. It writes the database directly, so it
-/// takes the same lock a running server holds and is refused while one serves the database: that server's
-/// accounts live in its memory and would not see the change.
+/// takes the same lock a running server holds (the lock file beside an SQLite database, the PostgreSQL store's
+/// advisory lock) and is refused while one serves the database: that server's accounts live in its memory and
+/// would not see the change.
 public enum PasswordReset {
     public enum Failure: Error, CustomStringConvertible, Equatable {
         case invalidPassword
@@ -22,17 +24,19 @@ public enum PasswordReset {
         }
     }
 
-    /// Sets `name`'s password to `password` in the database at `databasePath`, hashed with `hasher`.
-    public static func run(name: String, password: String, databasePath: String, hasher: PasswordHasher) throws {
+    /// Sets `name`'s password to `password` in `database`, hashed with `hasher`.
+    public static func run(name: String, password: String, database: DatabaseLocation, hasher: PasswordHasher) throws {
         guard CredentialRules.isValidPassword(password) else { throw Failure.invalidPassword }
-        guard FileManager.default.fileExists(atPath: databasePath) else { throw Failure.noDatabase(databasePath) }
-        let lock = try DatabaseLock.acquire(for: databasePath)
-        defer { lock.release() }
+        if let path = database.sqlitePath, !FileManager.default.fileExists(atPath: path) {
+            throw Failure.noDatabase(path)
+        }
+        let lock = try database.lock()
+        defer { lock?.release() }
         let hash = PasswordHash(encoded: try hasher.hash(password))
-        let reset = try DatabaseUnusable.checking(databasePath) {
-            let store = try SQLiteStore(path: databasePath)
-            defer { try? store.close() }
-            return try store.resetPassword(of: name, to: hash)
+        let store = try database.openStore(logger: Logger(label: "parleyd"))
+        defer { try? store.close() }
+        let reset = try DatabaseUnusable.checking(database.description) {
+            try store.resetPassword(of: name, to: hash)
         }
         guard reset else { throw Failure.noSuchAccount(name) }
     }

@@ -20,7 +20,7 @@ public struct ServerConfiguration: Sendable {
     public var transport = Transport.selfSignedTLS
     /// 0 picks a free port.
     public var port = 4000
-    public var databasePath = "parley.db"
+    public var database = DatabaseLocation.sqlite(path: "parley.db")
     /// The prototype's `credentials.txt`, imported at start-up.
     public var credentialsFile: String?
     /// Where `GET /metrics` answers in Prometheus's text format (0 picks a free port); `nil`: no metrics.

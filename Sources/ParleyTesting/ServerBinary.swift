@@ -33,7 +33,7 @@ public final class ServerBinary: Sendable {
     public let directory: URL
 
     /// Starts parleyd in `directory` (a fresh temporary one by default; pass the same one again, and the same
-    /// `port`, to restart it as it was) and waits, bounded, for its ready lines.
+    /// `port`, to restart it as it was; `database`, a PostgreSQL URL, instead of the directory's file) and waits, bounded, for its ready lines.
     ///
     /// With `fileSizeLimit` (bytes, a multiple of 512) parleyd cannot make any file larger than that, as on a
     /// full disk: a shell lowers `RLIMIT_FSIZE` and ignores SIGXFSZ before it becomes parleyd, so a write
@@ -43,7 +43,7 @@ public final class ServerBinary: Sendable {
     /// SIGHUP ignored, as `nohup` starts a program.
     public init(
         directory: URL? = nil, host: String = "127.0.0.1", port: Int = 0, extraArguments: [String] = [],
-        fileSizeLimit: Int? = nil, openFileLimit: Int? = nil, ignoringHangup: Bool = false
+        fileSizeLimit: Int? = nil, openFileLimit: Int? = nil, ignoringHangup: Bool = false, database: String? = nil
     ) throws {
         let directory = directory ?? TestDirectory.fresh()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -52,7 +52,7 @@ public final class ServerBinary: Sendable {
         let stderr = Pipe()
         let arguments =
             [
-                "\(port)", "--host", host, "--database", directory.appendingPathComponent("parley.db").path,
+                "\(port)", "--host", host, "--database", database ?? directory.appendingPathComponent("parley.db").path,
                 "--password-cost", "10",
             ] + extraArguments
         // What a shell sets before it becomes parleyd (POSIX `ulimit -f` counts 512-byte blocks); nothing, most often.

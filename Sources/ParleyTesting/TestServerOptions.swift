@@ -19,6 +19,8 @@ public struct TestServerOptions: Sendable {
     public var maxOutboundBytes = 1 << 20
     /// `nil` makes a fresh temporary directory (so a self-signed certificate is kept apart too).
     public var databasePath: String? = nil
+    /// Where the data is when not in an SQLite file at `databasePath` (a PostgreSQL database).
+    public var database: DatabaseLocation? = nil
     /// Tests register many users at once from 127.0.0.1; the limits themselves have their own tests.
     public var loginAttemptsPerAddress: RateLimit? = RateLimit(burst: 1000, perSecond: 100)
     public var registrationsPerAddress: RateLimit? = nil
@@ -59,7 +61,8 @@ public struct TestServerOptions: Sendable {
         configuration.host = host
         configuration.port = port
         configuration.transport = transport
-        configuration.databasePath = databasePath ?? TestDirectory.fresh().appendingPathComponent("parley.db").path
+        configuration.database =
+            database ?? .sqlite(path: databasePath ?? TestDirectory.fresh().appendingPathComponent("parley.db").path)
         configuration.core.blockDuration = blockDuration
         configuration.core.inactivityTimeout = timeout
         configuration.core.registrationEnabled = registration

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ParleyCore
+import ParleyPostgres
 import ParleyProcess
 import ParleyProtocol
 import ParleyServer
@@ -37,7 +38,12 @@ struct Parleyd: AsyncParsableCommand {
     @Option(help: "TLS private key (PEM) for --tls-cert.") var tlsKey: String?
     @Flag(help: "Serve without TLS: passwords and messages cross the network readable. For local experiments only.")
     var insecurePlaintext = false
-    @Option(help: "SQLite database file (created and migrated on first start).") var database = "parley.db"
+    @Option(
+        help: ArgumentHelp(
+            "SQLite database file (created and migrated on first start), or a PostgreSQL database as "
+                + "postgres://USER@HOST[:PORT]/DATABASE[?sslmode=MODE] (password from PGPASSWORD).",
+            valueName: "FILE|URL"))
+    var database = "parley.db"
     @Option(help: "Import accounts from a prototype credentials.txt (`username password` per line).") var credentials:
         String?
     @Flag(help: "Refuse unknown usernames instead of registering them.") var noRegistration = false
@@ -91,6 +97,14 @@ struct Parleyd: AsyncParsableCommand {
         if backup != nil, resetPassword != nil {
             throw ValidationError("--backup and --reset-password exclude each other.")
         }
+        do {
+            if case .postgres = try DatabaseLocation(argument: database), backup != nil {
+                throw ValidationError(
+                    "--backup copies an SQLite database; back up a PostgreSQL database with pg_dump.")
+            }
+        } catch let error as PostgresLocation.Invalid {
+            throw ValidationError("--database: \(error)")
+        }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
         if insecurePlaintext, tlsCert != nil {
             throw ValidationError("--insecure-plaintext and --tls-cert exclude each other.")
@@ -122,7 +136,7 @@ struct Parleyd: AsyncParsableCommand {
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = positionalPort ?? portOption ?? 4000
-        configuration.databasePath = database
+        configuration.database = try DatabaseLocation(argument: database)  // checked in `validate`
         if insecurePlaintext {
             configuration.transport = .plaintext
         } else if let tlsCert, let tlsKey {
@@ -181,7 +195,7 @@ extension Parleyd {
         guard let password = Self.readNewPassword(for: user) else { throw ExitCode.failure }
         do {
             try PasswordReset.run(
-                name: user, password: password, databasePath: database,
+                name: user, password: password, database: try DatabaseLocation(argument: database),
                 hasher: PasswordHasher(rounds: 1 << passwordCost, blockSize: 8, parallelism: 1))
         } catch {
             Output.complain("parleyd: cannot reset the password: \(error)\n")

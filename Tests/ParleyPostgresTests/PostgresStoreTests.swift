@@ -3,13 +3,14 @@ import Logging
 import NIOCore
 import ParleyCore
 import ParleyStore
+import ParleyTesting
 import Testing
 
 @testable import ParleyPostgres
 
 /// The PostgreSQL store against a real server: the schema, every write and the snapshot the core starts from,
 /// atomic batches, the one-server lock, a lost connection, and what an operator reads when it cannot work.
-@Suite(.enabled(if: TestServer.isAvailable, "needs PARLEY_TEST_POSTGRES (.ci/postgres start)"))
+@Suite(.serialized, .enabled(if: PostgresForTests.isAvailable, "needs PARLEY_TEST_POSTGRES (.ci/postgres start)"))
 struct PostgresStoreTests {
     private func hash(_ tag: String) -> PasswordHash {
         PasswordHash(encoded: "scrypt$1024$8$1$salt-\(tag)$hash-\(tag)")
@@ -19,80 +20,96 @@ struct PostgresStoreTests {
         .createAccount(name: name, passwordHash: hash(name), at: instant(seconds))
     }
 
-    /// Runs `body` with a fresh database and a store open on it; both go away afterwards.
-    private func withStore<T>(_ body: (PostgresStore, TestDatabase) throws -> T) throws -> T {
-        let database = try TestDatabase()
-        defer { database.drop() }
-        let store = try database.openStore()
-        defer { try? store.close() }
-        return try body(store, database)
+    /// Runs `body` with a fresh database and a store open on it (on a thread of its own: the store's calls
+    /// block); both go away afterwards.
+    private func withStore(_ body: @escaping @Sendable (PostgresStore, PostgresTestDatabase) throws -> Void)
+        async throws
+    {
+        try await onItsOwnThread {
+            let database = try PostgresTestDatabase()
+            defer { database.drop() }
+            let store = try database.openStore()
+            defer { try? store.close() }
+            try body(store, database)
+        }
+    }
+
+    /// Runs `body` with a fresh database, on a thread of its own.
+    private func withDatabase(_ body: @escaping @Sendable (PostgresTestDatabase) throws -> Void) async throws {
+        try await onItsOwnThread {
+            let database = try PostgresTestDatabase()
+            defer { database.drop() }
+            try body(database)
+        }
     }
 
     // MARK: Schema
 
-    @Test func aFreshDatabaseGetsTheSchemaOnceAndKeepsItsData() throws {
-        let database = try TestDatabase()
-        defer { database.drop() }
-        let store = try database.openStore()
-        #expect(try store.loadSnapshot(now: instant(0)).accounts.isEmpty)
-        try store.apply([account("alice")])
-        try store.close()
+    @Test func aFreshDatabaseGetsTheSchemaOnceAndKeepsItsData() async throws {
+        try await withDatabase { database in
+            let store = try database.openStore()
+            #expect(try store.loadSnapshot(now: instant(0)).accounts.isEmpty)
+            try store.apply([account("alice")])
+            try store.close()
 
-        let tables = try database.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name")
-        #expect(
-            try tables.map { try $0.decode(String.self) }
-                == ["accounts", "blocks", "parley_migrations", "sessions", "waiting_messages"])
-        let reopened = try database.openStore()
-        defer { try? reopened.close() }
-        #expect(try reopened.accountNames() == ["alice"])
-        let migrations = try database.execute("SELECT count(*) FROM parley_migrations")
-        #expect(try migrations.first?.decode(Int.self) == PostgresSchema.migrations.count)
+            let tables = try database.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name")
+            #expect(
+                try tables.map { try $0.decode(String.self) }
+                    == ["accounts", "blocks", "parley_migrations", "sessions", "waiting_messages"])
+            let reopened = try database.openStore()
+            defer { try? reopened.close() }
+            #expect(try reopened.accountNames() == ["alice"])
+            let migrations = try database.execute("SELECT count(*) FROM parley_migrations")
+            #expect(try migrations.first?.decode(Int.self) == PostgresSchema.migrations.count)
+        }
     }
 
-    @Test func commitsWaitForTheServersDiskEvenWhereTheDatabaseSaysOtherwise() throws {
-        let database = try TestDatabase()
-        defer { database.drop() }
-        _ = try database.execute("ALTER DATABASE \(database.location.database) SET synchronous_commit = off")
-        let store = try database.openStore()
-        defer { try? store.close() }
-        #expect(try store.setting("synchronous_commit") == "on")
+    @Test func commitsWaitForTheServersDiskEvenWhereTheDatabaseSaysOtherwise() async throws {
+        try await withDatabase { database in
+            _ = try database.execute("ALTER DATABASE \(database.location.database) SET synchronous_commit = off")
+            let store = try database.openStore()
+            defer { try? store.close() }
+            #expect(try store.setting("synchronous_commit") == "on")
+        }
     }
 
     // MARK: Writes and the snapshot
 
-    @Test func everyWriteSurvivesReopening() throws {
-        let database = try TestDatabase()
-        defer { database.drop() }
-        let message = StoredMessage(id: 9, sender: "alice", recipient: "bob", text: "later ✓ ünïcode", sent: instant(5))
-        let first = try database.openStore()
-        try first.apply([
-            account("alice"), account("bob"), account("carol"),
-            .setLockState(name: "bob", failedAttempts: 1, lockedUntil: nil),
-            .setLockState(name: "carol", failedAttempts: 3, lockedUntil: instant(70)),
-            .block(blocker: "bob", blocked: "alice"), .block(blocker: "bob", blocked: "alice"),
-            .block(blocker: "alice", blocked: "carol"), .unblock(blocker: "alice", blocked: "carol"),
-            .enqueue(message), .recordLogin(name: "alice", at: instant(1)),
-            .recordLogout(name: "alice", at: instant(6)),
-            .setPasswordHash(name: "alice", hash: hash("new"), previous: hash("alice")),
-        ])
-        try first.close()
-        let store = try database.openStore()
-        defer { try? store.close() }
-        let snapshot = try store.loadSnapshot(now: instant(10))
-        #expect(
-            snapshot.account("alice") == AccountRecord(name: "alice", passwordHash: hash("new"), lastSeen: instant(6)))
-        #expect(snapshot.account("bob") == AccountRecord(name: "bob", passwordHash: hash("bob"), failedAttempts: 1))
-        #expect(
-            snapshot.account("carol")
-                == AccountRecord(
-                    name: "carol", passwordHash: hash("carol"), failedAttempts: 3, lockedUntil: instant(70)))
-        #expect(snapshot.blockPairs == ["bob>alice"])
-        #expect(snapshot.waitingMessages == [message])
+    @Test func everyWriteSurvivesReopening() async throws {
+        try await withDatabase { database in
+            let message = StoredMessage(
+                id: 9, sender: "alice", recipient: "bob", text: "later ✓ ünïcode", sent: instant(5))
+            let first = try database.openStore()
+            try first.apply([
+                account("alice"), account("bob"), account("carol"),
+                .setLockState(name: "bob", failedAttempts: 1, lockedUntil: nil),
+                .setLockState(name: "carol", failedAttempts: 3, lockedUntil: instant(70)),
+                .block(blocker: "bob", blocked: "alice"), .block(blocker: "bob", blocked: "alice"),
+                .block(blocker: "alice", blocked: "carol"), .unblock(blocker: "alice", blocked: "carol"),
+                .enqueue(message), .recordLogin(name: "alice", at: instant(1)),
+                .recordLogout(name: "alice", at: instant(6)),
+                .setPasswordHash(name: "alice", hash: hash("new"), previous: hash("alice")),
+            ])
+            try first.close()
+            let store = try database.openStore()
+            defer { try? store.close() }
+            let snapshot = try store.loadSnapshot(now: instant(10))
+            #expect(
+                snapshot.account("alice")
+                    == AccountRecord(name: "alice", passwordHash: hash("new"), lastSeen: instant(6)))
+            #expect(snapshot.account("bob") == AccountRecord(name: "bob", passwordHash: hash("bob"), failedAttempts: 1))
+            #expect(
+                snapshot.account("carol")
+                    == AccountRecord(
+                        name: "carol", passwordHash: hash("carol"), failedAttempts: 3, lockedUntil: instant(70)))
+            #expect(snapshot.blockPairs == ["bob>alice"])
+            #expect(snapshot.waitingMessages == [message])
+        }
     }
 
-    @Test func waitingMessagesComeBackInIdOrderAndGoWhenDelivered() throws {
-        try withStore { store, _ in
+    @Test func waitingMessagesComeBackInIdOrderAndGoWhenDelivered() async throws {
+        try await withStore { store, _ in
             try store.apply([account("alice"), account("bob")])
             // One batch of many, as a burst of offline messages is: one statement, nothing lost or reordered.
             let messages = (1...5_000).map { index in
@@ -108,8 +125,8 @@ struct PostgresStoreTests {
         }
     }
 
-    @Test func lastSeenIsTheLatestLogoutAndACrashesOpenSessionsCloseAtLoad() throws {
-        try withStore { store, _ in
+    @Test func lastSeenIsTheLatestLogoutAndACrashesOpenSessionsCloseAtLoad() async throws {
+        try await withStore { store, _ in
             try store.apply([
                 account("alice"), account("bob"), account("carol"), account("dave"),
                 .recordLogin(name: "alice", at: instant(10)), .recordLogout(name: "alice", at: instant(20)),
@@ -128,8 +145,8 @@ struct PostgresStoreTests {
         }
     }
 
-    @Test func oldSessionsAreForgottenButEachUsersLastIsKept() throws {
-        try withStore { store, database in
+    @Test func oldSessionsAreForgottenButEachUsersLastIsKept() async throws {
+        try await withStore { store, database in
             try store.apply([
                 account("alice"), account("bob"), account("carol"),
                 .recordLogin(name: "alice", at: instant(10)), .recordLogout(name: "alice", at: instant(20)),
@@ -152,8 +169,8 @@ struct PostgresStoreTests {
         }
     }
 
-    @Test func anOperatorsResetSetsThePasswordAndLiftsTheLock() throws {
-        try withStore { store, _ in
+    @Test func anOperatorsResetSetsThePasswordAndLiftsTheLock() async throws {
+        try await withStore { store, _ in
             try store.apply([
                 account("alice"), .setLockState(name: "alice", failedAttempts: 3, lockedUntil: instant(99)),
             ])
@@ -167,8 +184,8 @@ struct PostgresStoreTests {
 
     // MARK: Atomic batches
 
-    @Test func aBatchWithAFailingWriteLeavesNothingAppliedAndTheStoreGoesOn() throws {
-        try withStore { store, _ in
+    @Test func aBatchWithAFailingWriteLeavesNothingAppliedAndTheStoreGoesOn() async throws {
+        try await withStore { store, _ in
             try store.apply([account("alice"), account("bob")])
             let message = StoredMessage(id: 1, sender: "alice", recipient: "bob", text: "hi", sent: instant(1))
             #expect {
@@ -196,24 +213,24 @@ struct PostgresStoreTests {
 
     // MARK: One server per database
 
-    @Test func aSecondServerIsRefusedNamingTheFirstUntilItStops() throws {
-        let database = try TestDatabase()
-        defer { database.drop() }
-        let first = try database.openStore()
-        #expect {
-            _ = try database.openStore()
-        } throws: { error in
-            let text = "\(error)"
-            return text.contains("is in use by another parleyd (parleyd (pid \(getpid())")
-                && text.contains(database.location.database) && text.contains("stop that one first")
+    @Test func aSecondServerIsRefusedNamingTheFirstUntilItStops() async throws {
+        try await withDatabase { database in
+            let first = try database.openStore()
+            #expect {
+                _ = try database.openStore()
+            } throws: { error in
+                let text = "\(error)"
+                return text.contains("is in use by another parleyd (parleyd (pid \(getpid())")
+                    && text.contains(database.location.database) && text.contains("stop that one first")
+            }
+            try first.close()
+            let second = try database.openStore()
+            try second.close()
         }
-        try first.close()
-        let second = try database.openStore()
-        try second.close()
     }
 
-    @Test func aLostConnectionIsMadeAgainAndTheDatabaseLockedAgain() throws {
-        try withStore { store, database in
+    @Test func aLostConnectionIsMadeAgainAndTheDatabaseLockedAgain() async throws {
+        try await withStore { store, database in
             try store.apply([account("alice")])
             let ended = try database.execute(
                 """
@@ -230,7 +247,7 @@ struct PostgresStoreTests {
         }
     }
 
-    private func waitUntilTheServerHasNoParleyd(_ database: TestDatabase) throws {
+    private func waitUntilTheServerHasNoParleyd(_ database: PostgresTestDatabase) throws {
         for _ in 0..<500 {
             let rows = try database.execute(
                 "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'parleyd%'"
@@ -243,35 +260,42 @@ struct PostgresStoreTests {
 
     // MARK: What an operator reads
 
-    @Test func aServerThatIsNotThereIsNamedWithoutThePassword() throws {
-        var location = try PostgresLocation(url: "postgres://parley:secret@127.0.0.1:1/parley")
-        location.tls = .disable
-        #expect {
-            _ = try PostgresStore(location: location, timeout: .seconds(5), logger: Logger(label: "test"))
-        } throws: { error in
-            let text = "\(error)"
-            return text.hasPrefix("cannot connect to PostgreSQL at postgres://parley@127.0.0.1:1/parley: ")
-                && text.contains("refused") && !text.contains("secret")
+    @Test func aServerThatIsNotThereIsNamedWithoutThePassword() async throws {
+        try await onItsOwnThread {
+            var location = try PostgresLocation(url: "postgres://parley:secret@127.0.0.1:1/parley")
+            location.tls = .disable
+            #expect {
+                _ = try PostgresStore(location: location, timeout: .seconds(5), logger: Logger(label: "test"))
+            } throws: { error in
+                let text = "\(error)"
+                return text.hasPrefix("cannot connect to PostgreSQL at postgres://parley@127.0.0.1:1/parley: ")
+                    && text.contains("refused") && !text.contains("secret")
+            }
         }
     }
 
-    @Test func aDatabaseThatDoesNotExistIsNamedWithPostgreSQLsWords() throws {
-        var location = try PostgresLocation(url: TestServer.url!)
-        location.database = "parley_no_such_database"
-        #expect {
-            _ = try PostgresStore(location: location, timeout: .seconds(5), logger: Logger(label: "test"))
-        } throws: { error in
-            "\(error)".contains("refused: database \"parley_no_such_database\" does not exist (SQLSTATE 3D000)")
+    @Test func aDatabaseThatDoesNotExistIsNamedWithPostgreSQLsWords() async throws {
+        try await onItsOwnThread {
+            var location = try PostgresLocation(url: PostgresForTests.url!)
+            location.database = "parley_no_such_database"
+            #expect {
+                _ = try PostgresStore(location: location, timeout: .seconds(5), logger: Logger(label: "test"))
+            } throws: { error in
+                "\(error)".contains("refused: database \"parley_no_such_database\" does not exist (SQLSTATE 3D000)")
+            }
         }
     }
 
-    @Test func aServerThatNeverAnswersIsGivenUp() throws {
-        let silent = try SilentListener()
-        let location = try PostgresLocation(url: "postgres://parley@127.0.0.1:\(silent.port)/parley?sslmode=disable")
-        #expect {
-            _ = try PostgresStore(location: location, timeout: .milliseconds(300), logger: Logger(label: "test"))
-        } throws: { error in
-            "\(error)".contains("did not answer within")
+    @Test func aServerThatNeverAnswersIsGivenUp() async throws {
+        try await onItsOwnThread {
+            let silent = try SilentListener()
+            let location = try PostgresLocation(
+                url: "postgres://parley@127.0.0.1:\(silent.port)/parley?sslmode=disable")
+            #expect {
+                _ = try PostgresStore(location: location, timeout: .milliseconds(300), logger: Logger(label: "test"))
+            } throws: { error in
+                "\(error)".contains("did not answer within")
+            }
         }
     }
 }

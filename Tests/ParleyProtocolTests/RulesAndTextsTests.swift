@@ -26,12 +26,16 @@ import Testing
         #expect(CredentialRules.messageTextProblem(String(repeating: "é", count: 4097)) == .messageTooLong)
         #expect(CredentialRules.messageTextProblem("") == .invalidArguments)
         #expect(CredentialRules.messageTextProblem("two\nlines") == .invalidArguments)
+        #expect(CredentialRules.messageTextProblem("nul\u{0}inside") == .invalidArguments)
+        #expect(CredentialRules.messageTextProblem("é nul\u{0}inside") == .invalidArguments)
     }
 
     @Test func asciiTextFollowsTheSameRuleAsAnyOtherText() {
         // The rule stated over Characters, as the slow path applies it to non-ASCII text.
         func reference(_ text: String) -> ErrorCode? {
-            if text.isEmpty || text.allSatisfy(\.isWhitespace) || text.contains(where: \.isNewline) {
+            if text.isEmpty || text.allSatisfy(\.isWhitespace) || text.contains(where: \.isNewline)
+                || text.unicodeScalars.contains("\u{0}")
+            {
                 return .invalidArguments
             }
             return text.count > ProtocolLimits.maxMessageCharacters ? .messageTooLong : nil

@@ -179,7 +179,7 @@ struct PrivateSessionTests {
     }
 
     @Test func thePeerTimingOutEndsTheSession() async throws {
-        try await withServer(timeout: 1) { server in
+        try await withServer(timeout: 2) { server in
             // Both keep typing (help counts as activity) until the session is up, however slow the machine;
             // then alice says nothing more and is logged out, while bob goes on.
             let alice = try await TestClient.register("alice", port: server.port)

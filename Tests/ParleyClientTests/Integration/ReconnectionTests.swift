@@ -234,7 +234,8 @@ import Testing
         await alice.type("whoelse")  // kept, and entered once logged in, here by hand
         try await alice.expect(Texts.heldUntilReconnected)
         try PasswordReset.run(
-            name: "alice", password: "reset-pw", databasePath: try #require(restartable.options.databasePath),
+            name: "alice", password: "reset-pw",
+            database: .sqlite(path: try #require(restartable.options.databasePath)),
             hasher: restartable.options.configuration.passwordHasher)
         try await restartable.restart()
         try await alice.expect(ErrorCode.wrongPassword.text())

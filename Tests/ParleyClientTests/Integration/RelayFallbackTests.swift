@@ -137,7 +137,7 @@ struct RelayFallbackTests {
     }
 
     @Test func thePeerTimingOutEndsARelayedSession() async throws {
-        try await withServer(timeout: 1) { server in
+        try await withServer(timeout: 2) { server in
             let proxy = try await RecordingProxy(forwardingTo: server.port)
             let port = try await closedPort()
             // Both keep typing until the session is up, however slow the machine.

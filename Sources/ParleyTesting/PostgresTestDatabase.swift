@@ -5,22 +5,22 @@ import NIOPosix
 import ParleyPostgres
 import PostgresNIO
 
-/// The PostgreSQL server the tests use, from `PARLEY_TEST_POSTGRES` (`.ci/postgres start` prints it); the
-/// tests that need one are skipped without it. Its user must be allowed to create databases.
-enum TestServer {
-    static let url = ProcessInfo.processInfo.environment["PARLEY_TEST_POSTGRES"]
-    static var isAvailable: Bool { url != nil }
+/// The PostgreSQL server the tests use, from `PARLEY_TEST_POSTGRES` (`.ci/run` starts one with `.ci/postgres`);
+/// the tests that need one are skipped without it. Its user must be allowed to create databases.
+public enum PostgresForTests {
+    public static let url = ProcessInfo.processInfo.environment["PARLEY_TEST_POSTGRES"]
+    public static var isAvailable: Bool { url != nil }
 }
 
 /// A database of its own for one test, made on the test server and dropped (with any connection still on it)
 /// by `drop()`.
-final class TestDatabase: Sendable {
-    let location: PostgresLocation
+public final class PostgresTestDatabase: Sendable {
+    public let location: PostgresLocation
     private let admin: PostgresLocation
     private let name: String
 
-    init() throws {
-        admin = try PostgresLocation(url: TestServer.url!)
+    public init() throws {
+        admin = try PostgresLocation(url: PostgresForTests.url!)
         name = "parley_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
         var location = admin
         location.database = name
@@ -28,22 +28,26 @@ final class TestDatabase: Sendable {
         try Self.execute("CREATE DATABASE \(name)", at: admin)
     }
 
-    func drop() {
+    public func drop() {
         _ = try? Self.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", at: admin)
     }
 
     /// Runs `sql` (trusted text of the test's own) in the test database, as another client would.
-    func execute(_ sql: String) throws -> [PostgresRow] {
+    public func execute(_ sql: String) throws -> [PostgresRow] {
         try Self.execute(sql, at: location)
     }
 
+    /// The URL parleyd is given for this database.
+    public var url: String { location.description }
+
     /// Opens the store on this database, with a short timeout so a failing test fails quickly.
-    func openStore(timeout: TimeAmount = .seconds(10)) throws -> PostgresStore {
-        try PostgresStore(location: location, timeout: timeout, logger: Logger(label: "test"))
+    public func openStore(timeout: TimeAmount = .seconds(10)) throws -> PostgresStore {
+        try PostgresStore(
+            location: location, timeout: timeout, lockPatience: .milliseconds(200), logger: Logger(label: "test"))
     }
 
     @discardableResult
-    static func execute(_ sql: String, at location: PostgresLocation) throws -> [PostgresRow] {
+    public static func execute(_ sql: String, at location: PostgresLocation) throws -> [PostgresRow] {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         guard case .tcp(let host, let port) = location.endpoint else { fatalError("the tests use TCP") }
