@@ -37,6 +37,18 @@ public final class PostgresTestDatabase: Sendable {
         try Self.execute(sql, at: location)
     }
 
+    /// Ends every parleyd connection to this database, as a restart of PostgreSQL would, and waits (bounded) until
+    /// PostgreSQL has let them go; returns how many there were.
+    @discardableResult
+    public func endParleydConnections() throws -> Int {
+        let parleyds = "datname = current_database() AND application_name LIKE 'parleyd%'"
+        let ended = try execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE \(parleyds)").count
+        for _ in 0..<1000 where !(try execute("SELECT 1 FROM pg_stat_activity WHERE \(parleyds)").isEmpty) {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return ended
+    }
+
     /// The URL parleyd is given for this database.
     public var url: String { location.description }
 

@@ -25,6 +25,11 @@ struct PostgresEndToEndTests {
                 let alice = try LineSocket.loggedIn("alice", port: server.port)
                 let reply = try alice.request(.message(to: "bob", text: "survive this, in PostgreSQL"))
                 #expect(reply.ok && reply.stored == true)
+                // The database server ends parleyd's connection (a restart of PostgreSQL, a failover): the
+                // next write makes a new one, takes the lock again, and is stored.
+                #expect(try database.endParleydConnections() == 1)
+                let again = try alice.request(.message(to: "bob", text: "and this, after a lost connection"))
+                #expect(again.ok && again.stored == true)
             }
             server.child.signal(SIGKILL)
             _ = try server.child.waitForExit()
@@ -35,13 +40,17 @@ struct PostgresEndToEndTests {
                 let bob = try LineSocket(port: server.port)
                 #expect(try bob.request(.hello(version: 1, client: "e2e")).ok)
                 var events: [ServerEvent] = []
-                #expect(try bob.request(.login(username: "bob", password: "pw"), events: &events).waiting == 1)
-                let message = try bob.nextEvent()
-                guard case .message(let delivered) = message else {
-                    Issue.record("expected the waiting message, got \(message)")
-                    return
+                #expect(try bob.request(.login(username: "bob", password: "pw"), events: &events).waiting == 2)
+                var texts: [String] = []
+                for _ in 0..<2 {
+                    let message = try bob.nextEvent()
+                    guard case .message(let delivered) = message, delivered.from == "alice" else {
+                        Issue.record("expected a waiting message from alice, got \(message)")
+                        return
+                    }
+                    texts.append(delivered.text)
                 }
-                #expect(delivered.from == "alice" && delivered.text == "survive this, in PostgreSQL")
+                #expect(texts == ["survive this, in PostgreSQL", "and this, after a lost connection"])
                 #expect(try bob.request(.blocked).ok)  // the list itself is checked below, in the database
                 #expect(try bob.request(.logout).ok)
             }

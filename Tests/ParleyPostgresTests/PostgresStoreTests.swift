@@ -232,30 +232,13 @@ struct PostgresStoreTests {
     @Test func aLostConnectionIsMadeAgainAndTheDatabaseLockedAgain() async throws {
         try await withStore { store, database in
             try store.apply([account("alice")])
-            let ended = try database.execute(
-                """
-                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                WHERE datname = current_database() AND application_name LIKE 'parleyd%'
-                """)
-            #expect(ended.count == 1)
+            #expect(try database.endParleydConnections() == 1)
             // The store has not noticed yet; its next call finds the connection closed and makes another
             // (a batch under way when the connection broke would fail instead: its outcome is unknown).
-            try waitUntilTheServerHasNoParleyd(database)
             try store.apply([account("bob")])
             #expect(try store.accountNames() == ["alice", "bob"])
             #expect { _ = try database.openStore() } throws: { "\($0)".contains("in use by another parleyd") }
         }
-    }
-
-    private func waitUntilTheServerHasNoParleyd(_ database: PostgresTestDatabase) throws {
-        for _ in 0..<500 {
-            let rows = try database.execute(
-                "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'parleyd%'"
-            )
-            if rows.isEmpty { return }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        Issue.record("the terminated connection stayed")
     }
 
     // MARK: What an operator reads
