@@ -34,8 +34,9 @@ struct Parleyd: AsyncParsableCommand {
     var timeoutOption: Int?
     @Option(help: "Address to listen on.") var host = "0.0.0.0"
     @Option(
-        help: "TLS certificate chain (PEM). Without it parleyd makes a self-signed one beside the database file "
-            + "(in the working directory for a PostgreSQL database).")
+        help: ArgumentHelp(
+            "TLS certificate chain (PEM). Without it parleyd makes a self-signed one beside the database file "
+                + "(in the working directory for a PostgreSQL database)."))
     var tlsCert: String?
     @Option(help: "TLS private key (PEM) for --tls-cert.") var tlsKey: String?
     @Flag(help: "Serve without TLS: passwords and messages cross the network readable. For local experiments only.")
