@@ -30,10 +30,11 @@ extension ChatCore {
             case .setPasswordHash(let name, let hash, let previous):
                 // The user was told the change failed: the old password must go on working.
                 if accounts[name]?.passwordHash == hash { accounts[name]?.passwordHash = previous }
-            case .setLockState, .dequeue, .recordLogin, .recordLogout:
+            case .setLockState, .dequeue, .recordLogin, .recordLogout, .setResumeGrant:
                 // Nobody was promised these (the server's log says they may be out of date): a lock stays in
                 // force until restart (the safe side), delivered messages still on disk come again after a
-                // restart, and login times only feed `whoelsesince`.
+                // restart, login times only feed `whoelsesince`, and a resume grant lost is a resume refused
+                // (the client then asks for the password).
                 break
             }
         }

@@ -4,12 +4,14 @@ import ParleyProtocol
 /// Why a session ends; decides what the user and the others are told.
 public enum SessionEnd: Sendable, Equatable {
     case logout, inactivity, disconnect, shutdown
+    /// Its client picked it up on another connection (`resume`) before this one was found dead.
+    case resumedElsewhere
 
     var privateReason: PrivateEndReason {
         switch self {
         case .logout, .shutdown: .logout
         case .inactivity: .timeout
-        case .disconnect: .disconnect
+        case .disconnect, .resumedElsewhere: .disconnect
         }
     }
 }
@@ -25,7 +27,9 @@ extension ChatCore {
         if configuration.loginDeadline != nil { effects.append(.cancel(.login(connection))) }
         persist(.recordLogin(name: user, at: now))
         let waiting = mailbox.takeAll(for: user)
-        reply(connection, Reply(id: id, username: user, waiting: waiting.count))
+        reply(
+            connection,
+            Reply(id: id, username: user, waiting: waiting.count, resume: grantResume(to: user, on: connection)))
         deliverWaiting(waiting, to: connection)
         announcePresence(of: user, online: true, on: connection)
         if let timeout = configuration.inactivityTimeout {
@@ -44,11 +48,13 @@ extension ChatCore {
         returnUnconfirmed(on: connection, user: user)
         departures.record(user, at: now)
         persist(.recordLogout(name: user, at: now))
+        settleResume(of: user, after: reason, at: now)
         if configuration.inactivityTimeout != nil { effects.append(.cancel(.inactivity(connection))) }
         endPrivateSessions(of: user, reason: reason.privateReason)
         switch reason {
         case .inactivity: effects.append(.send(connection, .event(.loggedOut(reason: .inactivity))))
         case .shutdown: effects.append(.send(connection, .event(.loggedOut(reason: .shutdown))))
+        case .resumedElsewhere: effects.append(.send(connection, .event(.loggedOut(reason: .resumedElsewhere))))
         case .logout, .disconnect: break
         }
         announcePresence(of: user, online: false, on: connection)

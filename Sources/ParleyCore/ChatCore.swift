@@ -29,15 +29,22 @@ public struct ChatCore {
     var loginsByAccount: RateLimiter<String>?
     var registrationsByAddress: RateLimiter<String>?
     let makeToken: @Sendable () -> String
+    /// The digest a resume token is kept as (a resume compares digests, so the tokens themselves are nowhere).
+    let digestToken: @Sendable (String) -> String
 
     /// Effects produced by the input being handled.
     var effects: [Effect] = []
     /// What the core has done so far, for metrics.
     public internal(set) var statistics = CoreStatistics()
 
-    public init(configuration: CoreConfiguration, snapshot: CoreSnapshot, makeToken: @escaping @Sendable () -> String) {
+    /// `makeToken` gives unguessable tokens (private sessions, resumes); `digestToken` a one-way digest of one.
+    public init(
+        configuration: CoreConfiguration, snapshot: CoreSnapshot, makeToken: @escaping @Sendable () -> String,
+        digestToken: @escaping @Sendable (String) -> String
+    ) {
         self.configuration = configuration
         self.makeToken = makeToken
+        self.digestToken = digestToken
         loginsByAddress = configuration.loginAttemptsPerAddress.map { RateLimiter(limit: $0) }
         loginsByAccount = configuration.loginAttemptsPerAccount.map { RateLimiter(limit: $0) }
         registrationsByAddress = configuration.registrationsPerAddress.map { RateLimiter(limit: $0) }
@@ -118,12 +125,13 @@ public struct ChatCore {
         switch (state.phase, request.command) {
         case (_, .ping):
             reply(connection, Reply(id: id))
-        case (.greeting, .hello(let version, _, let receipts)):
+        case (.greeting, .hello(let version, _, let receipts, let resumable)):
             guard version == ProtocolLimits.version else {
                 return fail(connection, id, .unsupportedVersion)
             }
             connections[connection]?.phase = .anonymous
             connections[connection]?.sendsReceipts = receipts
+            connections[connection]?.resumable = resumable
             reply(connection, Reply(id: id, version: ProtocolLimits.version, server: configuration.serverName))
         case (.greeting, _):
             fail(connection, id, .helloRequired)
@@ -131,12 +139,14 @@ public struct ChatCore {
             fail(connection, id, .invalidCommand)
         case (.anonymous, .login(let username, let password)):
             startLogin(connection, id, username: username, password: password, at: now)
+        case (.anonymous, .resume(let username, let token)):
+            resumeSession(connection, id, username: username, token: token, at: now)
         case (.anonymous, .register(let username, let password, let confirmation)):
             startRegistration(
                 connection, id, username: username, password: password, confirmation: confirmation, at: now)
-        case (.verifying, .login), (.verifying, .register):
+        case (.verifying, .login), (.verifying, .register), (.verifying, .resume):
             fail(connection, id, .busy)
-        case (.loggedIn, .login), (.loggedIn, .register):
+        case (.loggedIn, .login), (.loggedIn, .register), (.loggedIn, .resume):
             fail(connection, id, .alreadyAuthenticated)
         case (.anonymous, .logout), (.verifying, .logout):
             // A password check still running must not log the user in on a connection that is closing.
@@ -176,7 +186,7 @@ public struct ChatCore {
             reply(connection, Reply(id: id))
             endSession(on: connection, reason: .logout, at: now)
             close(connection)
-        case .hello, .login, .register, .ping:
+        case .hello, .login, .resume, .register, .ping:
             break  // handled before a session exists
         }
     }
@@ -223,11 +233,13 @@ struct Account {
     /// The reverse of `blocked`: who has blocked this user.
     var blockedBy: Set<String> = []
     var lock: LockState
+    var resume: ResumeGrant?
 
     init(record: AccountRecord) {
         name = record.name
         passwordHash = record.passwordHash
         lock = LockState(failedAttempts: record.failedAttempts, lockedUntil: record.lockedUntil)
+        resume = record.resume
     }
 }
 
@@ -251,6 +263,8 @@ struct Connection {
     var passwordChange: PasswordChange?
     /// Whether the client said in `hello` that it confirms the messages that waited for it (`received`).
     var sendsReceipts = false
+    /// Whether the client said in `hello` that it resumes lost sessions, so a login here comes with a token.
+    var resumable = false
 
     var user: String? {
         if case .loggedIn(let user) = phase { return user }

@@ -6,6 +6,8 @@ public struct CoreStatistics: Sendable, Hashable {
     /// Requests refused because their connection sent too fast.
     public var rateLimitedRequests = 0
     public var logins = 0
+    /// Sessions picked up again with a resume token after a lost connection or a restart.
+    public var resumes = 0
     public var registrations = 0
     /// Wrong passwords, at login or when changing one.
     public var wrongPasswords = 0

@@ -41,16 +41,45 @@ public struct AccountRecord: Hashable, Sendable {
     public var lockedUntil: Date?
     /// When the user last logged out (or was last known to be online), for `whoelsesince`.
     public var lastSeen: Date?
+    /// What lets the user's last session be resumed, if anything does.
+    public var resume: ResumeGrant?
 
     public init(
         name: String, passwordHash: PasswordHash, failedAttempts: Int = 0, lockedUntil: Date? = nil,
-        lastSeen: Date? = nil
+        lastSeen: Date? = nil, resume: ResumeGrant? = nil
     ) {
         self.name = name
         self.passwordHash = passwordHash
         self.failedAttempts = failedAttempts
         self.lockedUntil = lockedUntil
         self.lastSeen = lastSeen
+        self.resume = resume
+    }
+}
+
+/// What lets a session be picked up again after its connection was lost (`resume`): the digest of the one
+/// token that may do it (the token itself is given to the client only, never kept) and when the session ended
+/// (`nil` while it lasts). It is good until `CoreConfiguration.resumeWindow` after that end.
+public struct ResumeGrant: Hashable, Sendable {
+    public var tokenDigest: String
+    public var endedAt: Date?
+
+    public init(tokenDigest: String, endedAt: Date? = nil) {
+        self.tokenDigest = tokenDigest
+        self.endedAt = endedAt
+    }
+
+    /// Whether `digest` is this grant's, compared in time that does not depend on where they differ.
+    func admits(_ digest: String) -> Bool {
+        let mine = Array(tokenDigest.utf8)
+        let theirs = Array(digest.utf8)
+        guard mine.count == theirs.count else { return false }
+        return zip(mine, theirs).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    func isOpen(at now: Date, window: TimeInterval) -> Bool {
+        guard let endedAt else { return true }
+        return now < endedAt.addingTimeInterval(window)
     }
 }
 
@@ -85,6 +114,8 @@ public enum StoreWrite: Hashable, Sendable {
     case dequeue(ids: [Int64])
     case recordLogin(name: String, at: Date)
     case recordLogout(name: String, at: Date)
+    /// The user's resume grant from now on; `nil` takes it away.
+    case setResumeGrant(name: String, grant: ResumeGrant?)
 }
 
 /// Timers the core asks for. When one fires the adapter feeds `CoreInput.timerFired` back; the core checks
@@ -121,6 +152,9 @@ public struct CoreConfiguration: Sendable {
     public var maxUnauthenticatedConnections = 1000
     /// Seconds a connection may stay without logging in; `nil` for no limit.
     public var loginDeadline: TimeInterval? = 30
+    /// Seconds after a session's connection was lost (or the server stopped) in which its client may resume
+    /// it with its token; a logout, an inactivity logout or a password reset ends the grant at once.
+    public var resumeWindow: TimeInterval = 600
 
     public init(
         blockDuration: TimeInterval = 60, inactivityTimeout: TimeInterval? = 120, registrationEnabled: Bool = true,

@@ -54,6 +54,16 @@ enum PostgresSchema {
                 "CREATE INDEX sessions_on_name_logout_at ON sessions (name, logout_at)",
                 "CREATE INDEX sessions_open ON sessions (name) WHERE logout_at IS NULL",
                 "CREATE INDEX sessions_on_logout_at ON sessions (logout_at)",
-            ])
+            ]),
+        Migration(
+            name: "v2: resume grants",
+            statements: [
+                """
+                CREATE TABLE resume_grants (
+                    name text PRIMARY KEY REFERENCES accounts (name) ON DELETE CASCADE,
+                    token_digest text NOT NULL,
+                    ended_at double precision)
+                """
+            ]),
     ]
 }

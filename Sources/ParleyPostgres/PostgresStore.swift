@@ -79,27 +79,32 @@ public final class PostgresStore: ChatStore {
     public func loadSnapshot(now: Date) throws -> CoreSnapshot {
         let results = try transaction([
             "UPDATE sessions SET logout_at = \(now.timeIntervalSince1970) WHERE logout_at IS NULL",
+            "UPDATE resume_grants SET ended_at = \(now.timeIntervalSince1970) WHERE ended_at IS NULL",
             """
-            SELECT name, password_hash, failed_attempts, locked_until,
-                (SELECT MAX(logout_at) FROM sessions WHERE sessions.name = accounts.name) AS last_seen
-            FROM accounts
+            SELECT accounts.name, password_hash, failed_attempts, locked_until,
+                (SELECT MAX(logout_at) FROM sessions WHERE sessions.name = accounts.name) AS last_seen,
+                token_digest, ended_at
+            FROM accounts LEFT JOIN resume_grants ON resume_grants.name = accounts.name
             """,
             "SELECT blocker, blocked FROM blocks",
             "SELECT id, sender, recipient, text, sent_at FROM waiting_messages ORDER BY id",
         ])
-        let accounts = try results[1].rows.map { row in
-            let (name, hash, failed, lockedUntil, lastSeen) = try row.decode(
-                (String, String, Int, Double?, Double?).self)
+        let accounts = try results[2].rows.map { row in
+            let (name, hash, failed, lockedUntil, lastSeen, digest, ended) = try row.decode(
+                (String, String, Int, Double?, Double?, String?, Double?).self)
             return AccountRecord(
                 name: name, passwordHash: PasswordHash(encoded: hash), failedAttempts: failed,
                 lockedUntil: lockedUntil.map(Date.init(timeIntervalSince1970:)),
-                lastSeen: lastSeen.map(Date.init(timeIntervalSince1970:)))
+                lastSeen: lastSeen.map(Date.init(timeIntervalSince1970:)),
+                resume: digest.map {
+                    ResumeGrant(tokenDigest: $0, endedAt: ended.map(Date.init(timeIntervalSince1970:)))
+                })
         }
-        let blocks = try results[2].rows.map { row in
+        let blocks = try results[3].rows.map { row in
             let (blocker, blocked) = try row.decode((String, String).self)
             return (blocker: blocker, blocked: blocked)
         }
-        let messages = try results[3].rows.map { row in
+        let messages = try results[4].rows.map { row in
             let (id, sender, recipient, text, sent) = try row.decode((Int64, String, String, String, Double).self)
             return StoredMessage(
                 id: id, sender: sender, recipient: recipient, text: text, sent: Date(timeIntervalSince1970: sent))
@@ -122,7 +127,8 @@ public final class PostgresStore: ChatStore {
             """
             UPDATE accounts SET password_hash = \(hash.encoded), failed_attempts = 0, locked_until = NULL
             WHERE name = \(name)
-            """
+            """,
+            "DELETE FROM resume_grants WHERE name = \(name)",
         ])[0]
         return result.metadata.rows == 1
     }

@@ -35,7 +35,7 @@ enum PostgresWriteBatch {
             case .dequeue: self = .dequeue
             case .recordLogin: self = .recordLogin
             case .recordLogout: self = .recordLogout
-            case .createAccount, .setLockState, .setPasswordHash, .block, .unblock: self = .other
+            case .createAccount, .setLockState, .setPasswordHash, .block, .unblock, .setResumeGrant: self = .other
             }
         }
     }
@@ -97,6 +97,14 @@ enum PostgresWriteBatch {
             return "INSERT INTO blocks (blocker, blocked) VALUES (\(blocker), \(blocked)) ON CONFLICT DO NOTHING"
         case .unblock(let blocker, let blocked):
             return "DELETE FROM blocks WHERE blocker = \(blocker) AND blocked = \(blocked)"
+        case .setResumeGrant(let name, let grant?):
+            let ended = grant.endedAt?.timeIntervalSince1970
+            return """
+                INSERT INTO resume_grants (name, token_digest, ended_at) VALUES (\(name), \(grant.tokenDigest), \(ended))
+                ON CONFLICT (name) DO UPDATE SET token_digest = EXCLUDED.token_digest, ended_at = EXCLUDED.ended_at
+                """
+        case .setResumeGrant(let name, nil):
+            return "DELETE FROM resume_grants WHERE name = \(name)"
         case .enqueue(let message):
             return enqueue([message])
         case .dequeue(let ids):

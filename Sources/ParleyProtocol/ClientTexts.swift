@@ -20,6 +20,8 @@ extension Texts {
     public static let serverFull = "The server is too busy to take new logins; please try again later"
     /// The server has not answered for so long that the client takes the connection for lost.
     public static let serverStoppedAnswering = "The server stopped answering; the connection is lost"
+    /// The session was picked up on another connection with this client's resume token.
+    public static let resumedElsewhere = "Your session was picked up again on another connection"
     /// The server closed a connection that went on flooding it with requests.
     public static let disconnectedTooFast = "The server disconnected you for sending far too many requests"
     /// A line entered while the client reconnects: it is kept and sent once logged in again.

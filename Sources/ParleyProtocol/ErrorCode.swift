@@ -29,6 +29,9 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case passwordMismatch = "password_mismatch"
     case usernameTaken = "username_taken"
     case alreadyLoggedIn = "already_logged_in"
+    /// `resume` with a token the server does not hold for the user (used, expired, ended by a logout or a
+    /// password reset): the client logs in with the password instead.
+    case resumeRefused = "resume_refused"
 
     // Changing a password.
     case wrongCurrentPassword = "wrong_current_password"
@@ -85,6 +88,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         case .passwordMismatch: "Passwords do not match. Please try again"
         case .usernameTaken: "Error. That username was just taken; please choose another"
         case .alreadyLoggedIn: "This user is already logged in"
+        case .resumeRefused: "The session could not be picked up again; please log in"
         case .wrongCurrentPassword: "Error. That is not your current password; your password was not changed"
         case .passwordChangeLocked:
             "Error. Too many wrong passwords; your account is locked for a while. Please try again later"

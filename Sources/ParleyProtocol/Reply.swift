@@ -20,11 +20,14 @@ public struct Reply: Codable, Sendable, Hashable {
     public var users: [String]?
     /// `login`/`register`: how many waiting messages follow this reply as `message` events.
     public var waiting: Int?
+    /// `login`/`register`/`resume` on a connection that said `resumable` in `hello`: the token that picks this
+    /// session up again (`resume`) after a lost connection; each is good for one resume.
+    public var resume: String?
 
     public init(
         id: RequestID?, ok: Bool = true, error: ErrorBody? = nil, version: Int? = nil, server: String? = nil,
         username: String? = nil, stored: Bool? = nil, partial: Bool? = nil, users: [String]? = nil,
-        waiting: Int? = nil
+        waiting: Int? = nil, resume: String? = nil
     ) {
         self.id = id
         self.ok = ok
@@ -36,6 +39,7 @@ public struct Reply: Codable, Sendable, Hashable {
         self.partial = partial
         self.users = users
         self.waiting = waiting
+        self.resume = resume
     }
 
     /// A failed reply carrying `code` and its SPEC text.

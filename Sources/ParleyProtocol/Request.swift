@@ -15,8 +15,12 @@ public struct Request: Sendable, Hashable {
 public enum Command: Sendable, Hashable {
     /// First request on every connection: the protocol version the client speaks. With `receipts`, the client
     /// confirms the messages that waited for it (`received`) and the server keeps each until it is confirmed.
-    case hello(version: Int, client: String?, receipts: Bool = false)
+    /// With `resumable`, a login on this connection comes with a resume token (`Reply.resume`).
+    case hello(version: Int, client: String?, receipts: Bool = false, resumable: Bool = false)
     case login(username: String, password: String)
+    /// Picks up `username`'s session again after its connection was lost, with the token its last login or
+    /// resume gave (instead of the password); the old connection's session ends if the server still holds it.
+    case resume(username: String, token: String)
     /// Creates the account after the server checks that `confirmation` matches `password`.
     case register(username: String, password: String, confirmation: String)
     case message(to: String, text: String)
@@ -53,6 +57,7 @@ public enum Command: Sendable, Hashable {
         switch self {
         case .hello: "hello"
         case .login: "login"
+        case .resume: "resume"
         case .register: "register"
         case .message: "message"
         case .broadcast: "broadcast"
@@ -76,7 +81,7 @@ public enum Command: Sendable, Hashable {
     /// Whether the request counts as the user doing something (resets the inactivity timer).
     public var countsAsActivity: Bool {
         switch self {
-        case .ping, .hello, .login, .register, .relay, .received: false
+        case .ping, .hello, .login, .resume, .register, .relay, .received: false
         default: true
         }
     }
@@ -85,7 +90,7 @@ public enum Command: Sendable, Hashable {
 extension Request: Codable {
     enum CodingKeys: String, CodingKey {
         case id, op, version, client, username, password, confirmation, current, to, text, seconds, user, port
-        case accept, key, data, receipts, count
+        case accept, key, data, receipts, count, resumable, token
     }
 
     public init(from decoder: any Decoder) throws {
@@ -97,11 +102,16 @@ extension Request: Codable {
             command = .hello(
                 version: try c.decode(Int.self, forKey: .version),
                 client: try c.decodeIfPresent(String.self, forKey: .client),
-                receipts: try c.decodeIfPresent(Bool.self, forKey: .receipts) ?? false)
+                receipts: try c.decodeIfPresent(Bool.self, forKey: .receipts) ?? false,
+                resumable: try c.decodeIfPresent(Bool.self, forKey: .resumable) ?? false)
         case "login":
             command = .login(
                 username: try c.decode(String.self, forKey: .username),
                 password: try c.decode(String.self, forKey: .password))
+        case "resume":
+            command = .resume(
+                username: try c.decode(String.self, forKey: .username),
+                token: try c.decode(String.self, forKey: .token))
         case "register":
             command = .register(
                 username: try c.decode(String.self, forKey: .username),
@@ -144,10 +154,14 @@ extension Request: Codable {
         try c.encode(id, forKey: .id)
         try c.encode(command.op, forKey: .op)
         switch command {
-        case .hello(let version, let client, let receipts):
+        case .hello(let version, let client, let receipts, let resumable):
             try c.encode(version, forKey: .version)
             try c.encodeIfPresent(client, forKey: .client)
             if receipts { try c.encode(true, forKey: .receipts) }
+            if resumable { try c.encode(true, forKey: .resumable) }
+        case .resume(let username, let token):
+            try c.encode(username, forKey: .username)
+            try c.encode(token, forKey: .token)
         case .login(let username, let password):
             try c.encode(username, forKey: .username)
             try c.encode(password, forKey: .password)

@@ -78,6 +78,8 @@ public enum LogoutReason: String, Codable, Sendable, Hashable {
     case serverFull = "server_full"
     /// The connection went on sending requests at full speed long after being told it was too fast.
     case tooFast = "too_fast"
+    /// The session was resumed on another connection (its client reconnected before this one was found dead).
+    case resumedElsewhere = "resumed_elsewhere"
 }
 
 extension ServerEvent: Codable {

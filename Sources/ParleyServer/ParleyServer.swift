@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import NIOCore
@@ -76,7 +77,9 @@ public final class ParleyServer: Sendable {
         if ownStore != nil, let path = configuration.database.sqlitePath, let mode = DatabasePermissions.tooOpen(path) {
             logger.warning("\(DatabasePermissions.warning(path: path, mode: mode))")
         }
-        let core = ChatCore(configuration: configuration.core, snapshot: snapshot, makeToken: SessionToken.random)
+        let core = ChatCore(
+            configuration: configuration.core, snapshot: snapshot, makeToken: SessionToken.random,
+            digestToken: SessionToken.digest)
         logger.info(
             "store loaded",
             metadata: [
@@ -238,6 +241,12 @@ enum SessionToken {
     @Sendable static func random() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
+    }
+
+    /// SHA-256 in hex: a resume token is random and long enough that a plain digest keeps it safe at rest
+    /// (unlike a password, it needs no slow hash).
+    @Sendable static func digest(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { byte in String(byte, radix: 16).leftPadded(to: 2) }.joined()
     }
 }
 

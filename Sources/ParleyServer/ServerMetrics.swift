@@ -37,6 +37,7 @@ final class ServerMetrics: Sendable {
             (\.requests, counter("requests", "Requests from clients")),
             (\.rateLimitedRequests, counter("rate_limited_requests", "Requests refused as too fast")),
             (\.logins, counter("logins", "Successful logins")),
+            (\.resumes, counter("resumes", "Sessions resumed with a token after a lost connection")),
             (\.registrations, counter("registrations", "Accounts registered")),
             (\.wrongPasswords, counter("wrong_passwords", "Wrong passwords, at login or changing one")),
             (\.lockouts, counter("lockouts", "Accounts locked after wrong passwords")),

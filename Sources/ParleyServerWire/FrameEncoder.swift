@@ -44,7 +44,7 @@ public struct FrameEncoder {
                     ? #"{"event":"presence","online":true,"user":""# : #"{"event":"presence","online":false,"user":""#)
             buffer.writeJSONStringContents(user)
             buffer.writeStaticString("\"}\n")
-        case .reply(let reply) where reply.version == nil && reply.server == nil:
+        case .reply(let reply) where reply.version == nil && reply.server == nil && reply.resume == nil:
             encodePlain(reply, into: &buffer)
         default:
             buffer.writeBytes(codec.line(frame))

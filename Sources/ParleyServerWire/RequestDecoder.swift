@@ -50,8 +50,10 @@ public struct RequestDecoder {
             guard let text = string("text") else { return nil }
             command = .broadcast(text: text)
         case "hello":
-            // Once per connection: `receipts` is left to the codec.
-            guard let version = integer("version"), fields["receipts"] == nil else { return nil }
+            // Once per connection: `receipts` and `resumable` are left to the codec.
+            guard let version = integer("version"), fields["receipts"] == nil, fields["resumable"] == nil else {
+                return nil
+            }
             if fields["client"] != nil, string("client") == nil { return nil }
             command = .hello(version: version, client: string("client"))
         case "login":

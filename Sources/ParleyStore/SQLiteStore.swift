@@ -39,16 +39,22 @@ public final class SQLiteStore: ChatStore {
     public func loadSnapshot(now: Date) throws -> CoreSnapshot {
         try queue.write { db in
             try db.execute(sql: Self.closeOpenSessions, arguments: [now.timeIntervalSince1970])
+            try db.execute(sql: Self.endOpenGrants, arguments: [now.timeIntervalSince1970])
             let accounts = try Row.fetchAll(
                 db, sql: Self.accountsWithLastSeen
             ).map { row in
                 let lockedUntil: Double? = row["locked_until"]
                 let lastSeen: Double? = row["last_seen"]
+                let digest: String? = row["token_digest"]
+                let ended: Double? = row["ended_at"]
                 return AccountRecord(
                     name: row["name"], passwordHash: PasswordHash(encoded: row["password_hash"]),
                     failedAttempts: row["failed_attempts"],
                     lockedUntil: lockedUntil.map(Date.init(timeIntervalSince1970:)),
-                    lastSeen: lastSeen.map(Date.init(timeIntervalSince1970:)))
+                    lastSeen: lastSeen.map(Date.init(timeIntervalSince1970:)),
+                    resume: digest.map {
+                        ResumeGrant(tokenDigest: $0, endedAt: ended.map(Date.init(timeIntervalSince1970:)))
+                    })
             }
             let blocks = try Row.fetchAll(db, sql: "SELECT blocker, blocked FROM blocks").map { row in
                 (blocker: row["blocker"] as String, blocked: row["blocked"] as String)
@@ -84,7 +90,9 @@ public final class SQLiteStore: ChatStore {
             try db.execute(
                 sql: "UPDATE accounts SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE name = ?",
                 arguments: [hash.encoded, name])
-            return db.changesCount == 1
+            let found = db.changesCount == 1
+            try db.execute(sql: "DELETE FROM resume_grants WHERE name = ?", arguments: [name])
+            return found
         }
     }
 
@@ -110,13 +118,16 @@ public final class SQLiteStore: ChatStore {
 
     /// At a start, what a crash or a kill left open ends now (found through an index, not by reading the history).
     static let closeOpenSessions = "UPDATE sessions SET logout_at = ? WHERE logout_at IS NULL"
+    /// And so do the resume grants of the sessions it left open: their window starts at the restart.
+    static let endOpenGrants = "UPDATE resume_grants SET ended_at = ? WHERE ended_at IS NULL"
     /// A logout ends the user's open session (either index finds it at once).
     static let closeSession = "UPDATE sessions SET logout_at = ? WHERE name = ? AND logout_at IS NULL"
-    /// Every account with its last logout (`sessions_on_name_logout_at`, one step per account).
+    /// Every account with its last logout (`sessions_on_name_logout_at`, one step per account) and its resume grant.
     static let accountsWithLastSeen = """
-        SELECT name, password_hash, failed_attempts, locked_until,
-            (SELECT MAX(logout_at) FROM sessions WHERE sessions.name = accounts.name) AS last_seen
-        FROM accounts
+        SELECT accounts.name, password_hash, failed_attempts, locked_until,
+            (SELECT MAX(logout_at) FROM sessions WHERE sessions.name = accounts.name) AS last_seen,
+            token_digest, ended_at
+        FROM accounts LEFT JOIN resume_grants ON resume_grants.name = accounts.name
         """
 
     private static func apply(_ write: StoreWrite, in db: Database) throws {
@@ -155,6 +166,12 @@ public final class SQLiteStore: ChatStore {
             ])
         case .recordLogout(let name, let at):
             try db.cachedStatement(sql: closeSession).execute(arguments: [at.timeIntervalSince1970, name])
+        case .setResumeGrant(let name, let grant?):
+            try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO resume_grants (name, token_digest, ended_at) VALUES (?, ?, ?)"
+            ).execute(arguments: [name, grant.tokenDigest, grant.endedAt?.timeIntervalSince1970])
+        case .setResumeGrant(let name, nil):
+            try db.cachedStatement(sql: "DELETE FROM resume_grants WHERE name = ?").execute(arguments: [name])
         }
     }
 }

@@ -46,6 +46,15 @@ enum StoreMigrations {
         migrator.registerMigration("v3: sessions indexed by when they ended") { db in
             try db.create(index: "sessions_on_logout_at", on: "sessions", columns: ["logout_at"])
         }
+        // Resume grants (`ChatCore+Resume`): at most one per account, the token's digest and when its session
+        // ended (NULL while it lasts).
+        migrator.registerMigration("v4: resume grants") { db in
+            try db.create(table: "resume_grants") { t in
+                t.primaryKey("name", .text).references("accounts", onDelete: .cascade)
+                t.column("token_digest", .text).notNull()
+                t.column("ended_at", .double)
+            }
+        }
         return migrator
     }
 }

@@ -28,7 +28,8 @@ enum FuzzHarness {
     /// Applies the input to a core, each line decoded as the server decodes it; returns the frames it sent.
     private static func runCore(_ bytes: [UInt8], decodingWith wire: ServerWireFuzzHarness) -> [ServerFrame] {
         var core = ChatCore(
-            configuration: CoreConfiguration(), snapshot: CoreSnapshot(), makeToken: { "token" })
+            configuration: CoreConfiguration(), snapshot: CoreSnapshot(), makeToken: { "token" },
+            digestToken: { "digest of " + $0 })
         let start = Date(timeIntervalSince1970: 1_000_000)
         let first = ConnectionID(1)
         let second = ConnectionID(2)

@@ -46,7 +46,9 @@ final class CoreHarness {
         start: Date = CoreHarness.start
     ) {
         let tokens = TokenSource()
-        core = ChatCore(configuration: configuration, snapshot: snapshot, makeToken: { tokens.next() })
+        core = ChatCore(
+            configuration: configuration, snapshot: snapshot, makeToken: { tokens.next() },
+            digestToken: CoreHarness.digest)
         now = start
     }
 
@@ -65,6 +67,8 @@ final class CoreHarness {
     static func password(for user: String) -> String { "pw-\(user)" }
     /// The fake hash: the password in the clear behind a prefix, so tests can see what was hashed.
     static func hash(_ password: String) -> PasswordHash { PasswordHash(encoded: "h:\(password)") }
+    /// The stand-in for the server's SHA-256 of a resume token: visibly not the token.
+    @Sendable static func digest(_ token: String) -> String { "d:\(token)" }
 
     // MARK: Feeding inputs
 

@@ -256,6 +256,27 @@ import Testing
         #expect(try store.accountNames() == ["alice"])
     }
 
+    @Test func resumeGrantsRoundTripAndWhatACrashLeftOpenEndsAtTheRestart() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("parley.db")
+        try SQLiteStore(path: path).apply([
+            account("alice"), account("bob"), account("carol"),
+            .setResumeGrant(name: "alice", grant: ResumeGrant(tokenDigest: "d-alice")),  // open: crashed
+            .setResumeGrant(name: "bob", grant: ResumeGrant(tokenDigest: "d-bob-1")),
+            .setResumeGrant(name: "bob", grant: ResumeGrant(tokenDigest: "d-bob-2", endedAt: instant(7))),
+            .setResumeGrant(name: "carol", grant: ResumeGrant(tokenDigest: "d-carol")),
+            .setResumeGrant(name: "carol", grant: nil),
+        ])
+        let store = try SQLiteStore(path: path)
+        let snapshot = try store.loadSnapshot(now: instant(50))
+        #expect(snapshot.account("alice")?.resume == ResumeGrant(tokenDigest: "d-alice", endedAt: instant(50)))
+        #expect(snapshot.account("bob")?.resume == ResumeGrant(tokenDigest: "d-bob-2", endedAt: instant(7)))
+        #expect(snapshot.account("carol")?.resume == nil)
+        // An operator's password reset ends the grant: the client must log in with the new password.
+        #expect(try store.resetPassword(of: "bob", to: hash("bob-2")))
+        #expect(try store.loadSnapshot(now: instant(60)).account("bob")?.resume == nil)
+    }
+
     @Test func locksSurviveReopening() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("parley.db")

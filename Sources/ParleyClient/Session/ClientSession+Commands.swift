@@ -89,7 +89,7 @@ extension ClientSession {
             await sendActivity()
         case .done(let current, let new):
             passwordDialogue = nil
-            await send(.changePassword(current: current, new: new), as: .changePassword(new: new), awaited: true)
+            await send(.changePassword(current: current, new: new), as: .changePassword, awaited: true)
         }
     }
 
@@ -114,6 +114,8 @@ extension ClientSession {
             await greeted(reply)
         case .login(let username, let password), .register(let username, let password):
             await loginAnswered(reply, username: username, password: password)
+        case .resume(let username):
+            await resumeAnswered(reply, username: username)
         case .logout:
             await show(Texts.goodbye)
             exit = .loggedOut
@@ -127,8 +129,7 @@ extension ClientSession {
         case .block(let user, let endedSession):
             await show(ReplyRendering.lines(for: request, reply: reply))
             if endedSession { await show(Texts.privateEnded(user)) }
-        case .changePassword(let new):
-            if reply.ok, let username = credentials?.username { credentials = (username, new) }
+        case .changePassword:
             await show(ReplyRendering.lines(for: request, reply: reply))
         case .stopPrivate(let user):
             let hadSession = await endPeer(user, saying: .stopped)

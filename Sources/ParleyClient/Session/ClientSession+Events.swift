@@ -54,6 +54,9 @@ extension ClientSession {
             case .tooFast:
                 await show(Texts.disconnectedTooFast)
                 exit = .connectionLost
+            case .resumedElsewhere:
+                await show(Texts.resumedElsewhere)
+                exit = .refused
             }
         case .relay(let from, let data):
             await relayed(data, from: from)

@@ -33,42 +33,20 @@ extension ClientSession {
             exit = .refused
             return
         }
-        if reconnecting != nil, let credentials {
-            // Picking a lost session up again: logged in as before, without asking.
+        if reconnecting != nil, let resumption {
+            // Picking a lost session up again, without asking.
             phase = .loggingIn
-            let (username, password) = credentials
             return await send(
-                .login(username: username, password: password), as: .login(username: username, password: password),
-                awaited: true)
+                .resume(username: resumption.username, token: resumption.token),
+                as: .resume(username: resumption.username), awaited: true)
         }
         phase = .askingUsername
     }
 
     /// The answer to `login` or `register`.
     func loginAnswered(_ reply: Reply, username: String, password: String) async {
-        if reply.ok {
-            phase = .chatting(username: reply.username ?? username)
-            if configuration.reconnection != nil { credentials = (reply.username ?? username, password) }
-            waitingMessages.announced(reply.waiting ?? 0)
-            if reconnecting != nil {
-                reconnecting = nil
-                await show(Texts.reconnected(endpoint))
-            } else {
-                await show(Texts.welcome)
-            }
-            enterHeldLines()
-            // Who is online already, so that Tab can complete their names (the reply is not shown); a script
-            // completes nothing and need not ask.
-            if console.completesNames { await send(.whoelse, as: .background) }
-            return
-        }
+        if reply.ok { return await loggedIn(reply, username: username) }
         let error = reply.error ?? ErrorBody(.malformedRequest)
-        if reconnecting != nil {
-            if Self.isWorthRetrying(error.code) { return reconnectAttemptFailed(error.message) }
-            // The password was changed or reset meanwhile, say: from here on the user answers, as at first, and
-            // the lines kept meanwhile wait for that login.
-            reconnecting = nil
-        }
         switch error.code {
         case .newUser:
             phase = .askingConfirmation(username: username, password: password, prompt: error.message)
@@ -83,5 +61,36 @@ extension ClientSession {
             await show(error.message)
             exit = .refused
         }
+    }
+
+    /// The answer to `resume`, after a reconnection.
+    func resumeAnswered(_ reply: Reply, username: String) async {
+        if reply.ok { return await loggedIn(reply, username: username) }
+        let error = reply.error ?? ErrorBody(.malformedRequest)
+        if Self.isWorthRetrying(error.code) { return reconnectAttemptFailed(error.message) }
+        // The token expired, or the password was reset meanwhile: from here on the user answers, as at first,
+        // and the lines kept meanwhile wait for that login.
+        reconnecting = nil
+        resumption = nil
+        await show(error.message)
+        phase = .askingPassword(username: username)
+    }
+
+    /// Logged in (or back in): the welcome, or the word that the client reconnected, and what waited.
+    private func loggedIn(_ reply: Reply, username: String) async {
+        let name = reply.username ?? username
+        phase = .chatting(username: name)
+        if configuration.reconnection != nil { resumption = reply.resume.map { (name, $0) } }
+        waitingMessages.announced(reply.waiting ?? 0)
+        if reconnecting != nil {
+            reconnecting = nil
+            await show(Texts.reconnected(endpoint))
+        } else {
+            await show(Texts.welcome)
+        }
+        enterHeldLines()
+        // Who is online already, so that Tab can complete their names (the reply is not shown); a script
+        // completes nothing and need not ask.
+        if console.completesNames { await send(.whoelse, as: .background) }
     }
 }

@@ -1,9 +1,11 @@
 import ParleyProtocol
 
 /// Picking a session up again after the server went away (restarted, or the network failed), on a
-/// terminal (`ClientConfiguration.reconnection`): the client says so, waits, connects and logs in again with
-/// the name and password of the last login, and waits longer after each failure until it is back or gives
-/// up. Lines entered meanwhile are kept and entered again once it is back; Ctrl-C, Ctrl-D or `logout` quit.
+/// terminal (`ClientConfiguration.reconnection`): the client says so, waits, connects and resumes the session
+/// with the token its last login gave (`resume`; the password is not kept), and waits longer after each failure
+/// until it is back or gives up. If the server refuses the token (expired, or the password was reset), the user
+/// is asked for the password as at a first login. Lines entered meanwhile are kept and entered again once it
+/// is back; Ctrl-C, Ctrl-D or `logout` quit.
 extension ClientSession {
     /// The attempts to reconnect after one loss.
     struct ReconnectAttempts: Sendable {
@@ -13,7 +15,7 @@ extension ClientSession {
 
     /// Whether a loss of the connection now would be followed by reconnecting (on a terminal, once logged in),
     /// so the client goes on and must say what the loss ended.
-    var goesOnAfterALoss: Bool { configuration.reconnection != nil && credentials != nil }
+    var goesOnAfterALoss: Bool { configuration.reconnection != nil && resumption != nil }
 
     /// `result` if the run that gave it cannot be picked up again; otherwise what the run ends with after
     /// reconnecting (perhaps more than once).
@@ -22,7 +24,7 @@ extension ClientSession {
     ) async -> ClientExit {
         guard let policy = configuration.reconnection else { return result }
         var result = result
-        while lossIsRecoverable, credentials != nil {
+        while lossIsRecoverable, resumption != nil {
             if reconnecting == nil {
                 reconnecting = ReconnectAttempts(lostAt: .now)
                 reconnectFailure = Texts.connectionLost
@@ -106,8 +108,8 @@ extension ClientSession {
         exit = .connectionLost
     }
 
-    /// Whether a login refused with `code` while reconnecting is worth another attempt later: the server
-    /// still holds the old session (it has not noticed the loss yet), or is busy.
+    /// Whether a resume refused with `code` is worth another attempt later: the server is busy, or counts
+    /// too many attempts from this address for now.
     static func isWorthRetrying(_ code: ErrorCode) -> Bool {
         [.alreadyLoggedIn, .tooManyLoginAttempts, .busy].contains(code)
     }
@@ -150,7 +152,7 @@ extension ClientSession {
     private func noteUnansweredCommand() async {
         guard goesOnAfterALoss, let id = awaitedReply, let request = pending[id] else { return }
         switch request {
-        case .hello, .login, .register, .background, .logout: return
+        case .hello, .login, .resume, .register, .background, .logout: return
         default: await show(Texts.unansweredAtLoss)
         }
     }

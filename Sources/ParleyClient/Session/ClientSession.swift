@@ -39,9 +39,10 @@ public actor ClientSession {
     /// Our port for direct sessions, or why there is none.
     var peerPort: Result<Int, PeerListenFailure> = .failure(PeerListenFailure(reason: "not started"))
 
-    /// The name and password of the last login (or `password` change), kept in memory only, to log in again
-    /// after a reconnection; `nil` until logged in.
-    var credentials: (username: String, password: String)?
+    /// The name and resume token of the last login or resume, to pick the session up again after a lost
+    /// connection (`resume`); `nil` until logged in, and in a client that does not reconnect. The password is
+    /// not kept.
+    var resumption: (username: String, token: String)?
     /// The connection in use, counted from 1.
     private(set) var connectionNumber = 0
     /// Whether the connection that ended may be picked up again: lost, or the server shut down (not a logout,
@@ -164,8 +165,9 @@ public actor ClientSession {
 
     private func loop(_ inputs: inout AsyncStream<SessionInput>.Iterator) async -> ClientExit {
         await send(
-            .hello(version: ProtocolLimits.version, client: configuration.clientName, receipts: true), as: .hello,
-            awaited: true)
+            .hello(
+                version: ProtocolLimits.version, client: configuration.clientName, receipts: true,
+                resumable: configuration.reconnection != nil), as: .hello, awaited: true)
         while let input = await inputs.next(isolation: #isolation) {
             switch input {
             case .console(let typed): await handle(typed)

@@ -2,6 +2,7 @@
 enum PendingRequest: Sendable, Hashable {
     case hello
     case login(username: String, password: String)
+    case resume(username: String)
     case register(username: String, password: String)
     case message(to: String)
     case broadcast
@@ -11,8 +12,7 @@ enum PendingRequest: Sendable, Hashable {
     case block(user: String, endedSession: Bool = false)
     case unblock(user: String)
     case blocked
-    /// `new` becomes the password a reconnection logs in with once the server has taken it.
-    case changePassword(new: String)
+    case changePassword
     case startPrivate(user: String)
     case answerPrivate(user: String, accept: Bool)
     case stopPrivate(user: String)

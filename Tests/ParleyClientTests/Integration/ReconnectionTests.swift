@@ -9,8 +9,8 @@ import Testing
 @testable import ParleyClient
 
 /// A client on a terminal picks its session up again after the server restarts or the network fails: it
-/// says so, logs in again with what the user typed at login, keeps lines entered meanwhile, and gives up
-/// after a while. Waits here are a few milliseconds so the tests run fast; the shipped ones are seconds.
+/// says so, resumes the session with the token its login gave (the password is not kept), keeps lines entered
+/// meanwhile, and gives up after a while. Waits here are a few milliseconds so the tests run fast; the shipped ones are seconds.
 @Suite struct ReconnectionTests {
     private static func quick(giveUpAfter: Duration = .seconds(30)) -> (inout ClientConfiguration) -> Void {
         { configuration in
@@ -192,7 +192,8 @@ import Testing
         #expect(try await alice.exit() == .loggedOut)
     }
 
-    @Test func aPasswordChangedInTheSessionIsTheOneItLogsInWithAgain() async throws {
+    /// The token, not the password, brings the session back: a password changed in the session changes nothing.
+    @Test func aSessionWhosePasswordChangedIsResumed() async throws {
         var restartable = try await RestartableServer()
         let alice = try await TestClient.register("alice", port: restartable.port, configure: Self.quick())
         await alice.type("password", "secret", "fresh-one", "fresh-one")
@@ -225,7 +226,8 @@ import Testing
         try await restartable.server.shutdown()
     }
 
-    /// The password was reset while the server was down: the client asks for it, as at a first login.
+    /// The password was reset while the server was down, which ends the session's resume grant: the client
+    /// says so and asks for the password, as at a first login.
     @Test func aPasswordResetMeanwhileIsAskedFor() async throws {
         var restartable = try await RestartableServer()
         let alice = try await TestClient.register("alice", port: restartable.port, configure: Self.quick())
@@ -238,7 +240,7 @@ import Testing
             database: .sqlite(path: try #require(restartable.options.databasePath)),
             hasher: restartable.options.configuration.passwordHasher)
         try await restartable.restart()
-        try await alice.expect(ErrorCode.wrongPassword.text())
+        try await alice.expect(ErrorCode.resumeRefused.text())
         try await alice.console.expectPrompt(Texts.passwordPrompt, secret: true)
         await alice.type("reset-pw")
         try await alice.expect(Texts.welcome)
@@ -247,21 +249,25 @@ import Testing
         try await restartable.server.shutdown()
     }
 
-    /// The server still holds the old session (it has not noticed the loss): the login is tried again later.
-    /// A command whose reply never came is reported as perhaps not carried out.
-    @Test func aLoginRefusedAsAlreadyLoggedInIsTriedAgain() async throws {
-        let logins = Mutex(0)
+    /// The client logs in once with its password; every return after that is a `resume` with the token the
+    /// last login or resume gave, never the password again. A resume refused as `busy` is tried again later; a
+    /// command whose reply never came is reported as perhaps not carried out.
+    @Test func reconnectionsResumeWithTheLatestTokenAndRetryWhenBusy() async throws {
+        let seen = Mutex<[String]>([])
         let answer: @Sendable (Int, Request) -> String = { id, request in
             switch request.command {
-            case .login:
-                let attempt = logins.withLock {
-                    $0 += 1
-                    return $0
+            case .login(let username, let password):
+                seen.withLock { $0.append("login \(username) \(password)") }
+                return wireLines(.reply(Reply(id: .number(id), username: "dan", waiting: 0, resume: "token-1")))
+            case .resume(let username, let token):
+                let attempt = seen.withLock {
+                    $0.append("resume \(username) \(token)")
+                    return $0.count { $0.hasPrefix("resume") }
                 }
                 return wireLines(
-                    attempt == 2
-                        ? .reply(.failure(.number(id), .alreadyLoggedIn))
-                        : .reply(Reply(id: .number(id), username: "dan", waiting: 0)))
+                    attempt == 1
+                        ? .reply(.failure(.number(id), .busy))
+                        : .reply(Reply(id: .number(id), username: "dan", waiting: 0, resume: "token-\(attempt)")))
             case .message:
                 return wireLines(.event(.loggedOut(reason: .shutdown)))  // and no reply to the message
             default:
@@ -277,8 +283,14 @@ import Testing
             try await client.expect(Texts.unansweredAtLoss)
             try await client.expect(Texts.reconnecting("127.0.0.1:\(port)"))
             try await client.expect(Texts.reconnected("127.0.0.1:\(port)"))
-            #expect(logins.withLock { $0 } == 3)
-            #expect(!(await client.output).contains(ErrorCode.alreadyLoggedIn.text()))
+            await client.type("message bob again")
+            try await client.expect(Texts.serverShutdown)
+            try await client.expect(Texts.reconnected("127.0.0.1:\(port)"))
+            #expect(
+                seen.withLock { $0 } == [
+                    "login dan secret", "resume dan token-1", "resume dan token-1", "resume dan token-2",
+                ])
+            #expect(!(await client.output).contains(ErrorCode.busy.text()))
             await client.type("logout")
             #expect(try await client.exit() == .loggedOut)
         }
