@@ -74,6 +74,9 @@ extension ClientSession {
         resumption = nil
         await show(error.message)
         phase = .askingPassword(username: username)
+        // The command prompt still waiting since before the loss becomes the hidden password prompt, so the
+        // password typed next is neither shown nor kept in the history.
+        if lineRequested { await console.requestLine(prompt: Texts.passwordPrompt, secret: true) }
     }
 
     /// Logged in (or back in): the welcome, or the word that the client reconnected, and what waited.

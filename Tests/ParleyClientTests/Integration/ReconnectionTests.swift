@@ -249,6 +249,29 @@ import Testing
         try await restartable.server.shutdown()
     }
 
+    /// The same with nothing typed while the client was away: the command prompt that was waiting becomes the
+    /// hidden password prompt (it stayed the command prompt, and the password was shown as typed, until the
+    /// twenty-second session).
+    @Test func aPasswordAskedForAfterARefusedResumeIsNotShown() async throws {
+        var restartable = try await RestartableServer()
+        let alice = try await TestClient.register("alice", port: restartable.port, configure: Self.quick())
+        try await alice.console.waitUntilIdle()
+        try await restartable.server.shutdown()
+        try await alice.expect(Texts.reconnecting("127.0.0.1:\(restartable.port)"))
+        try PasswordReset.run(
+            name: "alice", password: "reset-pw",
+            database: .sqlite(path: try #require(restartable.options.databasePath)),
+            hasher: restartable.options.configuration.passwordHasher)
+        try await restartable.restart()
+        try await alice.expect(ErrorCode.resumeRefused.text())
+        try await alice.console.waitUntilIdle()
+        #expect(await alice.console.prompts.last == ScriptedConsole.Prompt(text: Texts.passwordPrompt, secret: true))
+        await alice.type("reset-pw")
+        try await alice.expect(Texts.welcome)
+        try await alice.logout()
+        try await restartable.server.shutdown()
+    }
+
     /// The client logs in once with its password; every return after that is a `resume` with the token the
     /// last login or resume gave, never the password again. A resume refused as `busy` is tried again later; a
     /// command whose reply never came is reported as perhaps not carried out.
