@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the store costs: the scenarios that write to it (offline messages accepted and delivered, a login
-# storm's login records) on parleyd with its default SQLite file and with a PostgreSQL database on this
+# storm's login records, a storm of sessions resumed after dropped connections) on parleyd with its default SQLite file and with a PostgreSQL database on this
 # machine, in turn, `ROUNDS` times, each on a fresh store. PostgreSQL runs with its defaults (fsync on) in a
 # cluster of its own (`.ci/postgres`, port 54330), and parleyd reaches it over TCP on loopback. Prints one
 # line per run.
@@ -44,6 +44,12 @@ for round in $(seq 1 "$ROUNDS"); do
         out=$("$BENCH" run login --port "$PORT" --pid "$SERVER" --storm-logins 200 --online-users 100 \
             --rate 2000 --warmup 1 --duration 3 2>&1)
         echo "round $round $store | login storm of 200 | $(grep -E 'logins per second|online p99 during storm' <<<"$out" |
+            sed 's/^ *//' | paste -sd '|' | sed 's/|/ | /g')"
+
+        # The same 200 coming back after their connections dropped, with resume tokens instead of passwords.
+        out=$("$BENCH" run login --resume --port "$PORT" --pid "$SERVER" --storm-logins 200 --online-users 100 \
+            --rate 2000 --warmup 1 --duration 3 2>&1)
+        echo "round $round $store | resume storm of 200 | $(grep -E 'resumes per second|online p99 during storm' <<<"$out" |
             sed 's/^ *//' | paste -sd '|' | sed 's/|/ | /g')"
         stop_parleyd
     done

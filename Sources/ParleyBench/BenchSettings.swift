@@ -52,6 +52,8 @@ public struct BenchSettings: Codable, Sendable {
     public var offlineMessages = 100_000
     /// `login`: users logging in at once, and users already online exchanging messages meanwhile.
     public var stormLogins = 200
+    /// `login`: the storm's users come back with their resume tokens instead of their passwords.
+    public var resume = false
     public var onlineUsers = 100
     /// `idle` on Parley: the accounts exist already (imported with `parleyd --credentials`), so nothing
     /// connects before the memory of the server is first read.

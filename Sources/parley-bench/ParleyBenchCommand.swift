@@ -36,6 +36,8 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Logins in flight at once while connecting.") var connectConcurrency = 200
     @Option(help: "offline: messages queued for the offline user.") var offlineMessages = 100_000
     @Option(help: "login: users logging in at once.") var stormLogins = 200
+    @Flag(help: "login: the storm's users come back after a dropped connection, with their resume tokens.")
+    var resume = false
     @Option(help: "login: users online exchanging messages meanwhile.") var onlineUsers = 100
     @Option(help: "Username prefix (default: fresh per run).") var namePrefix: String?
     @Flag(help: "idle on Parley: the accounts PREFIX0... exist already (parleyd --credentials).")
@@ -48,6 +50,9 @@ struct Run: AsyncParsableCommand {
             throw ValidationError("--tls is for Parley; the IRC peers are measured in plain TCP.")
         }
         if processes < 1 || clients < processes { throw ValidationError("Need at least one client per process.") }
+        if resume, scenario != .login || wire != .parley {
+            throw ValidationError("--resume is for the login scenario on Parley.")
+        }
     }
 
     func run() async throws {
@@ -68,6 +73,7 @@ struct Run: AsyncParsableCommand {
         settings.connectConcurrency = connectConcurrency
         settings.offlineMessages = offlineMessages
         settings.stormLogins = stormLogins
+        settings.resume = resume
         settings.onlineUsers = onlineUsers
         settings.accountsExist = accountsExist
         settings.namePrefix = namePrefix ?? Self.freshPrefix(for: scenario)

@@ -92,6 +92,23 @@ import Testing
             }, scenario: .login, tls: overTLS)
     }
 
+    /// The storm's users come back after dropped connections with their resume tokens: every one of them is
+    /// logged in again without its password.
+    @Test func resumeStormAfterDroppedConnections() async throws {
+        try await withBenchServer(
+            { settings in
+                var settings = settings
+                settings.stormLogins = 10
+                settings.onlineUsers = 4
+                settings.rate = 200
+                settings.resume = true
+                let report = try await BenchRunner.run(settings)
+                #expect(report.figure("resumes")!.value == 10)
+                #expect(report.figure("resumes per second")!.value > 0)
+                #expect(report.figure("logins per second") == nil)
+            }, scenario: .login)
+    }
+
     @Test func ircOnlyScenariosAreRefused() async throws {
         let settings = BenchSettings(scenario: .offline, wire: .irc, port: 1)
         await #expect(throws: BenchError.self) { try await BenchRunner.run(settings) }

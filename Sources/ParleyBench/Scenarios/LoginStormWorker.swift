@@ -2,7 +2,9 @@ import NIOCore
 
 /// `login` (Parley): users already online exchange direct messages at a steady rate; then many registered
 /// users log in at once, with the server's real password hashing. Measures logins per second and the
-/// latency of the online users' messages before and during the storm.
+/// latency of the online users' messages before and during the storm. With `--resume` the storm is of
+/// clients coming back after their connections dropped (a network failure, a restart of the server's host),
+/// each resuming its session with its token instead of the password.
 final class LoginStormWorker: ScenarioWorker, @unchecked Sendable {
     let settings: BenchSettings
     let online: Swarm
@@ -13,12 +15,17 @@ final class LoginStormWorker: ScenarioWorker, @unchecked Sendable {
         online = try Swarm(
             settings, loop: loop, prefix: settings.namePrefix + "o", clients: 0..<max(2, settings.onlineUsers))
         storm = try Swarm(settings, loop: loop, prefix: settings.namePrefix + "s", clients: 0..<settings.stormLogins)
+        storm.resumable = settings.resume
     }
 
     func prepare() async throws {
         try await online.loginAll(concurrency: settings.connectConcurrency)
         try await storm.loginAll(concurrency: settings.connectConcurrency)  // registers them
-        try await storm.logoutAll(concurrency: settings.connectConcurrency)
+        if settings.resume {
+            try await storm.dropAll()
+        } else {
+            try await storm.logoutAll(concurrency: settings.connectConcurrency)
+        }
     }
 
     func run() async throws -> WorkerResult {
@@ -55,10 +62,16 @@ final class LoginStormWorker: ScenarioWorker, @unchecked Sendable {
         try await online.drain { $0.sent }
 
         var result = try await online.onLoop { $0.result(expected: $0.sent) }
+        let resumed = try await storm.onLoop { $0.resumesSent }
         result.histogram = during
         result.figures = [
-            Figure("logins", Double(settings.stormLogins), "logins", lowerIsBetter: false),
-            Figure("logins per second", Double(settings.stormLogins) / stormSeconds, "logins/s", lowerIsBetter: false),
+            settings.resume
+                ? Figure("resumes", Double(resumed), "logins", lowerIsBetter: false)
+                : Figure("logins", Double(settings.stormLogins), "logins", lowerIsBetter: false),
+            Figure(
+                settings.resume ? "resumes per second" : "logins per second",
+                Double(settings.stormLogins) / stormSeconds,
+                "logins/s", lowerIsBetter: false),
             Figure("online p99 before storm", calm.milliseconds(atPercentile: 99), "ms", lowerIsBetter: true),
             Figure("online p50 during storm", during.milliseconds(atPercentile: 50), "ms", lowerIsBetter: true),
             Figure(

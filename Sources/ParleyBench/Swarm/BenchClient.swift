@@ -23,6 +23,8 @@ final class BenchClient: @unchecked Sendable {
     var dirty = false
     /// Messages this client sent that have not been delivered yet (window mode).
     var inFlight = 0
+    /// The token its last login gave, when the swarm asks for them (Parley `resume`).
+    var resumeToken: [UInt8]?
 
     init(index: Int, name: [UInt8]) {
         self.index = index

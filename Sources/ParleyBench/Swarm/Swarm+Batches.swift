@@ -38,6 +38,19 @@ extension Swarm {
         }.get()
     }
 
+    /// Closes every connection without logging out, as a network failure or a client's crash would: on Parley
+    /// the sessions' resume tokens stay good for a while.
+    func dropAll() async throws {
+        try await loop.flatSubmit { [self] in
+            let closing = clients.compactMap { client -> EventLoopFuture<Void>? in
+                guard let channel = client.channel, let closed = client.closed else { return nil }
+                channel.close(promise: nil)
+                return closed.futureResult
+            }
+            return EventLoopFuture.andAllSucceed(closing, on: loop)
+        }.get()
+    }
+
     func logoutAll(concurrency: Int) async throws {
         try await loop.flatSubmit { [self] in
             forEach(clients, concurrency: concurrency) { client in self.logout(client) }

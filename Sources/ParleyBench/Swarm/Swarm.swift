@@ -27,6 +27,8 @@ final class Swarm: @unchecked Sendable {
     private(set) var acknowledged = 0
     private(set) var storedAcknowledged = 0
     private(set) var failures = 0
+    /// Logins made with a resume token rather than the password.
+    private(set) var resumesSent = 0
     private(set) var lastFailure: String?
     private(set) var lastDeliveryAt: UInt64 = 0
     /// While true, deliveries are timed into `histogram` and counted in `windowDelivered`.
@@ -36,6 +38,8 @@ final class Swarm: @unchecked Sendable {
     var histogram = LatencyHistogram()
     /// Called for every delivery with the local sender, when the sender is one of ours (window mode refills).
     var onDelivery: ((BenchClient) -> Void)?
+    /// Whether logins ask for a resume token (Parley's `resumable`), for `resumeAll`.
+    var resumable = false
     /// Called for every acknowledged message request.
     var onAcknowledged: ((BenchClient, Bool) -> Void)?
 
@@ -79,7 +83,8 @@ final class Swarm: @unchecked Sendable {
         return try NIOSSLContext(configuration: configuration)
     }
 
-    /// Connects `client` and logs it in (registering it on Parley if the name is new).
+    /// Connects `client` and logs it in (registering it on Parley if the name is new), or resumes its session
+    /// with the token its last login gave (Parley, when the swarm is `resumable`).
     func connectAndLogin(_ client: BenchClient) -> EventLoopFuture<Void> {
         loop.assertInEventLoop()
         let promise = loop.makePromise(of: Void.self)
@@ -99,7 +104,15 @@ final class Swarm: @unchecked Sendable {
                 switch result {
                 case .success(let channel):
                     client.channel = channel
-                    write(to: client) { buffer in wire.writeLogin(name: client.name, password: password, into: &buffer)
+                    write(to: client) { buffer in
+                        if let token = client.resumeToken,
+                            wire.writeResume(name: client.name, token: token, into: &buffer)
+                        {
+                            client.resumeToken = nil  // used up; the reply brings the next
+                            resumesSent += 1
+                        } else {
+                            wire.writeLogin(name: client.name, password: password, resumable: resumable, into: &buffer)
+                        }
                     }
                 case .failure(let error):
                     client.loggedIn = nil
@@ -219,7 +232,8 @@ final class Swarm: @unchecked Sendable {
                 origin.inFlight -= 1
                 onDelivery?(origin)
             }
-        case .loggedIn:
+        case .loggedIn(let token):
+            if resumable { client.resumeToken = token }
             client.loggedIn?.succeed()
             client.loggedIn = nil
         case .needsRegistration:

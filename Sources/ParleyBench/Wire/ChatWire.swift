@@ -12,7 +12,8 @@ public enum WireKind: String, Codable, Sendable, CaseIterable {
 enum WireEvent {
     /// A stamped bench message arrived (direct, channel/broadcast or offline).
     case delivery(sender: Int, sentAt: UInt64)
-    case loggedIn
+    /// Logged in; Parley's reply carries a resume token when the login asked for one.
+    case loggedIn(resumeToken: [UInt8]?)
     /// Parley: the username is new; send the registration.
     case needsRegistration
     /// IRC: the channel join finished (end of NAMES).
@@ -28,7 +29,10 @@ enum WireEvent {
 /// Builds the requests of one protocol and interprets the server's lines, without decoding them fully:
 /// the bench must cost less per message than the servers it measures.
 protocol ChatWire: Sendable {
-    func writeLogin(name: [UInt8], password: [UInt8], into buffer: inout ByteBuffer)
+    /// `hello` (Parley; with `resumable`, asking for a resume token) and the login.
+    func writeLogin(name: [UInt8], password: [UInt8], resumable: Bool, into buffer: inout ByteBuffer)
+    /// `hello` and `resume` with `token`; `false` if the protocol has no such thing (IRC).
+    func writeResume(name: [UInt8], token: [UInt8], into buffer: inout ByteBuffer) -> Bool
     func writeRegistration(name: [UInt8], password: [UInt8], into buffer: inout ByteBuffer)
     /// Joins the one channel broadcasts go to; `false` if the protocol needs no join (Parley).
     func writeJoin(into buffer: inout ByteBuffer) -> Bool

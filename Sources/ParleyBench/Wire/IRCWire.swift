@@ -5,7 +5,9 @@ import NIOCore
 struct IRCWire: ChatWire {
     static let channel = "#bench"
 
-    func writeLogin(name: [UInt8], password: [UInt8], into buffer: inout ByteBuffer) {
+    func writeResume(name: [UInt8], token: [UInt8], into buffer: inout ByteBuffer) -> Bool { false }
+
+    func writeLogin(name: [UInt8], password: [UInt8], resumable: Bool, into buffer: inout ByteBuffer) {
         buffer.writeString("NICK ")
         buffer.writeBytes(name)
         buffer.writeString("\r\nUSER ")
@@ -49,7 +51,7 @@ struct IRCWire: ChatWire {
         if hasPrefix(line, "ERROR") { return .failure(line.text) }
         guard let numeric = Self.numeric(line) else { return .ignored }
         switch numeric {
-        case 1: return .loggedIn
+        case 1: return .loggedIn(resumeToken: nil)
         case 366: return .joined
         case 400..<600 where numeric != 422: return .failure(line.text)  // 422: no MOTD, harmless
         default: return .ignored

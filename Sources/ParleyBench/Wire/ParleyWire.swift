@@ -3,13 +3,31 @@ import NIOCore
 /// Parley's JSON lines. Requests use fixed ids per kind (1 hello, 2 login, 3 register, 4 logout, 9 message,
 /// 10 broadcast): the protocol lets a client choose them, and fixed ids let replies be recognised by prefix.
 struct ParleyWire: ChatWire {
-    func writeLogin(name: [UInt8], password: [UInt8], into buffer: inout ByteBuffer) {
-        buffer.writeString(#"{"id":1,"op":"hello","version":1,"client":"parley-bench"}"# + "\n")
+    func writeLogin(name: [UInt8], password: [UInt8], resumable: Bool, into buffer: inout ByteBuffer) {
+        writeHello(resumable: resumable, into: &buffer)
         buffer.writeString(#"{"id":2,"op":"login","username":""#)
         buffer.writeBytes(name)
         buffer.writeString(#"","password":""#)
         buffer.writeBytes(password)
         buffer.writeString("\"}\n")
+    }
+
+    /// Answered as a login is (the same id), so `interpret` needs no case of its own.
+    func writeResume(name: [UInt8], token: [UInt8], into buffer: inout ByteBuffer) -> Bool {
+        writeHello(resumable: true, into: &buffer)
+        buffer.writeString(#"{"id":2,"op":"resume","username":""#)
+        buffer.writeBytes(name)
+        buffer.writeString(#"","token":""#)
+        buffer.writeBytes(token)
+        buffer.writeString("\"}\n")
+        return true
+    }
+
+    private func writeHello(resumable: Bool, into buffer: inout ByteBuffer) {
+        buffer.writeString(
+            resumable
+                ? #"{"id":1,"op":"hello","version":1,"client":"parley-bench","resumable":true}"# + "\n"
+                : #"{"id":1,"op":"hello","version":1,"client":"parley-bench"}"# + "\n")
     }
 
     func writeRegistration(name: [UInt8], password: [UInt8], into buffer: inout ByteBuffer) {
@@ -50,9 +68,23 @@ struct ParleyWire: ChatWire {
         if hasPrefix(line, #"{"id":9,"ok":true,"stored":"#) || hasPrefix(line, #"{"id":10,"ok":true"#) {
             return .acknowledged(stored: contains(line, #""stored":true"#))
         }
-        if hasPrefix(line, #"{"id":2,"ok":true"#) || hasPrefix(line, #"{"id":3,"ok":true"#) { return .loggedIn }
+        if hasPrefix(line, #"{"id":2,"ok":true"#) || hasPrefix(line, #"{"id":3,"ok":true"#) {
+            return .loggedIn(resumeToken: Self.resumeToken(in: line))
+        }
         if contains(line, #""code":"new_user""#) { return .needsRegistration }
         if contains(line, #""ok":false"#) { return .failure(line.text) }
         return .ignored
+    }
+
+    /// The value of `"resume":"..."` in a login reply (hex digits, never escaped), if there is one.
+    private static func resumeToken(in line: UnsafeRawBufferPointer) -> [UInt8]? {
+        let key = Array(#""resume":""#.utf8)
+        guard line.count > key.count else { return nil }
+        for start in 0...(line.count - key.count) where line[start] == key[0] {
+            guard zip(line[start..<(start + key.count)], key).allSatisfy({ $0 == $1 }) else { continue }
+            let value = line[(start + key.count)...].prefix { $0 != UInt8(ascii: "\"") }
+            return Array(value)
+        }
+        return nil
     }
 }
