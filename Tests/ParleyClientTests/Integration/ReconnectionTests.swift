@@ -227,37 +227,19 @@ import Testing
     }
 
     /// The password was reset while the server was down, which ends the session's resume grant: the client
-    /// says so and asks for the password, as at a first login.
-    @Test func aPasswordResetMeanwhileIsAskedFor() async throws {
-        var restartable = try await RestartableServer()
-        let alice = try await TestClient.register("alice", port: restartable.port, configure: Self.quick())
-        try await restartable.server.shutdown()
-        try await alice.expect(Texts.reconnecting("127.0.0.1:\(restartable.port)"))
-        await alice.type("whoelse")  // kept, and entered once logged in, here by hand
-        try await alice.expect(Texts.heldUntilReconnected)
-        try PasswordReset.run(
-            name: "alice", password: "reset-pw",
-            database: .sqlite(path: try #require(restartable.options.databasePath)),
-            hasher: restartable.options.configuration.passwordHasher)
-        try await restartable.restart()
-        try await alice.expect(ErrorCode.resumeRefused.text())
-        try await alice.console.expectPrompt(Texts.passwordPrompt, secret: true)
-        await alice.type("reset-pw")
-        try await alice.expect(Texts.welcome)
-        try await alice.expect(Texts.noOtherUsersOnline)
-        try await alice.logout()
-        try await restartable.server.shutdown()
-    }
-
-    /// The same with nothing typed while the client was away: the command prompt that was waiting becomes the
-    /// hidden password prompt (it stayed the command prompt, and the password was shown as typed, until the
-    /// twenty-second session).
-    @Test func aPasswordAskedForAfterARefusedResumeIsNotShown() async throws {
+    /// says so and asks for the password, hidden, as at a first login, whether or not a line was typed
+    /// meanwhile (with none, the command prompt that was waiting stayed the prompt, and the password was shown
+    /// as typed, until the twenty-second session). A line typed meanwhile is entered after that login.
+    @Test(arguments: [true, false]) func aPasswordResetMeanwhileIsAskedForHidden(typingMeanwhile: Bool) async throws {
         var restartable = try await RestartableServer()
         let alice = try await TestClient.register("alice", port: restartable.port, configure: Self.quick())
         try await alice.console.waitUntilIdle()
         try await restartable.server.shutdown()
         try await alice.expect(Texts.reconnecting("127.0.0.1:\(restartable.port)"))
+        if typingMeanwhile {
+            await alice.type("whoelse")
+            try await alice.expect(Texts.heldUntilReconnected)
+        }
         try PasswordReset.run(
             name: "alice", password: "reset-pw",
             database: .sqlite(path: try #require(restartable.options.databasePath)),
@@ -268,6 +250,7 @@ import Testing
         #expect(await alice.console.prompts.last == ScriptedConsole.Prompt(text: Texts.passwordPrompt, secret: true))
         await alice.type("reset-pw")
         try await alice.expect(Texts.welcome)
+        if typingMeanwhile { try await alice.expect(Texts.noOtherUsersOnline) }
         try await alice.logout()
         try await restartable.server.shutdown()
     }
