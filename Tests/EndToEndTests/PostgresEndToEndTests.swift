@@ -99,6 +99,30 @@ struct PostgresEndToEndTests {
         }
     }
 
+    @Test func thePrototypesCredentialsAreImportedHashedIntoPostgreSQL() async throws {
+        try await onItsOwnThread {
+            let database = try PostgresTestDatabase()
+            defer { database.drop() }
+            let directory = TestDirectory.fresh()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let credentials = directory.appendingPathComponent("credentials.txt")
+            try "hans falcon*solo\nyoda wise@!man\n".write(to: credentials, atomically: true, encoding: .utf8)
+            let server = try ServerBinary(
+                directory: directory,
+                extraArguments: ["--insecure-plaintext", "--credentials", credentials.path, "--no-registration"],
+                database: database.url)
+            let hans = try LineSocket(port: server.port)
+            #expect(try hans.request(.hello(version: 1, client: "e2e")).ok)
+            #expect(try hans.request(.login(username: "hans", password: "falcon*solo")).ok)
+            try server.stop()
+            let hashes = try database.execute("SELECT password_hash FROM accounts ORDER BY name").map {
+                try $0.decode(String.self)
+            }
+            #expect(hashes.count == 2)
+            #expect(hashes.allSatisfy { $0.hasPrefix("scrypt$") && !$0.contains("falcon") && !$0.contains("wise@") })
+        }
+    }
+
     @Test func whatCannotWorkIsSaidWithoutThePassword() async throws {
         try await onItsOwnThread {
             let port = try ServerBinary.unusedPort()
