@@ -43,7 +43,8 @@ public final class PostgresTestDatabase: Sendable {
     public func endParleydConnections() throws -> Int {
         let parleyds = "datname = current_database() AND application_name LIKE 'parleyd%'"
         let ended = try execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE \(parleyds)").count
-        for _ in 0..<1000 where !(try execute("SELECT 1 FROM pg_stat_activity WHERE \(parleyds)").isEmpty) {
+        let deadline = Date().addingTimeInterval(10)
+        while !(try execute("SELECT 1 FROM pg_stat_activity WHERE \(parleyds)").isEmpty), Date() < deadline {
             Thread.sleep(forTimeInterval: 0.01)
         }
         return ended
@@ -58,8 +59,21 @@ public final class PostgresTestDatabase: Sendable {
             location: location, timeout: timeout, lockPatience: .milliseconds(200), logger: Logger(label: "test"))
     }
 
+    /// postgres-nio's errors describe themselves as a generic "database error"; a failing test shows this.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     @discardableResult
     public static func execute(_ sql: String, at location: PostgresLocation) throws -> [PostgresRow] {
+        do {
+            return try executeOnce(sql, at: location)
+        } catch {
+            throw Failure(description: "\(sql): \(String(reflecting: error))")
+        }
+    }
+
+    private static func executeOnce(_ sql: String, at location: PostgresLocation) throws -> [PostgresRow] {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         guard case .tcp(let host, let port) = location.endpoint else { fatalError("the tests use TCP") }
