@@ -57,7 +57,7 @@ public final class PostgresStore: ChatStore {
         tls = try Self.tls(for: location)
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
-            try migrate(try connected())
+            try migrate()
         } catch {
             try? close()
             throw error
@@ -154,29 +154,34 @@ public final class PostgresStore: ChatStore {
         try run(["BEGIN"] + statements + ["COMMIT"], on: try connected()).dropFirst().dropLast()
     }
 
-    /// Sends every statement at once (postgres-nio queues them on the connection, in order) and waits for all.
+    /// Sends every statement at once (postgres-nio queues them on the connection, in order) and waits for all;
+    /// a server too slow to answer them all loses the connection.
     private func run(_ statements: [PostgresQuery], on connection: PostgresConnection) throws -> [PostgresQueryResult] {
-        let futures = statements.map { connection.query($0, logger: logger) }
-        let timedOut = Atomic(false)
-        let timer = connection.eventLoop.scheduleTask(in: timeout) {
-            timedOut.store(true, ordering: .relaxed)
-            connection.close().whenComplete { _ in }
+        let all = EventLoopFuture.whenAllComplete(
+            statements.map { connection.query($0, logger: logger) }, on: connection.eventLoop)
+        return try bounded(all) { connection.close().whenComplete { _ in } }.map { outcome in
+            try outcome.mapError { PostgresStoreFailure($0, at: location) }.get()
+        }
+    }
+
+    /// What `future` gives, waited for at most `timeout`; then `onTimeout` runs (on the event loop) and the
+    /// call fails. Failures come back in an operator's words (`PostgresStoreFailure`).
+    private func bounded<Value: Sendable>(
+        _ future: EventLoopFuture<Value>, onTimeout: @escaping @Sendable () -> Void
+    ) throws -> Value {
+        let outcome = future.eventLoop.makePromise(of: Value.self)
+        future.cascade(to: outcome)  // after a timeout, completing it again is ignored
+        let failure = PostgresStoreFailure.timedOut(location, after: timeout)
+        let timer = future.eventLoop.scheduleTask(in: timeout) {
+            outcome.fail(failure)
+            onTimeout()
         }
         defer { timer.cancel() }
-        var results: [PostgresQueryResult] = []
-        var firstFailure: (any Error)?
-        for future in futures {
-            do {
-                results.append(try future.wait())
-            } catch {
-                firstFailure = firstFailure ?? error
-            }
+        do {
+            return try outcome.futureResult.wait()
+        } catch {
+            throw PostgresStoreFailure(error, at: location)
         }
-        if let failure = firstFailure {
-            if timedOut.load(ordering: .relaxed) { throw PostgresStoreFailure.timedOut(location, after: timeout) }
-            throw PostgresStoreFailure(failure, at: location)
-        }
-        return results
     }
 
     /// The open connection, made (and the database locked) again if the last one was lost.
@@ -193,22 +198,10 @@ public final class PostgresStore: ChatStore {
     }
 
     private func connect(id: Int) throws -> PostgresConnection {
-        let connection: PostgresConnection
         let attempt = PostgresConnection.connect(on: group.next(), configuration: configuration, id: id, logger: logger)
         // postgres-nio's own timeout covers the TCP handshake only; a server that accepts and never answers
         // is given up here, and a connection it completes later is closed at once.
-        let outcome = attempt.eventLoop.makePromise(of: PostgresConnection.self)
-        attempt.cascade(to: outcome)
-        let timer = attempt.eventLoop.scheduleTask(in: timeout) {
-            outcome.fail(PostgresStoreFailure.timedOut(self.location, after: self.timeout))
-            attempt.whenSuccess { late in late.close().whenComplete { _ in } }
-        }
-        defer { timer.cancel() }
-        do {
-            connection = try outcome.futureResult.wait()
-        } catch {
-            throw PostgresStoreFailure(error, at: location)
-        }
+        let connection = try bounded(attempt) { attempt.whenSuccess { late in late.close().whenComplete { _ in } } }
         do {
             _ = try run(["SET synchronous_commit TO on"], on: connection)
             try lock(on: connection)
@@ -290,15 +283,16 @@ public final class PostgresStore: ChatStore {
 
     // MARK: Schema
 
-    private func migrate(_ connection: PostgresConnection) throws {
-        _ = try run([PostgresQuery(unsafeSQL: PostgresSchema.bookkeeping)], on: connection)
-        let applied = try run(["SELECT name FROM parley_migrations"], on: connection)[0]
+    /// Applies the migrations not recorded yet, each in a transaction of its own with its record.
+    private func migrate() throws {
+        let applied = try transaction([
+            PostgresQuery(unsafeSQL: PostgresSchema.bookkeeping), "SELECT name FROM parley_migrations",
+        ])[1]
         let done = Set(try applied.rows.map { try $0.decode(String.self) })
         for migration in PostgresSchema.migrations where !done.contains(migration.name) {
-            let statements = migration.statements.map { PostgresQuery(unsafeSQL: $0) }
-            _ = try run(
-                ["BEGIN"] + statements + ["INSERT INTO parley_migrations (name) VALUES (\(migration.name))", "COMMIT"],
-                on: connection)
+            _ = try transaction(
+                migration.statements.map { PostgresQuery(unsafeSQL: $0) }
+                    + ["INSERT INTO parley_migrations (name) VALUES (\(migration.name))"])
             logger.notice("database schema migrated", metadata: ["migration": "\(migration.name)"])
         }
     }
