@@ -50,6 +50,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What every ChatStore must do, checked once for each store by its tests.
+        .target(name: "ParleyStoreContract", dependencies: ["ParleyCore", "ParleyStore"]),
         // TLS for both ends: certificates, fingerprints, trust on first use.
         .target(
             name: "ParleyTLS",
@@ -148,13 +150,15 @@ let package = Package(
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyProtocol"]),
         .testTarget(
             name: "ParleyStoreTests",
-            dependencies: ["ParleyStore", "ParleyCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "ParleyStore", "ParleyCore", "ParleyStoreContract", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // The PostgreSQL store against a real server (PARLEY_TEST_POSTGRES, started by .ci/postgres).
         .testTarget(
             name: "ParleyPostgresTests",
             dependencies: [
-                "ParleyPostgres", "ParleyStore", "ParleyCore", "ParleyTesting",
+                "ParleyPostgres", "ParleyStore", "ParleyCore", "ParleyTesting", "ParleyStoreContract",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

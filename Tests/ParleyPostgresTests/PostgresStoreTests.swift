@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import ParleyCore
 import ParleyStore
+import ParleyStoreContract
 import ParleyTesting
 import Testing
 
@@ -12,13 +13,7 @@ import Testing
 /// atomic batches, the one-server lock, a lost connection, and what an operator reads when it cannot work.
 @Suite(.serialized, .enabled(if: PostgresForTests.isAvailable, "needs PARLEY_TEST_POSTGRES (.ci/postgres start)"))
 struct PostgresStoreTests {
-    private func hash(_ tag: String) -> PasswordHash {
-        PasswordHash(encoded: "scrypt$1024$8$1$salt-\(tag)$hash-\(tag)")
-    }
-
-    private func account(_ name: String, at seconds: Int = 0) -> StoreWrite {
-        .createAccount(name: name, passwordHash: hash(name), at: instant(seconds))
-    }
+    private func account(_ name: String) -> StoreWrite { StoreContract.account(name) }
 
     /// Runs `body` with a fresh database and a store open on it (on a thread of its own: the store's calls
     /// block); both go away afterwards.
@@ -78,33 +73,7 @@ struct PostgresStoreTests {
 
     @Test func everyWriteSurvivesReopening() async throws {
         try await withDatabase { database in
-            let message = StoredMessage(
-                id: 9, sender: "alice", recipient: "bob", text: "later ✓ ünïcode", sent: instant(5))
-            let first = try database.openStore()
-            try first.apply([
-                account("alice"), account("bob"), account("carol"),
-                .setLockState(name: "bob", failedAttempts: 1, lockedUntil: nil),
-                .setLockState(name: "carol", failedAttempts: 3, lockedUntil: instant(70)),
-                .block(blocker: "bob", blocked: "alice"), .block(blocker: "bob", blocked: "alice"),
-                .block(blocker: "alice", blocked: "carol"), .unblock(blocker: "alice", blocked: "carol"),
-                .enqueue(message), .recordLogin(name: "alice", at: instant(1)),
-                .recordLogout(name: "alice", at: instant(6)),
-                .setPasswordHash(name: "alice", hash: hash("new"), previous: hash("alice")),
-            ])
-            try first.close()
-            let store = try database.openStore()
-            defer { try? store.close() }
-            let snapshot = try store.loadSnapshot(now: instant(10))
-            #expect(
-                snapshot.account("alice")
-                    == AccountRecord(name: "alice", passwordHash: hash("new"), lastSeen: instant(6)))
-            #expect(snapshot.account("bob") == AccountRecord(name: "bob", passwordHash: hash("bob"), failedAttempts: 1))
-            #expect(
-                snapshot.account("carol")
-                    == AccountRecord(
-                        name: "carol", passwordHash: hash("carol"), failedAttempts: 3, lockedUntil: instant(70)))
-            #expect(snapshot.blockPairs == ["bob>alice"])
-            #expect(snapshot.waitingMessages == [message])
+            try StoreContract.everyWriteSurvivesReopening { try database.openStore() }
         }
     }
 
@@ -126,107 +95,45 @@ struct PostgresStoreTests {
     }
 
     @Test func lastSeenIsTheLatestLogoutAndACrashesOpenSessionsCloseAtLoad() async throws {
-        try await withStore { store, _ in
-            try store.apply([
-                account("alice"), account("bob"), account("carol"), account("dave"),
-                .recordLogin(name: "alice", at: instant(10)), .recordLogout(name: "alice", at: instant(20)),
-                .recordLogin(name: "alice", at: instant(30)), .recordLogout(name: "alice", at: instant(40)),
-                .recordLogin(name: "bob", at: instant(15)), .recordLogout(name: "bob", at: instant(25)),
-                .recordLogin(name: "dave", at: instant(50)),  // the server died with dave online
-            ])
-            let first = try store.loadSnapshot(now: instant(500))
-            #expect(first.account("alice")?.lastSeen == instant(40))
-            #expect(first.account("bob")?.lastSeen == instant(25))
-            #expect(first.account("carol")?.lastSeen == nil)
-            #expect(first.account("dave")?.lastSeen == instant(500))
-            // Closed for good: a later load or logout does not move it.
-            try store.apply([.recordLogout(name: "dave", at: instant(950))])
-            #expect(try store.loadSnapshot(now: instant(999)).account("dave")?.lastSeen == instant(500))
+        try await withDatabase { database in
+            try StoreContract.lastSeenIsTheLatestLogoutAndACrashesOpenSessionsCloseAtLoad { try database.openStore() }
         }
     }
 
     @Test func oldSessionsAreForgottenButEachUsersLastIsKept() async throws {
-        try await withStore { store, database in
-            try store.apply([
-                account("alice"), account("bob"), account("carol"),
-                .recordLogin(name: "alice", at: instant(10)), .recordLogout(name: "alice", at: instant(20)),
-                .recordLogin(name: "alice", at: instant(30)), .recordLogout(name: "alice", at: instant(40)),
-                .recordLogin(name: "alice", at: instant(500)), .recordLogout(name: "alice", at: instant(600)),
-                .recordLogin(name: "bob", at: instant(15)), .recordLogout(name: "bob", at: instant(25)),
-                .recordLogin(name: "carol", at: instant(5)), .recordLogout(name: "carol", at: instant(8)),
-                .recordLogin(name: "carol", at: instant(9)),  // still logged in
-            ])
-            #expect(try store.forgetLoginHistory(endedBefore: instant(100), limit: 1) == 1)
-            #expect(try store.forgetLoginHistory(endedBefore: instant(100), limit: 10) == 1)
-            #expect(try store.forgetLoginHistory(endedBefore: instant(100), limit: 10) == 0)
-            // Alice's last session ended after the cutoff; bob's and carol's last ended sessions stay although
-            // they are older; carol's open one stays.
-            let left = try database.execute("SELECT name, login_at FROM sessions ORDER BY id").map { row in
-                let (name, at) = try row.decode((String, Double).self)
-                return "\(name)@\(Int(at - instant(0).timeIntervalSince1970))"
+        try await withDatabase { database in
+            try StoreContract.oldSessionsAreForgottenButEachUsersLastIsKept {
+                try database.openStore()
+            } sessions: {
+                try database.execute("SELECT name, login_at FROM sessions ORDER BY id").map { row in
+                    let (name, at) = try row.decode((String, Double).self)
+                    return "\(name)@\(Int(at - instant(0).timeIntervalSince1970))"
+                }
             }
-            #expect(left == ["alice@500", "bob@15", "carol@5", "carol@9"])
         }
     }
 
     @Test func resumeGrantsRoundTripAndWhatACrashLeftOpenEndsAtTheRestart() async throws {
-        try await withStore { store, _ in
-            try store.apply([
-                account("alice"), account("bob"), account("carol"),
-                .setResumeGrant(name: "alice", grant: ResumeGrant(tokenDigest: "d-alice")),  // open: crashed
-                .setResumeGrant(name: "bob", grant: ResumeGrant(tokenDigest: "d-bob-1")),
-                .setResumeGrant(name: "bob", grant: ResumeGrant(tokenDigest: "d-bob-2", endedAt: instant(7))),
-                .setResumeGrant(name: "carol", grant: ResumeGrant(tokenDigest: "d-carol")),
-                .setResumeGrant(name: "carol", grant: nil),
-            ])
-            let snapshot = try store.loadSnapshot(now: instant(50))
-            #expect(snapshot.account("alice")?.resume == ResumeGrant(tokenDigest: "d-alice", endedAt: instant(50)))
-            #expect(snapshot.account("bob")?.resume == ResumeGrant(tokenDigest: "d-bob-2", endedAt: instant(7)))
-            #expect(snapshot.account("carol")?.resume == nil)
-            #expect(try store.resetPassword(of: "bob", to: hash("bob-2")))
-            #expect(try store.loadSnapshot(now: instant(60)).account("bob")?.resume == nil)
+        try await withDatabase { database in
+            try StoreContract.resumeGrantsRoundTripAndWhatACrashLeftOpenEndsAtTheRestart { try database.openStore() }
         }
     }
 
     @Test func anOperatorsResetSetsThePasswordAndLiftsTheLock() async throws {
-        try await withStore { store, _ in
-            try store.apply([
-                account("alice"), .setLockState(name: "alice", failedAttempts: 3, lockedUntil: instant(99)),
-            ])
-            #expect(try store.resetPassword(of: "alice", to: hash("reset")))
-            #expect(try !store.resetPassword(of: "nobody", to: hash("reset")))
-            #expect(
-                try store.loadSnapshot(now: instant(0)).account("alice")
-                    == AccountRecord(name: "alice", passwordHash: hash("reset")))
+        try await withDatabase { database in
+            try StoreContract.anOperatorsResetSetsThePasswordAndLiftsTheLock { try database.openStore() }
         }
     }
 
     // MARK: Atomic batches
 
     @Test func aBatchWithAFailingWriteLeavesNothingAppliedAndTheStoreGoesOn() async throws {
-        try await withStore { store, _ in
-            try store.apply([account("alice"), account("bob")])
-            let message = StoredMessage(id: 1, sender: "alice", recipient: "bob", text: "hi", sent: instant(1))
-            #expect {
-                try store.apply([
-                    account("carol"), .block(blocker: "alice", blocked: "bob"), .enqueue(message),
-                    .setLockState(name: "bob", failedAttempts: 2, lockedUntil: nil),
-                    .recordLogin(name: "alice", at: instant(2)),
-                    account("alice"),  // already exists
-                ])
-            } throws: { error in
-                "\(error)".contains("SQLSTATE 23505")  // unique_violation, in the operator's words
+        try await withDatabase { database in
+            try StoreContract.aBatchWithAFailingWriteLeavesNothingApplied {
+                try database.openStore()
+            } isExpected: {
+                "\($0)".contains("SQLSTATE 23505")  // unique_violation, in the operator's words
             }
-            let snapshot = try store.loadSnapshot(now: instant(3))
-            #expect(snapshot.accounts.map(\.name).sorted() == ["alice", "bob"])
-            #expect(snapshot.blocks.isEmpty)
-            #expect(snapshot.waitingMessages.isEmpty)
-            #expect(snapshot.account("bob")?.failedAttempts == 0)
-            #expect(snapshot.account("alice")?.lastSeen == nil)
-            try store.apply([account("carol"), .enqueue(message)])
-            #expect(try store.accountNames() == ["alice", "bob", "carol"])
-            // A message id used twice fails its batch too.
-            #expect(throws: PostgresStoreFailure.self) { try store.apply([.enqueue(message)]) }
         }
     }
 
@@ -302,14 +209,4 @@ struct PostgresStoreTests {
             withExtendedLifetime(silent) {}
         }
     }
-}
-
-/// Whole seconds after a fixed instant, so dates survive the store's seconds-since-1970 columns exactly.
-func instant(_ seconds: Int) -> Date {
-    Date(timeIntervalSince1970: 1_700_000_000 + TimeInterval(seconds))
-}
-
-extension CoreSnapshot {
-    func account(_ name: String) -> AccountRecord? { accounts.first { $0.name == name } }
-    var blockPairs: [String] { blocks.map { "\($0.blocker)>\($0.blocked)" }.sorted() }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ParleyCore
 import ParleyStore
+import ParleyStoreContract
 import Testing
 
 /// Importing the prototype's `credentials.txt`: new accounts only, hashed, bad lines reported.

@@ -1,6 +1,7 @@
 import Foundation
 import ParleyCore
 import ParleyStore
+import ParleyStoreContract
 import Testing
 
 /// SPEC section 1: no plain-text password is ever written anywhere by Parley.

@@ -1,19 +1,15 @@
 import Foundation
 import GRDB
 import ParleyCore
+import ParleyStoreContract
 import Testing
 
 @testable import ParleyStore
 
 /// The SQLite store: schema migrations, every write, the snapshot the core starts from, atomic batches.
 @Suite struct SQLiteStoreTests {
-    private func hash(_ tag: String) -> PasswordHash {
-        PasswordHash(encoded: "scrypt$1024$8$1$salt-\(tag)$hash-\(tag)")
-    }
-
-    private func account(_ name: String, at seconds: Int = 0) -> StoreWrite {
-        .createAccount(name: name, passwordHash: hash(name), at: instant(seconds))
-    }
+    private func hash(_ tag: String) -> PasswordHash { StoreContract.hash(tag) }
+    private func account(_ name: String, at seconds: Int = 0) -> StoreWrite { StoreContract.account(name, at: seconds) }
 
     // MARK: Schema
 
@@ -127,36 +123,15 @@ import Testing
     @Test func oldSessionsAreForgottenButEachUsersLastIsKept() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("parley.db")
-        let store = try SQLiteStore(path: path)
-        try store.apply([
-            account("alice"), account("bob"), account("carol"), account("dave"),
-            .recordLogin(name: "alice", at: instant(10)), .recordLogout(name: "alice", at: instant(20)),
-            .recordLogin(name: "alice", at: instant(30)), .recordLogout(name: "alice", at: instant(40)),
-            .recordLogin(name: "alice", at: instant(500)), .recordLogout(name: "alice", at: instant(600)),
-            .recordLogin(name: "bob", at: instant(15)), .recordLogout(name: "bob", at: instant(25)),
-            .recordLogin(name: "carol", at: instant(5)), .recordLogout(name: "carol", at: instant(8)),
-            .recordLogin(name: "carol", at: instant(9)),  // still logged in
-            .recordLogin(name: "dave", at: instant(700)), .recordLogout(name: "dave", at: instant(800)),
-        ])
-        func sessions() throws -> [String] {
+        try StoreContract.oldSessionsAreForgottenButEachUsersLastIsKept {
+            try SQLiteStore(path: path)
+        } sessions: {
             try DatabaseQueue(path: path).read { db in
                 try Row.fetchAll(db, sql: "SELECT name, login_at FROM sessions ORDER BY id").map { row in
                     "\(row["name"] as String)@\(Int((row["login_at"] as Double) - instant(0).timeIntervalSince1970))"
                 }
             }
         }
-        // A slice at a time, the oldest first.
-        #expect(try store.forgetLoginHistory(endedBefore: instant(100), limit: 1) == 1)
-        #expect(try sessions() == ["alice@30", "alice@500", "bob@15", "carol@5", "carol@9", "dave@700"])
-        #expect(try store.forgetLoginHistory(endedBefore: instant(100), limit: 10) == 1)
-        // Alice's last session ended after the cutoff; bob's and carol's last ended sessions stay although
-        // they are older; carol's open one stays; nothing of dave's is old.
-        #expect(try sessions() == ["alice@500", "bob@15", "carol@5", "carol@9", "dave@700"])
-        #expect(try store.forgetLoginHistory(endedBefore: instant(100), limit: 10) == 0)
-        let snapshot = try store.loadSnapshot(now: instant(1000))
-        #expect(snapshot.account("alice")?.lastSeen == instant(600))
-        #expect(snapshot.account("bob")?.lastSeen == instant(25))
-        #expect(snapshot.account("dave")?.lastSeen == instant(800))
     }
 
     @Test func aFileFromBeforeTheIndexesGainsThemAndKeepsItsHistory() throws {
@@ -247,34 +222,16 @@ import Testing
 
     @Test func anOperatorsResetSetsThePasswordAndLiftsTheLock() throws {
         let directory = try TemporaryDirectory()
-        let store = try SQLiteStore(path: directory.path("parley.db"))
-        try store.apply([account("alice"), .setLockState(name: "alice", failedAttempts: 0, lockedUntil: instant(60))])
-        #expect(try store.resetPassword(of: "alice", to: hash("alice-2")))
-        let alice = try #require(try store.loadSnapshot(now: instant(1)).account("alice"))
-        #expect(alice == AccountRecord(name: "alice", passwordHash: hash("alice-2")))
-        #expect(try !store.resetPassword(of: "nobody", to: hash("x")))
-        #expect(try store.accountNames() == ["alice"])
+        try StoreContract.anOperatorsResetSetsThePasswordAndLiftsTheLock {
+            try SQLiteStore(path: directory.path("parley.db"))
+        }
     }
 
     @Test func resumeGrantsRoundTripAndWhatACrashLeftOpenEndsAtTheRestart() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.path("parley.db")
-        try SQLiteStore(path: path).apply([
-            account("alice"), account("bob"), account("carol"),
-            .setResumeGrant(name: "alice", grant: ResumeGrant(tokenDigest: "d-alice")),  // open: crashed
-            .setResumeGrant(name: "bob", grant: ResumeGrant(tokenDigest: "d-bob-1")),
-            .setResumeGrant(name: "bob", grant: ResumeGrant(tokenDigest: "d-bob-2", endedAt: instant(7))),
-            .setResumeGrant(name: "carol", grant: ResumeGrant(tokenDigest: "d-carol")),
-            .setResumeGrant(name: "carol", grant: nil),
-        ])
-        let store = try SQLiteStore(path: path)
-        let snapshot = try store.loadSnapshot(now: instant(50))
-        #expect(snapshot.account("alice")?.resume == ResumeGrant(tokenDigest: "d-alice", endedAt: instant(50)))
-        #expect(snapshot.account("bob")?.resume == ResumeGrant(tokenDigest: "d-bob-2", endedAt: instant(7)))
-        #expect(snapshot.account("carol")?.resume == nil)
-        // An operator's password reset ends the grant: the client must log in with the new password.
-        #expect(try store.resetPassword(of: "bob", to: hash("bob-2")))
-        #expect(try store.loadSnapshot(now: instant(60)).account("bob")?.resume == nil)
+        try StoreContract.resumeGrantsRoundTripAndWhatACrashLeftOpenEndsAtTheRestart {
+            try SQLiteStore(path: directory.path("parley.db"))
+        }
     }
 
     @Test func locksSurviveReopening() throws {
@@ -330,82 +287,25 @@ import Testing
         #expect(abs(loaded.sent.timeIntervalSince(sent)) < 0.000_01)
     }
 
-    @Test func lastSeenIsTheLatestRecordedLogout() throws {
+    @Test func lastSeenIsTheLatestLogoutAndACrashesOpenSessionsCloseAtLoad() throws {
         let directory = try TemporaryDirectory()
-        let store = try SQLiteStore(path: directory.path("parley.db"))
-        try store.apply([
-            account("alice"), account("bob"), account("carol"),
-            .recordLogin(name: "alice", at: instant(10)), .recordLogout(name: "alice", at: instant(20)),
-            .recordLogin(name: "alice", at: instant(30)), .recordLogout(name: "alice", at: instant(40)),
-            .recordLogin(name: "bob", at: instant(15)), .recordLogout(name: "bob", at: instant(25)),
-        ])
-        let snapshot = try store.loadSnapshot(now: instant(100))
-        #expect(snapshot.account("alice")?.lastSeen == instant(40))
-        #expect(snapshot.account("bob")?.lastSeen == instant(25))
-        #expect(snapshot.account("carol")?.lastSeen == nil)
-    }
-
-    @Test func sessionsLeftOpenByACrashAreClosedAtLoad() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.path("parley.db")
-        try SQLiteStore(path: path).apply([
-            account("alice"), account("bob"),
-            .recordLogin(name: "alice", at: instant(10)),
-            .recordLogin(name: "bob", at: instant(10)), .recordLogout(name: "bob", at: instant(20)),
-        ])
-        let store = try SQLiteStore(path: path)
-        let first = try store.loadSnapshot(now: instant(500))
-        #expect(first.account("alice")?.lastSeen == instant(500))
-        #expect(first.account("bob")?.lastSeen == instant(20))
-        // Closed for good: a later load does not move it.
-        #expect(try store.loadSnapshot(now: instant(900)).account("alice")?.lastSeen == instant(500))
-        // And a later logout does not reopen it either.
-        try store.apply([.recordLogout(name: "alice", at: instant(950))])
-        #expect(try store.loadSnapshot(now: instant(999)).account("alice")?.lastSeen == instant(500))
+        try StoreContract.lastSeenIsTheLatestLogoutAndACrashesOpenSessionsCloseAtLoad {
+            try SQLiteStore(path: directory.path("parley.db"))
+        }
     }
 
     @Test func everyWriteSurvivesReopening() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.path("parley.db")
-        let message = StoredMessage(id: 9, sender: "alice", recipient: "bob", text: "later", sent: instant(5))
-        try SQLiteStore(path: path).apply([
-            account("alice"), account("bob"), .setLockState(name: "bob", failedAttempts: 1, lockedUntil: nil),
-            .block(blocker: "bob", blocked: "alice"), .enqueue(message), .recordLogin(name: "alice", at: instant(1)),
-            .recordLogout(name: "alice", at: instant(6)),
-        ])
-        let snapshot = try SQLiteStore(path: path).loadSnapshot(now: instant(10))
-        #expect(
-            snapshot.account("alice")
-                == AccountRecord(name: "alice", passwordHash: hash("alice"), lastSeen: instant(6)))
-        #expect(snapshot.account("bob") == AccountRecord(name: "bob", passwordHash: hash("bob"), failedAttempts: 1))
-        #expect(snapshot.blockPairs == ["bob>alice"])
-        #expect(snapshot.waitingMessages == [message])
+        try StoreContract.everyWriteSurvivesReopening { try SQLiteStore(path: directory.path("parley.db")) }
     }
 
     // MARK: Atomic batches
 
     @Test func aBatchWithAFailingWriteLeavesNothingApplied() throws {
         let directory = try TemporaryDirectory()
-        let store = try SQLiteStore(path: directory.path("parley.db"))
-        try store.apply([account("alice"), account("bob")])
-        let message = StoredMessage(id: 1, sender: "alice", recipient: "bob", text: "hi", sent: instant(1))
-        #expect(throws: (any Error).self) {
-            try store.apply([
-                account("carol"), .block(blocker: "alice", blocked: "bob"), .enqueue(message),
-                .setLockState(name: "bob", failedAttempts: 2, lockedUntil: nil),
-                .recordLogin(name: "alice", at: instant(2)),
-                account("alice"),  // already exists
-            ])
+        try StoreContract.aBatchWithAFailingWriteLeavesNothingApplied {
+            try SQLiteStore(path: directory.path("parley.db"))
         }
-        let snapshot = try store.loadSnapshot(now: instant(3))
-        #expect(snapshot.accounts.map(\.name).sorted() == ["alice", "bob"])
-        #expect(snapshot.blocks.isEmpty)
-        #expect(snapshot.waitingMessages.isEmpty)
-        #expect(snapshot.account("bob")?.failedAttempts == 0)
-        #expect(snapshot.account("alice")?.lastSeen == nil)
-        // The store is still usable afterwards.
-        try store.apply([account("carol")])
-        #expect(try store.accountNames() == ["alice", "bob", "carol"])
     }
 
     @Test func aDuplicateMessageIdFailsTheBatch() throws {

@@ -29,17 +29,5 @@ final class TemporaryDirectory {
     }
 }
 
-/// Whole seconds after a fixed instant, so dates survive the store's seconds-since-1970 columns exactly.
-func instant(_ seconds: Int) -> Date {
-    Date(timeIntervalSince1970: 1_700_000_000 + TimeInterval(seconds))
-}
-
 /// Cheap scrypt parameters, so hashing in tests takes milliseconds.
 let fastHasher = PasswordHasher(rounds: 1 << 10, blockSize: 8, parallelism: 1)
-
-extension CoreSnapshot {
-    func account(_ name: String) -> AccountRecord? { accounts.first { $0.name == name } }
-
-    /// The blocks as comparable strings, sorted: "blocker>blocked".
-    var blockPairs: [String] { blocks.map { "\($0.blocker)>\($0.blocked)" }.sorted() }
-}
