@@ -78,6 +78,11 @@ struct Parleyd: AsyncParsableCommand {
     @Option(help: "Address for --metrics-port; default 127.0.0.1, this machine only.") var metricsHost = "127.0.0.1"
     @Option(help: .hidden) var passwordCost: Int = 14
 
+    /// `--database` read: a PostgreSQL URL, or else a file (a URL that cannot be used is refused in `validate`).
+    private var databaseLocation: DatabaseLocation {
+        get throws { try DatabaseLocation(argument: database) }
+    }
+
     func validate() throws {
         for (name, positional, flag) in [
             ("port", positionalPort, portOption), ("block duration", positionalBlockDuration, blockDurationOption),
@@ -101,7 +106,7 @@ struct Parleyd: AsyncParsableCommand {
             throw ValidationError("--backup and --reset-password exclude each other.")
         }
         do {
-            if case .postgres = try DatabaseLocation(argument: database), backup != nil {
+            if case .postgres = try databaseLocation, backup != nil {
                 throw ValidationError(
                     "--backup copies an SQLite database; back up a PostgreSQL database with pg_dump.")
             }
@@ -139,7 +144,7 @@ struct Parleyd: AsyncParsableCommand {
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = positionalPort ?? portOption ?? 4000
-        configuration.database = try DatabaseLocation(argument: database)  // checked in `validate`
+        configuration.database = try databaseLocation
         if insecurePlaintext {
             configuration.transport = .plaintext
         } else if let tlsCert, let tlsKey {
@@ -198,7 +203,7 @@ extension Parleyd {
         guard let password = Self.readNewPassword(for: user) else { throw ExitCode.failure }
         do {
             try PasswordReset.run(
-                name: user, password: password, database: try DatabaseLocation(argument: database),
+                name: user, password: password, database: try databaseLocation,
                 hasher: PasswordHasher(rounds: 1 << passwordCost, blockSize: 8, parallelism: 1))
         } catch {
             Output.complain("parleyd: cannot reset the password: \(error)\n")
