@@ -65,5 +65,13 @@ enum PostgresSchema {
                     ended_at double precision)
                 """
             ]),
+        Migration(
+            name: "v3: the last batch committed",
+            statements: [
+                // One row: each batch writes its own mark here, so a batch whose connection broke while it
+                // committed can be asked about afterwards (PostgresStore.apply).
+                "CREATE TABLE parley_last_batch (mark bigint NOT NULL)",
+                "INSERT INTO parley_last_batch (mark) VALUES (0)",
+            ]),
     ]
 }

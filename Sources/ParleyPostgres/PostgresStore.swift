@@ -13,8 +13,8 @@ import Synchronization
 ///
 /// It keeps `ChatStore`'s promises the way `SQLiteStore` does: each batch is one transaction, committed with
 /// `synchronous_commit = on` whatever the server's default, so a reply the core sends after it means the data
-/// is on the database server's disk. A batch goes out as one pipeline of statements (`PostgresWriteBatch`), so
-/// group commit costs a round trip or two, not one per write.
+/// is on the database server's disk. A batch is a few statements, not one per write (`PostgresWriteBatch`), each
+/// a round trip (postgres-nio runs a connection's statements one after another).
 ///
 /// One parleyd per database: the core keeps the state in memory, so a second server on the same database
 /// would trample the first one's writes. The store holds a session-level advisory lock for as long as its
@@ -24,8 +24,9 @@ import Synchronization
 /// The `ChatStore` calls are synchronous (the server makes them on its store thread): each waits for
 /// postgres-nio's futures on the store's own event loop, never on the caller's, and for at most `timeout`,
 /// after which the connection is closed and the call fails. A connection lost between calls is made again
-/// (and the lock taken again) by the next one; a batch whose connection broke mid-way fails, and what the
-/// core does then is what it does for any failed batch.
+/// (and the lock taken again) by the next one. A batch whose connection broke mid-way may have been committed
+/// all the same (PostgreSQL had its `COMMIT`, the answer was lost): each batch leaves its mark in the database,
+/// and a failed one counts as failed only once a fresh connection has found that mark missing.
 public final class PostgresStore: ChatStore {
     /// The advisory lock's key: "parl" in ASCII.
     static let lockKey: Int64 = 0x7061_726C
@@ -40,6 +41,8 @@ public final class PostgresStore: ChatStore {
 
     private struct State {
         var connection: PostgresConnection?
+        /// The PostgreSQL process serving `connection`.
+        var backend: Int32?
         var connections = 0
         var closed = false
     }
@@ -114,7 +117,33 @@ public final class PostgresStore: ChatStore {
 
     public func apply(_ writes: [StoreWrite]) throws {
         guard !writes.isEmpty else { return }
-        _ = try transaction(PostgresWriteBatch.statements(for: writes))
+        let mark = Int64.random(in: 1 ... .max)
+        let statements = ["UPDATE parley_last_batch SET mark = \(mark)"] + PostgresWriteBatch.statements(for: writes)
+        let connection = try connected()  // a failure here sent nothing
+        do {
+            _ = try transaction(statements, on: connection)
+        } catch {
+            guard wasCommitted(mark: mark, failure: error) else { throw error }
+            logger.warning(
+                "a batch's connection broke as it committed; PostgreSQL has it",
+                metadata: ["writes": "\(writes.count)", "failure": "\(PostgresStoreFailure(error, at: location))"])
+        }
+    }
+
+    /// Whether the batch that left `mark` was committed though its call failed with `failure`: asked on a
+    /// connection made after the batch's own backend has ended (the advisory lock is free only then), when the
+    /// batch can no longer commit. When that cannot be asked, the batch counts as failed, as it would have
+    /// without the mark, and the log says so.
+    private func wasCommitted(mark: Int64, failure: any Error) -> Bool {
+        do {
+            let result = try transaction(["SELECT mark FROM parley_last_batch"])[0]
+            return try result.rows.first?.decode(Int64.self) == mark
+        } catch {
+            logger.error(
+                "a failed batch may have been committed all the same; its outcome cannot be learnt",
+                metadata: ["failure": "\(PostgresStoreFailure(failure, at: location))", "asking": "\(error)"])
+            return false
+        }
     }
 
     public func accountNames() throws -> Set<String> {
@@ -148,14 +177,20 @@ public final class PostgresStore: ChatStore {
 
     // MARK: Running statements
 
-    /// Runs `statements` in one transaction, sent together, and returns each one's result; throws the first
+    /// Runs `statements` in one transaction and returns each one's result; throws the first
     /// failure (PostgreSQL then rolls the whole transaction back).
     func transaction(_ statements: [PostgresQuery]) throws -> [PostgresQueryResult] {
-        try run(["BEGIN"] + statements + ["COMMIT"], on: try connected()).dropFirst().dropLast()
+        try transaction(statements, on: try connected())
     }
 
-    /// Sends every statement at once (postgres-nio queues them on the connection, in order) and waits for all;
-    /// a server too slow to answer them all loses the connection.
+    private func transaction(_ statements: [PostgresQuery], on connection: PostgresConnection) throws
+        -> [PostgresQueryResult]
+    {
+        try run(["BEGIN"] + statements + ["COMMIT"], on: connection).dropFirst().dropLast()
+    }
+
+    /// Hands every statement to the connection at once (postgres-nio queues them and runs them in order, one
+    /// round trip each) and waits for all; a server too slow to answer them all loses the connection.
     private func run(_ statements: [PostgresQuery], on connection: PostgresConnection) throws -> [PostgresQueryResult] {
         let all = EventLoopFuture.whenAllComplete(
             statements.map { connection.query($0, logger: logger) }, on: connection.eventLoop)
@@ -189,23 +224,28 @@ public final class PostgresStore: ChatStore {
         try state.withLock { state in
             guard !state.closed else { throw PostgresStoreFailure.closed(location) }
             if let connection = state.connection, !connection.isClosed { return connection }
+            let previous = state.backend
             state.connection = nil
+            state.backend = nil
             state.connections += 1
-            let connection = try connect(id: state.connections)
+            let (connection, backend) = try connect(id: state.connections, previousBackend: previous)
             state.connection = connection
+            state.backend = backend
             return connection
         }
     }
 
-    private func connect(id: Int) throws -> PostgresConnection {
+    /// A new connection, locked, and the process id of its backend. `previousBackend` served this store's
+    /// last connection: if it still holds the lock, it is ended.
+    private func connect(id: Int, previousBackend: Int32?) throws -> (PostgresConnection, Int32) {
         let attempt = PostgresConnection.connect(on: group.next(), configuration: configuration, id: id, logger: logger)
         // postgres-nio's own timeout covers the TCP handshake only; a server that accepts and never answers
         // is given up here, and a connection it completes later is closed at once.
         let connection = try bounded(attempt) { attempt.whenSuccess { late in late.close().whenComplete { _ in } } }
         do {
-            _ = try run(["SET synchronous_commit TO on"], on: connection)
-            try lock(on: connection)
-            return connection
+            let backend = try run(["SET synchronous_commit TO on", "SELECT pg_backend_pid()"], on: connection)[1]
+            try lock(on: connection, previousBackend: previousBackend)
+            return (connection, try backend.rows.first?.decode(Int32.self) ?? 0)
         } catch {
             try? connection.close().wait()
             throw error
@@ -215,13 +255,26 @@ public final class PostgresStore: ChatStore {
     /// Takes the advisory lock that keeps other parleyds off the database. A parleyd killed a moment ago may
     /// still hold it until PostgreSQL has seen its connection close, so a held lock is asked for again for up
     /// to `lockPatience` before the start is refused.
-    private func lock(on connection: PostgresConnection) throws {
-        let deadline = ContinuousClock.now + lockPatience
+    ///
+    /// This store's own last connection may hold it too: one that broke or stopped answering and was closed
+    /// at this end, whose backend goes on with what it was sent (a `COMMIT`, say) and then ends, or never
+    /// notices (a backend waiting on a lock, a network gone silent). Given the same patience, that backend,
+    /// if it still holds the lock under this store's application name, is ended: its transaction is rolled
+    /// back unless it has committed already, so what it did becomes known, and the store goes on instead of
+    /// naming itself as the parleyd in the way.
+    private func lock(on connection: PostgresConnection, previousBackend: Int32?) throws {
+        var previousBackend = previousBackend
+        var deadline = ContinuousClock.now + lockPatience
         while true {
             let result = try run(["SELECT pg_try_advisory_lock(\(Self.lockKey))"], on: connection)[0]
             if try result.rows.first?.decode(Bool.self) == true { return }
-            guard ContinuousClock.now < deadline else {
-                throw PostgresStoreFailure.inUse(location, holder: try? holderOfLock(on: connection))
+            if ContinuousClock.now >= deadline {
+                guard let backend = previousBackend, try endBackend(backend, on: connection) else {
+                    throw PostgresStoreFailure.inUse(location, holder: try? holderOfLock(on: connection))
+                }
+                logger.warning("the store's previous connection was still open in PostgreSQL; it was ended")
+                previousBackend = nil
+                deadline = ContinuousClock.now + lockPatience
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
@@ -234,13 +287,33 @@ public final class PostgresStore: ChatStore {
                 """
                 SELECT a.application_name || COALESCE(' from ' || host(a.client_addr), '')
                 FROM pg_locks AS l JOIN pg_stat_activity AS a ON a.pid = l.pid
-                WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0
-                    AND l.objid::bigint = \(Self.lockKey) AND l.objsubid = 1
-                    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                WHERE \(unescaped: Self.heldLock)
                 """
             ], on: connection)[0]
         return try result.rows.first?.decode(String?.self)
     }
+
+    /// Ends `backend` if it is this store's (it holds the lock under this connection's application name:
+    /// a process id alone may have been given to another connection since), and says whether it did; the lock
+    /// is free once that backend is gone.
+    private func endBackend(_ backend: Int32, on connection: PostgresConnection) throws -> Bool {
+        try !run(
+            [
+                """
+                SELECT pg_terminate_backend(l.pid)
+                FROM pg_locks AS l JOIN pg_stat_activity AS a ON a.pid = l.pid
+                WHERE \(unescaped: Self.heldLock) AND l.pid = \(backend)
+                    AND a.application_name = current_setting('application_name')
+                """
+            ], on: connection)[0].rows.isEmpty
+    }
+
+    /// The rows of `pg_locks` for the advisory lock that keeps the database for one parleyd, as held.
+    private static let heldLock = """
+        l.locktype = 'advisory' AND l.granted AND l.classid = 0
+            AND l.objid::bigint = \(lockKey) AND l.objsubid = 1
+            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        """
 
     private var configuration: PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration

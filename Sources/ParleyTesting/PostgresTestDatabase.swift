@@ -53,10 +53,24 @@ public final class PostgresTestDatabase: Sendable {
     /// The URL parleyd is given for this database.
     public var url: String { location.description }
 
-    /// Opens the store on this database, with a short timeout so a failing test fails quickly.
-    public func openStore(timeout: TimeAmount = .seconds(10)) throws -> PostgresStore {
-        try PostgresStore(
-            location: location, timeout: timeout, lockPatience: .milliseconds(200), logger: Logger(label: "test"))
+    /// Opens the store on this database, with a short timeout so a failing test fails quickly; through a relay
+    /// on 127.0.0.1:`port` if one is given (without TLS, so the relay sees the statements).
+    public func openStore(
+        timeout: TimeAmount = .seconds(10), lockPatience: Duration = .milliseconds(200), throughPort port: Int? = nil
+    ) throws -> PostgresStore {
+        var location = location
+        if let port {
+            location.endpoint = .tcp(host: "127.0.0.1", port: port)
+            location.tls = .disable
+        }
+        return try PostgresStore(
+            location: location, timeout: timeout, lockPatience: lockPatience, logger: Logger(label: "test"))
+    }
+
+    /// The port of the server the test database is on.
+    public var port: Int {
+        guard case .tcp(_, let port) = location.endpoint else { fatalError("the tests use TCP") }
+        return port
     }
 
     /// postgres-nio's errors describe themselves as a generic "database error"; a failing test shows this.

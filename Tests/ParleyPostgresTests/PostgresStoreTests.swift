@@ -51,7 +51,10 @@ struct PostgresStoreTests {
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name")
             #expect(
                 try tables.map { try $0.decode(String.self) }
-                    == ["accounts", "blocks", "parley_migrations", "resume_grants", "sessions", "waiting_messages"])
+                    == [
+                        "accounts", "blocks", "parley_last_batch", "parley_migrations", "resume_grants", "sessions",
+                        "waiting_messages",
+                    ])
             let reopened = try database.openStore()
             defer { try? reopened.close() }
             #expect(try reopened.accountNames() == ["alice"])
@@ -164,6 +167,40 @@ struct PostgresStoreTests {
             try store.apply([account("bob")])
             #expect(try store.accountNames() == ["alice", "bob"])
             #expect { _ = try database.openStore() } throws: { "\($0)".contains("in use by another parleyd") }
+        }
+    }
+
+    // MARK: A connection that breaks during a batch
+
+    @Test func aBatchWhoseAnswerWasLostAfterPostgreSQLCommittedItCountsAsDone() async throws {
+        try await withDatabase { database in
+            let proxy = try FaultyProxy(upstreamPort: database.port)
+            defer { proxy.stop() }
+            // Patience enough for the old connection's backend to finish what it was sent on a busy machine.
+            let store = try database.openStore(lockPatience: .seconds(5), throughPort: proxy.port)
+            defer { try? store.close() }
+            try store.apply([account("alice")])
+            proxy.arm(.cut, when: "COMMIT")
+            try store.apply([account("bob")])  // PostgreSQL had the COMMIT; only its answer was lost
+            #expect(proxy.hasFailed)
+            #expect(try store.accountNames() == ["alice", "bob"])
+        }
+    }
+
+    @Test func aBatchLostBeforeItsCommitFailsAndTheStoreEndsTheBackendThatHeldTheLock() async throws {
+        try await withDatabase { database in
+            let proxy = try FaultyProxy(upstreamPort: database.port)
+            defer { proxy.stop() }
+            let store = try database.openStore(timeout: .seconds(1), throughPort: proxy.port)
+            defer { try? store.close() }
+            try store.apply([account("alice")])
+            proxy.arm(.freeze, when: "COMMIT")
+            #expect { try store.apply([account("bob")]) } throws: { "\($0)".contains("did not answer within 1 s") }
+            #expect(proxy.hasFailed)
+            // The old connection's backend still held the database's lock (PostgreSQL never heard that the
+            // connection was gone); the store ended it instead of taking itself for another parleyd.
+            try store.apply([account("carol")])
+            #expect(try store.accountNames() == ["alice", "carol"])
         }
     }
 
