@@ -19,7 +19,9 @@ public enum SessionEnd: Sendable, Equatable {
 /// The start and end of a logged-in session, and presence (SPEC section 4).
 extension ChatCore {
     /// Logs `user` in on `connection`: reply, waiting messages, presence to others, inactivity timer.
-    mutating func beginSession(_ connection: ConnectionID, _ id: RequestID, user: String, at now: Date) {
+    mutating func beginSession(
+        _ connection: ConnectionID, _ id: RequestID, user: String, resumedWith presented: String? = nil, at now: Date
+    ) {
         connections[connection]?.phase = .loggedIn(user)
         connections[connection]?.lastActivity = now
         online[user] = connection
@@ -29,7 +31,9 @@ extension ChatCore {
         let waiting = mailbox.takeAll(for: user)
         reply(
             connection,
-            Reply(id: id, username: user, waiting: waiting.count, resume: grantResume(to: user, on: connection)))
+            Reply(
+                id: id, username: user, waiting: waiting.count,
+                resume: grantResume(to: user, on: connection, resumedWith: presented, at: now)))
         deliverWaiting(waiting, to: connection)
         announcePresence(of: user, online: true, on: connection)
         if let timeout = configuration.inactivityTimeout {

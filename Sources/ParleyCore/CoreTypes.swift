@@ -63,16 +63,36 @@ public struct AccountRecord: Hashable, Sendable {
 public struct ResumeGrant: Hashable, Sendable {
     public var tokenDigest: String
     public var endedAt: Date?
+    /// The token whose resume made this grant, still taken in its place (`ChatCore+Resume`); in memory only.
+    public var previous: PreviousToken?
 
-    public init(tokenDigest: String, endedAt: Date? = nil) {
+    /// A token already used for a resume, whose answer (with the next token) may have been lost.
+    public struct PreviousToken: Hashable, Sendable {
+        public var digest: String
+        /// Until when it is taken, if this grant's own token has not been used by then.
+        public var until: Date
+    }
+
+    public init(tokenDigest: String, endedAt: Date? = nil, previous: PreviousToken? = nil) {
         self.tokenDigest = tokenDigest
         self.endedAt = endedAt
+        self.previous = previous
     }
 
     /// Whether `digest` is this grant's, compared in time that does not depend on where they differ.
     func admits(_ digest: String) -> Bool {
-        let mine = Array(tokenDigest.utf8)
-        let theirs = Array(digest.utf8)
+        Self.same(tokenDigest, digest)
+    }
+
+    /// Whether `digest` is the previous token's and that is still taken at `now`.
+    func admitsPrevious(_ digest: String, at now: Date) -> Bool {
+        guard let previous, now < previous.until else { return false }
+        return Self.same(previous.digest, digest)
+    }
+
+    private static func same(_ mine: String, _ theirs: String) -> Bool {
+        let mine = Array(mine.utf8)
+        let theirs = Array(theirs.utf8)
         guard mine.count == theirs.count else { return false }
         return zip(mine, theirs).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }

@@ -59,6 +59,52 @@ import Testing
         }
     }
 
+    /// A resume on a connection that asked for tokens; its reply (with the next token) may be "lost".
+    private func resumeResumable(_ h: CoreHarness, _ user: String, _ token: String) -> (ConnectionID, Reply?) {
+        let connection = h.connect()
+        h.send(connection, .hello(version: ProtocolLimits.version, client: "tests", resumable: true))
+        return (connection, h.send(connection, .resume(username: user, token: token)))
+    }
+
+    @Test func aResumeWhoseAnswerWasLostIsMadeAgainWithTheSameTokenUntilTheNextIsUsed() throws {
+        let h = CoreHarness(accounts: ["alice"])
+        let (first, used) = try logInResumable(h, "alice")
+        h.disconnect(first)
+        let (second, lostReply) = resumeResumable(h, "alice", used)
+        let lost = try #require(lostReply?.resume)  // the connection goes before the client reads this
+        h.disconnect(second)
+        // The client still holds only the token it used: it is taken again, and the lost one is gone.
+        let (third, again) = resumeResumable(h, "alice", used)
+        #expect(again?.ok == true)
+        let next = try #require(again?.resume)
+        h.disconnect(third)
+        #expect(resume(h, "alice", lost).1?.code == .resumeRefused)
+        // Once the next token has been used, the old one is done with.
+        let (fourth, afterNext) = resumeResumable(h, "alice", next)
+        #expect(afterNext?.ok == true)
+        h.disconnect(fourth)
+        #expect(resume(h, "alice", used).1?.code == .resumeRefused)
+        // A login with the password starts afresh: no token from before it is taken.
+        let (fifth, _) = try logInResumable(h, "alice")
+        h.disconnect(fifth)
+        #expect(resume(h, "alice", next).1?.code == .resumeRefused)
+    }
+
+    @Test func theTokenOfAResumeWhoseAnswerWasLostIsTakenOnlyWithinTheWindow() throws {
+        var configuration = CoreConfiguration()
+        configuration.resumeWindow = 600
+        configuration.inactivityTimeout = nil
+        let h = CoreHarness(accounts: ["alice"], configuration: configuration)
+        let (first, used) = try logInResumable(h, "alice")
+        h.disconnect(first)
+        let (second, lostReply) = resumeResumable(h, "alice", used)
+        #expect(lostReply?.resume != nil)
+        // The server has not noticed the loss: the session, and with it the grant, lasts.
+        h.advance(by: 600)
+        #expect(resume(h, "alice", used).1?.code == .resumeRefused)
+        #expect(h.core.onlineUsers == ["alice"] && h.events(second).isEmpty)
+    }
+
     @Test func theWindowClosesResumeAfterALossOrAServerStop() throws {
         var configuration = CoreConfiguration()
         configuration.resumeWindow = 600

@@ -51,6 +51,29 @@ import Testing
         }
     }
 
+    @Test func aResumeWhoseAnswerWasLostWithItsConnectionIsMadeAgainWithTheSameToken() async throws {
+        try await withServer(ServerOptions()) { server in
+            let (first, token) = try await resumableLogin(server, "alice")
+            let bob = try await server.login("bob")
+            await first.close()
+            #expect(try await bob.nextEvent() == .presence(user: "alice", online: false))
+            // The resume is sent and carried out (bob sees alice back), but its connection goes before the
+            // client reads the answer, and the next token with it.
+            let lost = try await server.connect()
+            try await lost.ok(.hello(version: ProtocolLimits.version, client: "tests", resumable: true))
+            try await lost.sendLine(
+                #"{"id":7,"op":"resume","username":"alice","token":"\#(token)"}"#)
+            #expect(try await bob.nextEvent() == .presence(user: "alice", online: true))
+            await lost.close()
+            #expect(try await bob.nextEvent() == .presence(user: "alice", online: false))
+            // The only token the client has is taken again.
+            let (back, reply) = try await resume(server, "alice", token)
+            #expect(reply.ok && reply.username == "alice")
+            #expect(try await bob.nextEvent() == .presence(user: "alice", online: true))
+            try await back.ok(.logout)
+        }
+    }
+
     @Test func afterARestartTheSessionIsResumedAndTheStoreHeldOnlyTheDigest() async throws {
         let path = TestDirectory.path("resume.db")
         var options = ServerOptions(databasePath: path)
