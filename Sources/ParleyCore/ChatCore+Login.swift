@@ -17,7 +17,8 @@ extension ChatCore {
                 .log(LogEntry(.info, "login refused: account locked", user: username, connection: connection)))
             return fail(connection, id, .accountLocked)
         }
-        guard online[username] == nil else { return fail(connection, id, .alreadyLoggedIn) }
+        // Whether the user is online already is told only after the password was right: anyone else (a user
+        // they blocked, say) must not learn their presence by trying to log in as them.
         guard allowLoginAttempt(on: connection, username: username, at: now) else {
             return fail(connection, id, .tooManyLoginAttempts)
         }
@@ -47,9 +48,9 @@ extension ChatCore {
             return fail(connection, id, lockedNow ? .accountLockedNow : .wrongPassword)
         }
         guard stillWaiting else { return }
-        guard online[username] == nil else { return fail(connection, id, .alreadyLoggedIn) }
         refundLoginAttempt(on: connection, username: username)
         recordRightPassword(for: username)
+        guard online[username] == nil else { return fail(connection, id, .alreadyLoggedIn) }
         statistics.logins += 1
         beginSession(connection, id, user: username, at: now)
     }

@@ -87,12 +87,14 @@ public struct ChatCore {
                 finishPasswordCheck(connection, id, username: username, matches: matches, at: now)
             } else {
                 finishLogin(connection, id, username: username, passwordMatches: matches, at: now)
+                answerHeldRequests(on: connection, at: now)
             }
         case .passwordHashed(let connection, let id, let username, let hash):
             if isChangingPassword(connection, id) {
                 finishPasswordChange(connection, id, username: username, hash: hash)
             } else {
                 finishRegistration(connection, id, username: username, hash: hash, at: now)
+                answerHeldRequests(on: connection, at: now)
             }
         case .timerFired(let key):
             timerFired(key, at: now)
@@ -144,20 +146,49 @@ public struct ChatCore {
         case (.anonymous, .register(let username, let password, let confirmation)):
             startRegistration(
                 connection, id, username: username, password: password, confirmation: confirmation, at: now)
-        case (.verifying, .login), (.verifying, .register), (.verifying, .resume):
-            fail(connection, id, .busy)
-        case (.loggedIn, .login), (.loggedIn, .register), (.loggedIn, .resume):
-            fail(connection, id, .alreadyAuthenticated)
-        case (.anonymous, .logout), (.verifying, .logout):
+        case (.verifying, .logout):
             // A password check still running must not log the user in on a connection that is closing.
             connections[connection]?.phase = .anonymous
+            connections[connection]?.heldRequests = []
             reply(connection, Reply(id: id))
             close(connection)
-        case (.anonymous, _), (.verifying, _):
+        case (.verifying, _):
+            // A client may send its next requests without waiting for the login's answer (a script, say):
+            // they are answered in order once the password has been checked, as by the session it starts.
+            guard state.heldRequests.count < Self.maxHeldRequests else { return fail(connection, id, .busy) }
+            connections[connection]?.heldRequests.append(request)
+        case (.loggedIn, .login), (.loggedIn, .register), (.loggedIn, .resume):
+            fail(connection, id, .alreadyAuthenticated)
+        case (.anonymous, .logout):
+            reply(connection, Reply(id: id))
+            close(connection)
+        case (.anonymous, _):
             fail(connection, id, .notLoggedIn)
         case (.loggedIn(let user), let command):
-            connections[connection]?.lastActivity = now
+            if Self.countsAsActivity(command) { connections[connection]?.lastActivity = now }
             handleUserCommand(command, id, from: user, on: connection, at: now)
+        }
+    }
+
+    /// How many requests may wait for a login's password check; more are refused with `busy`.
+    public static let maxHeldRequests = 64
+
+    /// Answers the requests that waited for a login's password check, in order, until one of them starts
+    /// another check (a second login after a wrong password), behind which the rest wait again.
+    private mutating func answerHeldRequests(on connection: ConnectionID, at now: Date) {
+        while let state = connections[connection], !state.heldRequests.isEmpty {
+            if case .verifying = state.phase { return }
+            let request = connections[connection]!.heldRequests.removeFirst()
+            handleRequest(request, on: connection, at: now)
+        }
+    }
+
+    /// Whether `command` shows that the user is there (SPEC 4): not what a client sends on its own, such as
+    /// relaying a private session's traffic or confirming waiting messages (`ping` never gets this far).
+    private static func countsAsActivity(_ command: Command) -> Bool {
+        switch command {
+        case .relay, .received: false
+        default: true
         }
     }
 
@@ -265,6 +296,8 @@ struct Connection {
     var sendsReceipts = false
     /// Whether the client said in `hello` that it resumes lost sessions, so a login here comes with a token.
     var resumable = false
+    /// Requests that came while a login's password was checked, answered in order once it is done.
+    var heldRequests: [Request] = []
 
     var user: String? {
         if case .loggedIn(let user) = phase { return user }

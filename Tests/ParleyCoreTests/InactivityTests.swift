@@ -88,6 +88,21 @@ import Testing
         #expect(h.events(alice).last == .loggedOut(reason: .inactivity))
     }
 
+    @Test func relayedPrivateTrafficAndReceiptsAreNotActivity() throws {
+        // What a client sends on its own (SPEC 4): a private session's traffic through the server and the
+        // confirmation of waiting messages, sent without the user typing anything.
+        let h = CoreHarness(accounts: ["alice"], configuration: Self.twoMinutes)
+        let alice = try h.logIn("alice")
+        for _ in 0..<11 {
+            h.advance(by: 10)
+            h.send(alice, .relay(to: "bob", data: "AAAA"))
+            h.send(alice, .received(count: 0))
+        }
+        h.advance(by: 10)
+        #expect(h.core.onlineUsers.isEmpty)
+        #expect(h.events(alice).last == .loggedOut(reason: .inactivity))
+    }
+
     @Test func aLoginAttemptIsNotActivityOfTheSession() throws {
         let h = CoreHarness(accounts: ["alice"], configuration: Self.twoMinutes)
         let alice = try h.logIn("alice")

@@ -176,6 +176,21 @@ import Testing
         #expect(h.send(alice, .whoelse)?.users == ["bob"])
     }
 
+    @Test func whetherAUserIsOnlineIsToldOnlyToTheRightPassword() throws {
+        let h = CoreHarness(accounts: ["alice", "mallory"])
+        _ = try h.logIn("alice")
+        let guess = h.connectAndGreet(from: "10.0.0.66")
+        // A guess is a wrong password, online or not, and counts towards the lock as any other.
+        #expect(h.send(guess, .login(username: "alice", password: "guess"))?.code == .wrongPassword)
+        #expect(h.persisted.contains { if case .setLockState("alice", 1, nil) = $0 { true } else { false } })
+        // The right password learns it, and the count starts again.
+        #expect(h.send(guess, .login(username: "alice", password: "pw-alice"))?.code == .alreadyLoggedIn)
+        #expect(
+            h.persisted.last { if case .setLockState = $0 { true } else { false } }
+                == .setLockState(
+                    name: "alice", failedAttempts: 0, lockedUntil: nil))
+    }
+
     @Test func twoLoginsRacingForOneUserLetOnlyOneIn() {
         let h = CoreHarness(accounts: ["alice"])
         h.answersPasswordsAtOnce = false
@@ -190,13 +205,45 @@ import Testing
         #expect(h.core.onlineUsers == ["alice"])
     }
 
-    @Test func aLoginWhileThePasswordIsBeingCheckedIsBusy() {
+    @Test func requestsSentWhileThePasswordIsCheckedAreAnsweredInOrderAfterIt() {
+        let h = CoreHarness(accounts: ["alice", "bob"])
+        h.answersPasswordsAtOnce = false
+        let connection = h.connectAndGreet()
+        h.send(connection, .login(username: "alice", password: "wrong"))
+        // A script does not wait for the answer: its next lines wait for the check instead.
+        #expect(h.send(connection, .login(username: "alice", password: "pw-alice")) == nil)
+        #expect(h.send(connection, .message(to: "bob", text: "hi")) == nil)
+        #expect(h.send(connection, .ping)?.ok == true)  // nothing to wait for
+        h.answerPasswordWork()
+        // hello's, the ping's, then the login's
+        #expect(h.replies(connection).map(\.error?.code) == [nil, nil, .wrongPassword])
+        h.answerPasswordWork()  // the second login's check
+        let replies = h.replies(connection)
+        #expect(replies.count == 5 && replies[3].username == "alice" && replies[4].stored == true)
+        #expect(h.core.onlineUsers == ["alice"])
+    }
+
+    @Test func aClientThatSendsTooMuchWhileThePasswordIsCheckedIsToldBusy() {
         let h = CoreHarness(accounts: ["alice"])
         h.answersPasswordsAtOnce = false
         let connection = h.connectAndGreet()
         h.send(connection, .login(username: "alice", password: "pw-alice"))
-        #expect(h.send(connection, .login(username: "alice", password: "pw-alice"))?.code == .busy)
-        #expect(h.send(connection, .whoelse)?.code == .notLoggedIn)
+        for _ in 0..<ChatCore.maxHeldRequests { #expect(h.send(connection, .whoelse) == nil) }
+        #expect(h.send(connection, .whoelse)?.code == .busy)
+        h.answerPasswordWork()
+        #expect(h.replies(connection).filter { $0.users == [] }.count == ChatCore.maxHeldRequests)
+    }
+
+    @Test func aLogoutWhileThePasswordIsCheckedEndsItAndWhatWaited() {
+        let h = CoreHarness(accounts: ["alice"])
+        h.answersPasswordsAtOnce = false
+        let connection = h.connectAndGreet()
+        h.send(connection, .login(username: "alice", password: "pw-alice"))
+        h.send(connection, .whoelse)
+        #expect(h.send(connection, .logout)?.ok == true)
+        #expect(h.closed == [connection])
+        h.answerPasswordWork()
+        #expect(h.core.onlineUsers.isEmpty)
     }
 
     @Test func aLogoutWhileThePasswordIsBeingCheckedLogsNobodyIn() throws {
