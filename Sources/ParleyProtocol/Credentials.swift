@@ -27,7 +27,10 @@ public enum CredentialRules {
         }
         if text.isEmpty || text.allSatisfy(\.isWhitespace) { return .invalidArguments }
         if text.contains(where: \.isNewline) || text.unicodeScalars.contains("\u{0}") { return .invalidArguments }
-        if text.count > ProtocolLimits.maxMessageCharacters { return .messageTooLong }
+        // Counted in Unicode scalars, not in what a reader sees as one character: an emoji family is one
+        // `Character` of 25 bytes, so 4,096 of them would not fit in a line (ProtocolLimits.defaultMaxLineBytes),
+        // while 4,096 scalars do however they are escaped (12 bytes each at most, as a `\u` surrogate pair).
+        if text.unicodeScalars.count > ProtocolLimits.maxMessageCharacters { return .messageTooLong }
         return nil
     }
 

@@ -86,7 +86,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         case .newUser: "This is a new user. Please confirm your password: "
         case .invalidUser: "Error. Invalid user"
         case .passwordMismatch: "Passwords do not match. Please try again"
-        case .usernameTaken: "Error. That username was just taken; please choose another"
+        case .usernameTaken: "Error. That username is taken; please choose another"
         case .alreadyLoggedIn: "This user is already logged in"
         case .resumeRefused: "The session could not be picked up again; please log in"
         case .wrongCurrentPassword: "Error. That is not your current password; your password was not changed"

@@ -9,7 +9,7 @@ public enum ProtocolLimits {
     /// frame (up to 35 bytes each), so on a server with a few thousand users it is longer than any request;
     /// 16 MiB holds about 470,000 names.
     public static let maxServerLineBytes = 16 * 1024 * 1024
-    /// Maximum length of message text, in characters.
+    /// Maximum length of message text, in characters (Unicode scalars, `CredentialRules.messageTextProblem`).
     public static let maxMessageCharacters = 4096
     /// Seconds an unanswered private-messaging request stays valid.
     public static let privateRequestLifetime: Double = 60

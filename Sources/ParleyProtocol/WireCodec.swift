@@ -51,7 +51,8 @@ public struct WireCodec {
                 RequestDecodingFailure(id: salvageID(data), code: .invalidCommand, detail: "unknown op \(unknown.op)"))
         } catch {
             return .failure(
-                RequestDecodingFailure(id: salvageID(data), code: .malformedRequest, detail: Self.describe(error)))
+                RequestDecodingFailure(
+                    id: salvageID(data), code: .malformedRequest, detail: Self.describe(error, of: data)))
         }
     }
 
@@ -81,14 +82,28 @@ public struct WireCodec {
         (try? decoder.decode(IDProbe.self, from: data))?.id
     }
 
-    private static func describe(_ error: any Error) -> String {
+    private static func describe(_ error: any Error, of data: Data) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, _): "missing field \(key.stringValue)"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            "wrong type for \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.dataCorrupted: "not valid JSON"
+            context.codingPath.isEmpty
+                ? "not a JSON object" : "wrong type for \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.dataCorrupted:
+            // Foundation says "not valid JSON", naming no field, also of valid JSON with a number that is not a
+            // whole one (or too large) where a whole one belongs: read again (only on this error path) to name it.
+            fieldWithNumberNotWhole(in: data).map { "wrong type for \($0)" } ?? "not valid JSON"
         default: "not a request"
         }
+    }
+
+    private static func fieldWithNumberNotWhole(in data: Data) -> String? {
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+        return object.compactMap { key, value -> String? in
+            guard let number = value as? NSNumber, !(value is Bool) else { return nil }
+            let double = number.doubleValue
+            let whole = double == double.rounded() && abs(double) < 9.2e18
+            return whole ? nil : key
+        }.min()
     }
 
     private struct IDProbe: Decodable { var id: RequestID? }

@@ -77,7 +77,10 @@ final class ChatHub: @unchecked Sendable {
     }
 
     func receive(line: ByteBuffer, from id: ConnectionID) {
-        guard line.readableBytes > 0 else { return }  // a bare newline is not a request
+        // A blank line (nothing, or spaces and tabs: a person at `nc` pressing Enter) is not a request.
+        guard line.readableBytesView.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else {
+            return
+        }
         switch requestDecoder.decode(line) {
         case .success(let request):
             apply(.request(id, request))
@@ -85,6 +88,18 @@ final class ChatHub: @unchecked Sendable {
             logger.debug("malformed request", metadata: ["connection": "\(id)", "reason": "\(failure.detail)"])
             send(.reply(failure.reply), to: id)
         }
+    }
+
+    /// The client closed its side (and reads on): the connection closes as soon as nothing it asked for is
+    /// still under way (a password check, a reply that waits for the store; `close` waits for the latter).
+    func inputEnded(_ id: ConnectionID) {
+        guard let slot = slots[id] else { return }
+        slot.inputEnded = true
+        closeIfAnswered(slot)
+    }
+
+    private func closeIfAnswered(_ slot: ConnectionSlot) {
+        if slot.inputEnded, slot.passwordWork == 0 { close(slot.id) }
     }
 
     func lineTooLong(on id: ConnectionID, limit: Int) {
@@ -169,6 +184,7 @@ final class ChatHub: @unchecked Sendable {
             }
         case .verifyPassword(let id, let requestID, let username, let password, let hash):
             let hasher = self.hasher
+            slots[id]?.passwordWork += 1
             hashPool.runIfActive(eventLoop: eventLoop) {
                 ProcessTuning.lowerCurrentThreadPriority()
                 return hasher.verify(password, against: hash.encoded)
@@ -176,9 +192,11 @@ final class ChatHub: @unchecked Sendable {
             .whenComplete { result in
                 let matches = (try? result.get()) ?? false  // a pool that is gone means we are shutting down
                 self.apply(.passwordVerified(id, requestID, username: username, matches: matches))
+                self.passwordWorkEnded(on: id)
             }
         case .hashPassword(let id, let requestID, let username, let password):
             let hasher = self.hasher
+            slots[id]?.passwordWork += 1
             hashPool.runIfActive(eventLoop: eventLoop) {
                 ProcessTuning.lowerCurrentThreadPriority()
                 return try hasher.hash(password)
@@ -191,6 +209,7 @@ final class ChatHub: @unchecked Sendable {
                     self.logger.error("password hashing failed", metadata: ["error": "\(error)"])
                     self.close(id)
                 }
+                self.passwordWorkEnded(on: id)
             }
         case .schedule(let key, let deadline):
             timers[key]?.cancel()
@@ -207,6 +226,13 @@ final class ChatHub: @unchecked Sendable {
             if let connection = entry.connection { metadata["connection"] = "\(connection)" }
             logger.log(level: entry.level.loggerLevel, "\(entry.message)", metadata: metadata)
         }
+    }
+
+    /// A connection whose client closed its side waits for its password work before it closes.
+    private func passwordWorkEnded(on id: ConnectionID) {
+        guard let slot = slots[id] else { return }
+        slot.passwordWork -= 1
+        closeIfAnswered(slot)
     }
 
     /// The numbers a metrics scrape reports; on the event loop.

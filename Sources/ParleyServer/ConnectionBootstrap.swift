@@ -25,6 +25,10 @@ struct ConnectionBootstrap: Sendable {
             // What NIO may hold for a client that reads slowly before the hub keeps output in the
             // connection's outbox instead (see `ChatHub.flush`).
             .channelOption(.writeBufferWaterMark, value: .init(low: 8 * 1024, high: 32 * 1024))
+            // A plain-text client that closes its side (`nc -N`, a script's pipe ending) still reads: it gets
+            // the answers to what it sent before the server closes (`ChatHub.inputEnded`). Over TLS, a client
+            // ends with close_notify, and NIOSSL closes the connection.
+            .channelOption(.allowRemoteHalfClosure, value: tls == nil)
             // Requests are short lines: start reading into 128 bytes (NIO's default is 2 KiB; most requests
             // fit: a message of a sentence, a `hello` with its `login`) and grow only for a client that sends
             // more. Every connection keeps its receive buffer between reads, at the largest size it grew to:

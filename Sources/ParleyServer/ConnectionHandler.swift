@@ -54,13 +54,28 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         if let id {
-            // A last request without its newline still counts, as it would from a file piped to `nc`.
-            if !refused, let last = partialLine, last.readableBytes > 0 { hub.receive(line: last, from: id) }
+            receiveLastLine(from: id)
             hub.disconnected(id)
         }
         id = nil
         partialLine = nil
         context.fireChannelInactive()
+    }
+
+    /// The client closed its side of a plain-text connection and reads on: what it sent is carried out and
+    /// answered, then the hub closes the connection.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let id, let event = event as? ChannelEvent, event == .inputClosed {
+            receiveLastLine(from: id)
+            if !refused { hub.inputEnded(id) }
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    /// A last request without its newline still counts, as it would from a file piped to `nc`.
+    private func receiveLastLine(from id: ConnectionID) {
+        defer { partialLine = nil }
+        if !refused, let last = partialLine, last.readableBytes > 0 { hub.receive(line: last, from: id) }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

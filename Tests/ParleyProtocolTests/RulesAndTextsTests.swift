@@ -28,17 +28,23 @@ import Testing
         #expect(CredentialRules.messageTextProblem("two\nlines") == .invalidArguments)
         #expect(CredentialRules.messageTextProblem("nul\u{0}inside") == .invalidArguments)
         #expect(CredentialRules.messageTextProblem("é nul\u{0}inside") == .invalidArguments)
+        // Characters are Unicode scalars: what fits in 4,096 of them fits in a line however it is escaped.
+        #expect(CredentialRules.messageTextProblem(String(repeating: "😀", count: 4096)) == nil)
+        #expect(CredentialRules.messageTextProblem(String(repeating: "e\u{301}", count: 2049)) == .messageTooLong)
+        let family = "👨‍👩‍👧‍👦"
+        #expect(CredentialRules.messageTextProblem(String(repeating: family, count: 585)) == nil)  // 4,095 scalars
+        #expect(CredentialRules.messageTextProblem(String(repeating: family, count: 2700)) == .messageTooLong)
     }
 
     @Test func asciiTextFollowsTheSameRuleAsAnyOtherText() {
-        // The rule stated over Characters, as the slow path applies it to non-ASCII text.
+        // The rule stated over Characters and scalars, as the slow path applies it to non-ASCII text.
         func reference(_ text: String) -> ErrorCode? {
             if text.isEmpty || text.allSatisfy(\.isWhitespace) || text.contains(where: \.isNewline)
                 || text.unicodeScalars.contains("\u{0}")
             {
                 return .invalidArguments
             }
-            return text.count > ProtocolLimits.maxMessageCharacters ? .messageTooLong : nil
+            return text.unicodeScalars.count > ProtocolLimits.maxMessageCharacters ? .messageTooLong : nil
         }
         for byte in UInt8(0)..<0x80 {
             let character = String(UnicodeScalar(byte))

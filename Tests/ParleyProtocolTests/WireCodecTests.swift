@@ -54,6 +54,21 @@ import Testing
             return
         }
         #expect(garbage.id == nil)
+        #expect(garbage.detail == "not valid JSON")
+    }
+
+    @Test func numbersThatAreNotWholeNamesTheirFieldAndJSONThatIsNoObjectSaysSo() {
+        func detail(_ line: String) -> String? {
+            guard case .failure(let failure) = codec.decodeRequest(Data(line.utf8)) else { return nil }
+            return failure.detail
+        }
+        for seconds in ["1.5", "1.5e0", "9223372036854775808", "-0.25"] {
+            #expect(detail(#"{"id":1,"op":"whoelsesince","seconds":\#(seconds)}"#) == "wrong type for seconds")
+        }
+        #expect(detail(#"{"id":1,"op":"received","count":0.5}"#) == "wrong type for count")
+        for line in ["[1,2]", #""text""#, "42", "null"] {
+            #expect(detail(line) == "not a JSON object", "\(line)")
+        }
     }
 
     @Test func repliesAndEventsDecodeOnTheClientSide() throws {

@@ -44,6 +44,23 @@ final class RawSocket: @unchecked Sendable {
         return lines
     }
 
+    /// Closes the sending side only (as `nc -N` does at the end of its input); the socket still reads.
+    func finishSending() {
+        shutdown(descriptor, Int32(SHUT_WR))
+    }
+
+    /// Every line until the server closes the connection (each read bounded as in `readLines`).
+    func readUntilClosed() throws -> [String] {
+        var lines: [String] = []
+        while true {
+            do {
+                lines += try readLines(1)
+            } catch WireClient.Failure.closed {
+                return lines
+            }
+        }
+    }
+
     func close() {
         Glibc.close(descriptor)
     }
