@@ -68,6 +68,10 @@ extension ClientSession {
                 lineRequested = false
                 await typedWhileReconnecting(typed)
                 if exit == .loggedOut { return false }
+                // The prompt comes back for the next line, which is kept the same way (without it, what the
+                // user typed next was neither shown nor read until the client had reconnected).
+                await console.requestCommand(prompt: configuration.commandPrompt, users: knownUsers)
+                lineRequested = true
             case .server, .serverClosed, .peer, .keepAlive:
                 continue  // What a closed connection or its peers still report.
             }

@@ -60,6 +60,7 @@ import Testing
         #expect(try await bob.exit() == .serverShutdown)  // A script's client ends, as before.
         await alice.type("message bob sent while the server was away")
         try await alice.expect(Texts.heldUntilReconnected)
+        try await alice.console.waitUntilIdle()  // the prompt is back for the next line
 
         try await restartable.restart()
         try await alice.expect(Texts.reconnected("127.0.0.1:\(port)"))
