@@ -24,7 +24,7 @@ enum ReplyRendering {
         case .startPrivate(let user): return [Texts.waitingForConsent(user)]
         case .stopPrivate(let user): return [Texts.privateEnded(user)]
         case .logout: return [Texts.goodbye]
-        case .answerPrivate, .hello, .login, .resume, .register, .background: return []
+        case .answerPrivate, .hello, .login, .resume, .register, .background, .onlineAfterReconnecting: return []
         }
     }
 }

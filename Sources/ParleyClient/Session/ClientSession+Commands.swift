@@ -116,6 +116,8 @@ extension ClientSession {
             await loginAnswered(reply, username: username, password: password)
         case .resume(let username):
             await resumeAnswered(reply, username: username)
+        case .onlineAfterReconnecting:
+            await onlineAfterReconnecting(reply)
         case .logout:
             await show(Texts.goodbye)
             exit = .loggedOut

@@ -9,7 +9,7 @@ extension ClientSession {
         case .message(let message):
             await show(MessageRendering.line(for: message, now: Date(), calendar: configuration.calendar))
         case .presence(let user, let online):
-            await show(MessageRendering.presence(user: user, online: online))
+            await showPresence(of: user, online: online)
         case .privateRequest(let from):
             consent.add(from)
             await show(Texts.consentQuestion(from))

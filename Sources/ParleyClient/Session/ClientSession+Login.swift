@@ -88,12 +88,31 @@ extension ClientSession {
         if reconnecting != nil {
             reconnecting = nil
             await show(Texts.reconnected(endpoint))
-        } else {
-            await show(Texts.welcome)
+            // Who came back before this client did, or left while it was away, was not told to it.
+            return await send(.whoelse, as: .onlineAfterReconnecting)
         }
+        await show(Texts.welcome)
         enterHeldLines()
         // Who is online already, so that Tab can complete their names (the reply is not shown); a script
         // completes nothing and need not ask.
         if console.completesNames { await send(.whoelse, as: .background) }
+    }
+
+    /// Who is online after a reconnection: the users last shown logging out who are back are shown logging
+    /// in, and those last shown logging in who are gone are shown logging out, as if their presence events
+    /// had come; then the lines kept while the client was away are entered.
+    func onlineAfterReconnecting(_ reply: Reply) async {
+        if reply.ok, let online = reply.users.map(Set.init) {
+            for (user, wasShownOnline) in shownPresence.sorted(by: { $0.key < $1.key })
+            where online.contains(user) != wasShownOnline {
+                await showPresence(of: user, online: !wasShownOnline)
+            }
+        }
+        enterHeldLines()
+    }
+
+    func showPresence(of user: String, online: Bool) async {
+        shownPresence[user] = online
+        await show(MessageRendering.presence(user: user, online: online))
     }
 }

@@ -156,7 +156,7 @@ extension ClientSession {
     private func noteUnansweredCommand() async {
         guard goesOnAfterALoss, let id = awaitedReply, let request = pending[id] else { return }
         switch request {
-        case .hello, .login, .resume, .register, .background, .logout: return
+        case .hello, .login, .resume, .register, .background, .onlineAfterReconnecting, .logout: return
         default: await show(Texts.unansweredAtLoss)
         }
     }

@@ -29,6 +29,8 @@ public actor ClientSession {
     var consent = ConsentQueue()
     /// Other users heard of in this session, for completing names.
     nonisolated let knownUsers = KnownUsers()
+    /// Whether each user was last shown logging in or out, to set that right after a reconnection.
+    var shownPresence: [String: Bool] = [:]
     /// The `password` command's questions while they are being answered; lines typed go to it, hidden.
     var passwordDialogue: PasswordDialogue?
     /// Users we asked for a private session who have not answered yet.

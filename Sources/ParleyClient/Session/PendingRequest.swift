@@ -19,4 +19,6 @@ enum PendingRequest: Sendable, Hashable {
     case logout
     /// Sent by the client on its own (`ping`, `activity`, clean-up `stopprivate`): the reply is not shown.
     case background
+    /// `whoelse` after a reconnection, to show who came or went while the client was away.
+    case onlineAfterReconnecting
 }

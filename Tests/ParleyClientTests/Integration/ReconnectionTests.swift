@@ -77,6 +77,29 @@ import Testing
         try await restartable.server.shutdown()
     }
 
+    /// Bob was shown alice logging out when the server stopped (it logs its users out one by one); she came
+    /// back before him, so no presence event told him, and he is shown it after his own reconnection instead.
+    @Test func whoCameBackFirstIsShownToTheOtherAfterARestart() async throws {
+        var restartable = try await RestartableServer()
+        let port = restartable.port
+        let alice = try await TestClient.register("alice", port: port, configure: Self.quick())
+        let bob = try await TestClient.register("bob", port: port) { configuration in
+            configuration.reconnection = Reconnection(
+                firstDelay: .seconds(1), longestDelay: .seconds(1), giveUpAfter: .seconds(30))
+        }
+        try await alice.expect("bob logged in")
+        try await restartable.server.shutdown()
+        try await bob.expect("alice logged out")
+        try await restartable.restart()
+        try await alice.expect(Texts.reconnected("127.0.0.1:\(port)"))
+        try await bob.expect(Texts.reconnected("127.0.0.1:\(port)"))
+        try await bob.expect("alice logged in")
+        try await alice.logout()
+        try await bob.expect("alice logged out")
+        try await bob.logout()
+        try await restartable.server.shutdown()
+    }
+
     /// A private session ends with the connection to the server; both sides are told, whichever of them the
     /// server logged out first, since both clients go on.
     @Test func bothSidesOfAPrivateSessionAreToldItEnded() async throws {
