@@ -6,7 +6,10 @@ import Foundation
 ///
 /// The port defaults to 5432, the database to the user's name, the password to `PGPASSWORD` (a password in
 /// the URL shows in `ps`), TLS to `prefer`. `sslmode` takes libpq's `disable`, `prefer`, `require` (encrypted,
-/// certificate not checked, as libpq does) and `verify-full` (the certificate must be valid for the host).
+/// certificate not checked, as libpq does), `verify-ca` (the certificate must come from a trusted authority)
+/// and `verify-full` (and be for the host). `sslrootcert=FILE` names the authorities to trust (PEM), as
+/// libpq's does, for a server whose certificate a private authority signed; without it the system's are
+/// trusted. With it, `require` checks the authority too, as in libpq.
 public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public enum Endpoint: Sendable, Equatable {
         case tcp(host: String, port: Int)
@@ -15,6 +18,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
 
     public enum TLSMode: String, Sendable, Equatable, CaseIterable {
         case disable, prefer, require
+        case verifyCA = "verify-ca"
         case verifyFull = "verify-full"
     }
 
@@ -23,6 +27,8 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var password: String?
     public var database: String
     public var tls: TLSMode
+    /// The PEM file of the certificate authorities to trust (`sslrootcert`); `nil`: the system's.
+    public var rootCertificates: String?
 
     /// Whether `text` is meant as a PostgreSQL URL rather than a file name.
     public static func isURL(_ text: String) -> Bool {
@@ -52,6 +58,11 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
                 mode = known
             case "host":
                 socketDirectory = item.value
+            case "sslrootcert":
+                guard let value = item.value, !value.isEmpty else {
+                    throw Invalid(url: text, reason: "sslrootcert names no file")
+                }
+                rootCertificates = value
             default:
                 throw Invalid(url: text, reason: "it has an option parleyd does not know: \(item.name)")
             }

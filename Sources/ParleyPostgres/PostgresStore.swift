@@ -335,18 +335,33 @@ public final class PostgresStore: ChatStore {
         return configuration
     }
 
+    /// The TLS of libpq's `sslmode`: `prefer` and `require` encrypt without checking the certificate (but
+    /// `require` with `sslrootcert` checks its authority, as libpq does), `verify-ca` checks the authority,
+    /// `verify-full` the host name too. The authorities are `sslrootcert`'s, or the system's.
     private static func tls(for location: PostgresLocation) throws -> PostgresConnection.Configuration.TLS {
         var configuration = TLSConfiguration.makeClientConfiguration()
-        switch location.tls {
-        case .disable:
-            return .disable
-        case .prefer, .require:
-            configuration.certificateVerification = .none  // libpq's meaning of these modes
-            let context = try NIOSSLContext(configuration: configuration)
-            return location.tls == .prefer ? .prefer(context) : .require(context)
-        case .verifyFull:
-            return .require(try NIOSSLContext(configuration: configuration))
+        if let file = location.rootCertificates {
+            configuration.trustRoots = .file(file)
         }
+        switch (location.tls, location.rootCertificates) {
+        case (.disable, _):
+            return .disable
+        case (.prefer, _), (.require, nil):
+            configuration.certificateVerification = .none
+        case (.require, _), (.verifyCA, _):
+            configuration.certificateVerification = .noHostnameVerification
+        case (.verifyFull, _):
+            configuration.certificateVerification = .fullVerification
+        }
+        let context: NIOSSLContext
+        do {
+            context = try NIOSSLContext(configuration: configuration)
+        } catch {
+            let file = location.rootCertificates ?? "the system's certificate authorities"
+            let why = if case NIOSSLError.noSuchFilesystemObject = error { "there is no such file" } else { "\(error)" }
+            throw PostgresStoreFailure.unreachable(location, reason: "\(file) cannot be used as sslrootcert: \(why)")
+        }
+        return location.tls == .prefer ? .prefer(context) : .require(context)
     }
 
     /// The value of setting `name` on the store's connection, for tests.

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ParleyStore
 import PostgresNIO
 
@@ -35,6 +36,10 @@ public enum PostgresStoreFailure: ExplainedStoreFailure, CustomStringConvertible
             return
         }
         let reason = error.underlying.map(Self.words) ?? "\(error.code)"
+        if let underlying = error.underlying, let refusal = Self.certificateRefusal(underlying, at: location) {
+            self = .unreachable(location, reason: refusal)
+            return
+        }
         switch error.code {
         case .connectionError:
             self = .unreachable(location, reason: reason + "; is the server running and the URL right?")
@@ -47,6 +52,21 @@ public enum PostgresStoreFailure: ExplainedStoreFailure, CustomStringConvertible
         default:
             self = .connectionLost(location, reason: reason)
         }
+    }
+
+    /// Why the server's certificate was refused, in the words of `sslmode` and `sslrootcert`; `nil` if `error`
+    /// is not about the certificate.
+    static func certificateRefusal(_ error: any Error, at location: PostgresLocation) -> String? {
+        let trusted = location.rootCertificates.map { "the authorities in \($0)" } ?? "the system's authorities"
+        if error is NIOSSLExtraError, "\(error)".contains("failedToValidateHostname") {
+            return "the server's TLS certificate is not for the host in the URL (sslmode=verify-full checks it; "
+                + "verify-ca checks only who signed it)"
+        }
+        if case NIOSSLError.handshakeFailed = error, "\(error)".contains("CERTIFICATE_VERIFY_FAILED") {
+            return "the server's TLS certificate is not signed by \(trusted) (sslrootcert=FILE names the "
+                + "authority that signed it)"
+        }
+        return nil
     }
 
     /// SwiftNIO's connection errors read as what happened: "Connection refused", "the host name is unknown".

@@ -10,6 +10,8 @@ import PostgresNIO
 public enum PostgresForTests {
     public static let url = ProcessInfo.processInfo.environment["PARLEY_TEST_POSTGRES"]
     public static var isAvailable: Bool { url != nil }
+    /// The authority that signed the test server's TLS certificate (made for `localhost`), when it speaks TLS.
+    public static let certificateAuthority = ProcessInfo.processInfo.environment["PARLEY_TEST_POSTGRES_CA"]
 }
 
 /// A database of its own for one test, made on the test server and dropped (with any connection still on it)

@@ -44,7 +44,7 @@ struct Parleyd: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "SQLite database file (created and migrated on first start), or a PostgreSQL database as "
-                + "postgres://USER@HOST[:PORT]/DATABASE[?sslmode=MODE] (password from PGPASSWORD).",
+                + "postgres://USER@HOST[:PORT]/DATABASE[?sslmode=MODE&sslrootcert=FILE] (password from PGPASSWORD).",
             valueName: "FILE|URL"))
     var database = "parley.db"
     @Option(help: "Import accounts from a prototype credentials.txt (`username password` per line).") var credentials:

@@ -17,6 +17,14 @@ import Testing
         #expect(location.description == "postgres://chat@ops@db.example.org:6543/parley")
     }
 
+    @Test func theAuthoritiesToTrustAreReadFromSslrootcert() throws {
+        let location = try PostgresLocation(
+            url: "postgres://parley@db/chat?sslmode=verify-ca&sslrootcert=/etc/parley/root.crt", environment: [:])
+        #expect(location.tls == .verifyCA && location.rootCertificates == "/etc/parley/root.crt")
+        #expect(location.description == "postgres://parley@db:5432/chat")
+        #expect(try PostgresLocation(url: "postgres://parley@db/chat", environment: [:]).rootCertificates == nil)
+    }
+
     @Test func whatIsLeftOutTakesLibpqsDefaults() throws {
         let location = try PostgresLocation(url: "postgres://parley@localhost", environment: ["PGPASSWORD": "env"])
         #expect(location.endpoint == .tcp(host: "localhost", port: 5432))
@@ -38,7 +46,11 @@ import Testing
     @Test func unusableURLsSayWhyWithoutShowingThePassword() {
         let cases = [
             ("postgres://localhost/chat", "it names no user"),
-            ("postgres://parley:secret@db/chat?sslmode=maybe", "sslmode must be one of disable, prefer, require"),
+            (
+                "postgres://parley:secret@db/chat?sslmode=maybe",
+                "sslmode must be one of disable, prefer, require, verify-ca"
+            ),
+            ("postgres://parley:secret@db/chat?sslrootcert=", "sslrootcert names no file"),
             ("postgres://parley:secret@db/chat?connect_timeout=3", "an option parleyd does not know: connect_timeout"),
             ("postgres://parley:secret@/chat", "it names no host"),
         ]

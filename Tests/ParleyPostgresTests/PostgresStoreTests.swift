@@ -204,6 +204,39 @@ struct PostgresStoreTests {
         }
     }
 
+    // MARK: TLS
+
+    @Test(.enabled(if: PostgresForTests.certificateAuthority != nil, "needs .ci/postgres's TLS (openssl)"))
+    func theServersCertificateIsCheckedAsSslmodeAndSslrootcertSay() async throws {
+        try await withDatabase { database in
+            let authority = PostgresForTests.certificateAuthority!
+            // The test server's certificate names localhost, signed by an authority of its own.
+            func open(host: String, _ options: String) throws {
+                let url = "postgres://parley@\(host):\(database.port)/\(database.location.database)?\(options)"
+                let store = try PostgresStore(
+                    location: try PostgresLocation(url: url), timeout: .seconds(10), logger: Logger(label: "test"))
+                #expect(try store.setting("ssl") == "on")
+                try store.close()
+            }
+            try open(host: "localhost", "sslmode=verify-full&sslrootcert=\(authority)")
+            try open(host: "127.0.0.1", "sslmode=verify-ca&sslrootcert=\(authority)")  // the host is not checked
+            try open(host: "127.0.0.1", "sslmode=require")  // nothing is checked
+            try open(host: "127.0.0.1", "sslmode=require&sslrootcert=\(authority)")  // the authority is, as libpq
+            let refusals = [
+                ("127.0.0.1", "sslmode=verify-full&sslrootcert=\(authority)", "is not for the host in the URL"),
+                ("localhost", "sslmode=verify-full", "is not signed by the system's authorities"),
+                ("127.0.0.1", "sslmode=verify-ca", "is not signed by the system's authorities"),
+                (
+                    "localhost", "sslmode=verify-full&sslrootcert=/nonexistent/root.crt",
+                    "/nonexistent/root.crt cannot be used as sslrootcert: there is no such file"
+                ),
+            ]
+            for (host, options, words) in refusals {
+                #expect("\(host) \(options)") { try open(host: host, options) } throws: { "\($0)".contains(words) }
+            }
+        }
+    }
+
     // MARK: What an operator reads
 
     @Test func aServerThatIsNotThereIsNamedWithoutThePassword() async throws {
