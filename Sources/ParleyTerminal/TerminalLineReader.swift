@@ -110,6 +110,12 @@ public actor TerminalLineReader {
 
     /// Shows `prompt` and lets the user type the next line; with a `completer`, Tab completes words.
     public func requestLine(prompt text: String, secret: Bool, completer: Completer? = nil) {
+        // The same question while it is being answered (the session asks again after a line it entered on the
+        // user's behalf, say, one kept while reconnecting): what the user has typed so far stays.
+        if let prompt, prompt.text == text, prompt.secret == secret {
+            self.completer = completer
+            return
+        }
         let columns = RawMode.columns(of: output)
         if !LineRenderer.fits(text, columns: columns) {
             // Too wide for its row, where only its end is shown: the whole question once above it.

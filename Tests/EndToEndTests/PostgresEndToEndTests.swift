@@ -149,7 +149,8 @@ struct PostgresEndToEndTests {
             let malformed = try Child.run(
                 Binaries.parleyd, ["--database", "postgres://parley:s3cret@db/chat?sslmode=perhaps"])
             #expect(malformed.status != 0)
-            #expect(malformed.errors.contains("sslmode must be one of disable, prefer, require, verify-ca, verify-full"))
+            #expect(
+                malformed.errors.contains("sslmode must be one of disable, prefer, require, verify-ca, verify-full"))
             #expect(!malformed.errors.contains("s3cret"))
         }
     }

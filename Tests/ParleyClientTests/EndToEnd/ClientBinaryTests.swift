@@ -196,10 +196,19 @@ struct ClientBinaryTests {
         try first.stop()
         try lee.expect("The server is shutting down\r\n")
         try lee.expect("Reconnecting to 127.0.0.1:\(first.port) (Ctrl-C quits)\r\n")
+        // A line entered meanwhile is kept, the prompt comes back, and the next line is half typed.
+        lee.type("whoelse" + Keys.enter)
+        try lee.expect("Not connected: this will be sent once the client has reconnected\r\n")
+        try lee.expect("> ")
+        lee.type("message nobody half")
+        try lee.expect("half")
         let second = try restarted(first)
         defer { try? second.stop() }  // Already stopped at the end unless the test failed part way.
         #expect(second.fingerprint == fingerprint)  // The same certificate, so the same trust.
         try lee.expect("Reconnected to 127.0.0.1:\(first.port)\r\n")
+        try lee.expect("No other users are online")  // the kept line's answer
+        lee.type(" typed" + Keys.enter)  // the half-typed line was still there
+        try lee.expect("Error. Invalid user")
         lee.type("whoelse" + Keys.enter)
         try lee.expect("No other users are online")
         lee.type("logout" + Keys.enter)
