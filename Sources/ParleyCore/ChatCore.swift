@@ -118,6 +118,13 @@ public struct ChatCore {
     /// Number of users logged in right now.
     public var onlineCount: Int { online.count }
     public func accountExists(_ name: String) -> Bool { accounts[name] != nil }
+    /// Whether a password is being checked or hashed for a request of `connection`'s (a login, a
+    /// registration, a `password` change), whose answer is still to come.
+    public func awaitsPasswordWork(on connection: ConnectionID) -> Bool {
+        guard let state = connections[connection] else { return false }
+        if case .verifying = state.phase { return true }
+        return state.passwordChange != nil
+    }
 
     // MARK: Dispatch
 
@@ -146,7 +153,7 @@ public struct ChatCore {
         case (.anonymous, .register(let username, let password, let confirmation)):
             startRegistration(
                 connection, id, username: username, password: password, confirmation: confirmation, at: now)
-        case (.verifying, .logout):
+        case (.anonymous, .logout), (.verifying, .logout):
             // A password check still running must not log the user in on a connection that is closing.
             connections[connection]?.phase = .anonymous
             connections[connection]?.heldRequests = []
@@ -159,9 +166,6 @@ public struct ChatCore {
             connections[connection]?.heldRequests.append(request)
         case (.loggedIn, .login), (.loggedIn, .register), (.loggedIn, .resume):
             fail(connection, id, .alreadyAuthenticated)
-        case (.anonymous, .logout):
-            reply(connection, Reply(id: id))
-            close(connection)
         case (.anonymous, _):
             fail(connection, id, .notLoggedIn)
         case (.loggedIn(let user), let command):
@@ -178,7 +182,7 @@ public struct ChatCore {
     private mutating func answerHeldRequests(on connection: ConnectionID, at now: Date) {
         while let state = connections[connection], !state.heldRequests.isEmpty {
             if case .verifying = state.phase { return }
-            let request = connections[connection]!.heldRequests.removeFirst()
+            guard let request = connections[connection]?.heldRequests.removeFirst() else { return }
             handleRequest(request, on: connection, at: now)
         }
     }

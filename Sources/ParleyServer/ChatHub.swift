@@ -93,13 +93,15 @@ final class ChatHub: @unchecked Sendable {
     /// The client closed its side (and reads on): the connection closes as soon as nothing it asked for is
     /// still under way (a password check, a reply that waits for the store; `close` waits for the latter).
     func inputEnded(_ id: ConnectionID) {
-        guard let slot = slots[id] else { return }
-        slot.inputEnded = true
-        closeIfAnswered(slot)
+        slots[id]?.inputEnded = true
+        closeIfAnswered(id)
     }
 
-    private func closeIfAnswered(_ slot: ConnectionSlot) {
-        if slot.inputEnded, slot.passwordWork == 0 { close(slot.id) }
+    /// Closes a connection whose client closed its side once the core has no password work for it, checked
+    /// again as each such piece of work comes back.
+    private func closeIfAnswered(_ id: ConnectionID) {
+        guard slots[id]?.inputEnded == true, !core.awaitsPasswordWork(on: id) else { return }
+        close(id)
     }
 
     func lineTooLong(on id: ConnectionID, limit: Int) {
@@ -184,7 +186,6 @@ final class ChatHub: @unchecked Sendable {
             }
         case .verifyPassword(let id, let requestID, let username, let password, let hash):
             let hasher = self.hasher
-            slots[id]?.passwordWork += 1
             hashPool.runIfActive(eventLoop: eventLoop) {
                 ProcessTuning.lowerCurrentThreadPriority()
                 return hasher.verify(password, against: hash.encoded)
@@ -192,11 +193,10 @@ final class ChatHub: @unchecked Sendable {
             .whenComplete { result in
                 let matches = (try? result.get()) ?? false  // a pool that is gone means we are shutting down
                 self.apply(.passwordVerified(id, requestID, username: username, matches: matches))
-                self.passwordWorkEnded(on: id)
+                self.closeIfAnswered(id)
             }
         case .hashPassword(let id, let requestID, let username, let password):
             let hasher = self.hasher
-            slots[id]?.passwordWork += 1
             hashPool.runIfActive(eventLoop: eventLoop) {
                 ProcessTuning.lowerCurrentThreadPriority()
                 return try hasher.hash(password)
@@ -209,7 +209,7 @@ final class ChatHub: @unchecked Sendable {
                     self.logger.error("password hashing failed", metadata: ["error": "\(error)"])
                     self.close(id)
                 }
-                self.passwordWorkEnded(on: id)
+                self.closeIfAnswered(id)
             }
         case .schedule(let key, let deadline):
             timers[key]?.cancel()
@@ -226,13 +226,6 @@ final class ChatHub: @unchecked Sendable {
             if let connection = entry.connection { metadata["connection"] = "\(connection)" }
             logger.log(level: entry.level.loggerLevel, "\(entry.message)", metadata: metadata)
         }
-    }
-
-    /// A connection whose client closed its side waits for its password work before it closes.
-    private func passwordWorkEnded(on id: ConnectionID) {
-        guard let slot = slots[id] else { return }
-        slot.passwordWork -= 1
-        closeIfAnswered(slot)
     }
 
     /// The numbers a metrics scrape reports; on the event loop.

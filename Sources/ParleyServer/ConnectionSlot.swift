@@ -23,8 +23,6 @@ final class ConnectionSlot {
     /// The client closed its side (a half-close: it still reads): the connection closes once what it asked
     /// for has been answered.
     var inputEnded = false
-    /// Password checks or hashes under way for this connection's requests.
-    var passwordWork: UInt8 = 0
     /// Frames written in this tick, sent together at its end; `dirty` while there are some.
     var outbox: ByteBuffer?
     var dirty = false
