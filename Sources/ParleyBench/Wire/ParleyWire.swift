@@ -5,22 +5,25 @@ import NIOCore
 struct ParleyWire: ChatWire {
     func writeLogin(name: [UInt8], password: [UInt8], resumable: Bool, into buffer: inout ByteBuffer) {
         writeHello(resumable: resumable, into: &buffer)
-        buffer.writeString(#"{"id":2,"op":"login","username":""#)
-        buffer.writeBytes(name)
-        buffer.writeString(#"","password":""#)
-        buffer.writeBytes(password)
-        buffer.writeString("\"}\n")
+        writeLogin(op: "login", name: name, secretField: "password", secret: password, into: &buffer)
     }
 
     /// Answered as a login is (the same id), so `interpret` needs no case of its own.
     func writeResume(name: [UInt8], token: [UInt8], into buffer: inout ByteBuffer) -> Bool {
         writeHello(resumable: true, into: &buffer)
-        buffer.writeString(#"{"id":2,"op":"resume","username":""#)
-        buffer.writeBytes(name)
-        buffer.writeString(#"","token":""#)
-        buffer.writeBytes(token)
-        buffer.writeString("\"}\n")
+        writeLogin(op: "resume", name: name, secretField: "token", secret: token, into: &buffer)
         return true
+    }
+
+    /// A `login` or `resume` (id 2): the username and what proves it.
+    private func writeLogin(
+        op: String, name: [UInt8], secretField: String, secret: [UInt8], into buffer: inout ByteBuffer
+    ) {
+        buffer.writeString(#"{"id":2,"op":""# + op + #"","username":""#)
+        buffer.writeBytes(name)
+        buffer.writeString(#"",""# + secretField + #"":""#)
+        buffer.writeBytes(secret)
+        buffer.writeString("\"}\n")
     }
 
     private func writeHello(resumable: Bool, into buffer: inout ByteBuffer) {
