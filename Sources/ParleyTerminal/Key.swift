@@ -25,6 +25,8 @@ public enum Key: Sendable, Hashable {
     case suspend
     /// Ctrl-D: end of input on an empty line, otherwise delete under the cursor.
     case endOfInput
+    /// Ctrl-L: clear the screen and draw the line being typed again at its top, as shells do.
+    case clearScreen
     /// Text pasted into a terminal in bracketed-paste mode, whole: it is inserted as typed text, its line
     /// breaks and tabs as spaces, so a paste never enters or completes a command by itself.
     case paste(String)

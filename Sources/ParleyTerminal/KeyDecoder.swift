@@ -80,6 +80,7 @@ public struct KeyDecoder: Sendable {
         case 0x1A: return (.suspend, 1)
         case 0x04: return (.endOfInput, 1)
         case 0x09: return (.tab, 1)
+        case 0x0C: return (.clearScreen, 1)
         case 0x00..<0x20: return (nil, 1)
         default: return decodeUTF8(at: index)
         }

@@ -100,8 +100,8 @@ public struct LineEditor: Sendable {
             return secret ? .unchanged : .completionWanted
         case .interrupt:
             return .interrupted
-        case .suspend:
-            return .unchanged  // The reader stops the process; the line stays as it is.
+        case .suspend, .clearScreen:
+            return .unchanged  // The reader stops the process or clears the screen; the line stays as it is.
         case .endOfInput:
             if characters.isEmpty { return .endOfInput }
             guard cursor < characters.count else { return .unchanged }

@@ -9,6 +9,8 @@ public enum LineRenderer {
     public static let clearRow = "\r\u{1B}[K"
     /// Back to column 0 and clear the row and every row below it.
     public static let clearBelow = "\r\u{1B}[J"
+    /// The cursor to the top left corner and the whole screen cleared (Ctrl-L).
+    public static let clearScreen = "\u{1B}[H\u{1B}[2J"
     /// Asks the terminal to mark pasted text (`KeyDecoder` makes it one `Key.paste`); terminals that cannot
     /// ignore it, and pastes then arrive as typed keys.
     public static let bracketedPasteOn = "\u{1B}[?2004h"
@@ -34,6 +36,18 @@ public enum LineRenderer {
         var output = "\r" + prompt + String(shown[start..<end]) + "\u{1B}[K\r"
         if column > 0 { output += "\u{1B}[\(column)C" }
         return output
+    }
+
+    /// What stays on the screen once a line is entered: nil when the row shows all of it already; for a line
+    /// that scrolled sideways while it was typed, the row drawn again with the whole line, wrapped as
+    /// `wrap` does and its later rows indented to where the typing began, so the scrollback shows what was
+    /// sent and not the part that was last in view. Secret lines never reach this.
+    public static func entered(prompt: String, line: String, columns: Int) -> String? {
+        let prompt = fitted(prompt, columns: columns)
+        let promptColumns = ColumnWidth.of(prompt)
+        guard promptColumns + ColumnWidth.of(line) > columns - 1 else { return nil }
+        let indent = promptColumns <= columns / 2 ? promptColumns : 2
+        return clearRow + wrap(line, columns: columns, indent: indent, after: prompt).joined(separator: "\r\n")
     }
 
     /// Columns always left for typing after a prompt: ten, or half of a terminal narrower than twenty.
@@ -62,12 +76,13 @@ public enum LineRenderer {
     /// indented by `indent` spaces. Left to the terminal, a long message wraps anywhere and its next row
     /// starts at the left edge, where a message padded with spaces could show a line of its own that seems
     /// to come from someone else; indented, whatever follows the first row is plainly part of it.
-    public static func wrap(_ text: String, columns: Int, indent: Int = 2) -> [String] {
+    /// The first row begins with `lead` (a prompt), which is never broken.
+    public static func wrap(_ text: String, columns: Int, indent: Int = 2, after lead: String = "") -> [String] {
         var rest = Substring(text)
         var rows: [String] = []
         while true {
-            let prefix = rows.isEmpty ? "" : String(repeating: " ", count: indent)
-            let room = max(1, columns - 1 - prefix.count)
+            let prefix = rows.isEmpty ? lead : String(repeating: " ", count: indent)
+            let room = max(1, columns - 1 - ColumnWidth.of(prefix))
             let end = rest.index(rest.startIndex, offsetBy: ColumnWidth.prefix(of: rest, fitting: room).count)
             guard end < rest.endIndex else {
                 rows.append(prefix + rest)

@@ -180,6 +180,7 @@ public actor TerminalLineReader {
 
     private func process(_ key: Key) {
         if key == .suspend { return suspend() }
+        if key == .clearScreen { return emit(LineRenderer.clearScreen + redraw()) }
         guard prompt != nil else {
             if key == .interrupt {
                 typeahead = []
@@ -205,6 +206,11 @@ public actor TerminalLineReader {
         case .edited:
             emit(redraw())
         case .submitted(let line):
+            if let prompt, !prompt.secret,
+                let whole = LineRenderer.entered(prompt: prompt.text, line: line, columns: RawMode.columns(of: output))
+            {
+                emit(whole)
+            }
             emit("\r\n")
             prompt = nil
             deliver?(.line(line))

@@ -43,6 +43,7 @@ struct KeyDecoderTests {
         #expect(keys([0x05]) == [.end])
         #expect(keys([0x15]) == [.killToStart])
         #expect(keys([0x0B]) == [.killToEnd])
+        #expect(keys([0x0C]) == [.clearScreen])
         #expect(keys([0x17]) == [.deleteWord])
         #expect(keys([0x03]) == [.interrupt])
         #expect(keys([0x04]) == [.endOfInput])
@@ -53,7 +54,7 @@ struct KeyDecoderTests {
     }
 
     @Test func otherControlBytesAreIgnored() {
-        #expect(keys([0x07, 0x0C, 0x00, 0x61]) == [.character("a")])
+        #expect(keys([0x07, 0x0F, 0x00, 0x61]) == [.character("a")])
     }
 
     /// U+009B, the one-byte CSI, would start an escape sequence when the line is drawn on some terminals.

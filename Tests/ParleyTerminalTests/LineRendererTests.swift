@@ -96,6 +96,19 @@ struct LineRendererTests {
         #expect(LineRenderer.wrap("你好世界你好", columns: 6) == ["你好", "  世", "  界", "  你", "  好"])
     }
 
+    /// A line entered while it was scrolled sideways is drawn again whole, so the scrollback keeps what was sent;
+    /// its later rows start under where the typing began, and the prompt is never broken from the line.
+    @Test func anEnteredLineWiderThanItsRowIsDrawnAgainWhole() {
+        #expect(LineRenderer.entered(prompt: "> ", line: "message bob hi", columns: 80) == nil)
+        #expect(LineRenderer.entered(prompt: "> ", line: "0123456789", columns: 13) == nil)
+        #expect(
+            LineRenderer.entered(prompt: "> ", line: "message bob the quick brown fox", columns: 21)
+                == "\r\u{1B}[K> message bob the\r\n  quick brown fox")
+        #expect(
+            LineRenderer.entered(prompt: "> ", line: "0123456789abcdef", columns: 11)
+                == "\r\u{1B}[K> 01234567\r\n  89abcdef")
+    }
+
     /// Padded with spaces, a message could make the terminal start a row with text that reads as another
     /// user's message; every row after the first is indented, so it cannot.
     @Test func paddingCannotMakeARowThatLooksLikeAnotherMessage() {

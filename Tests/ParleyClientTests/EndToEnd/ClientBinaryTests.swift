@@ -14,6 +14,7 @@ private enum Keys {
     static let controlC = "\u{03}"
     static let controlD = "\u{04}"
     static let controlE = "\u{05}"
+    static let controlL = "\u{0C}"
     static let controlU = "\u{15}"
     static let controlZ = "\u{1A}"
     static let up = "\u{1B}[A"
@@ -142,7 +143,8 @@ struct ClientBinaryTests {
     }
 
     /// A window made narrower: the half-typed line is drawn again at once to fit it, everything below the
-    /// prompt cleared, instead of staying wider than the window until the next key.
+    /// prompt cleared, instead of staying wider than the window until the next key. Ctrl-L draws it on a
+    /// clear screen; once entered, it is shown whole.
     @Test func theLineBeingTypedIsRedrawnWhenTheWindowChangesSize() throws {
         let server = try ServerBinary(extraArguments: ["--insecure-plaintext"])
         defer { try? server.stop() }  // Already stopped at the end unless the test failed part way.
@@ -154,7 +156,15 @@ struct ClientBinaryTests {
         ivy.resize(columns: 40)
         // 40 columns, prompt of 2 and the last one kept empty: the last 37 characters typed.
         try ivy.expect("\r\u{1B}[J\r> " + typed.suffix(37) + "\u{1B}[K")
+        // Ctrl-L clears the screen and draws the line again at its top.
+        ivy.type(Keys.controlL)
+        try ivy.expect("\u{1B}[H\u{1B}[2J\r> " + typed.suffix(37) + "\u{1B}[K")
+        // Entered, the line is drawn again whole, so what stays above is what was sent.
         ivy.type(Keys.enter)
+        let digits = typed.dropFirst(15)
+        try ivy.expect(
+            "\r\u{1B}[K> message nobody\r\n  " + digits.prefix(37) + "\r\n  " + digits.dropFirst(37).prefix(37)
+                + "\r\n  " + digits.dropFirst(74) + "\r\n")
         try ivy.expect("Error. Invalid user")
         ivy.type("logout" + Keys.enter)
         try ivy.expect("Goodbye")
