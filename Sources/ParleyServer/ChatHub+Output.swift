@@ -19,9 +19,14 @@ extension ChatHub {
     /// held, which is older than those.
     func deliver(_ frame: ServerFrame, to slot: ConnectionSlot, encoded: ByteBuffer? = nil) {
         if slot.isHeld {
-            slot.held.append(.frame(frame))
+            slot.holdBack(frame)
             return
         }
+        deliverUnheld(frame, to: slot, encoded: encoded)
+    }
+
+    /// `deliver` past the held output: for that output itself, once its batch has finished.
+    func deliverUnheld(_ frame: ServerFrame, to slot: ConnectionSlot, encoded: ByteBuffer? = nil) {
         // Messages that waited for the user go out together at login, however many there are: they are the
         // backlog the server chose to send, not output the client failed to read, so they do not count.
         let countsAsUnread = !frame.isWaitingMessage

@@ -241,21 +241,23 @@ final class ChatHub: @unchecked Sendable {
         } else if case .recovered(let batches) = storeFailures.batchStored() {
             logger.notice("store writes succeed again", metadata: ["failed batches": "\(batches)"])
         }
-        for (id, slot) in heldSlots.filter({ $0.value.heldUntil <= number }) {
-            heldSlots[id] = nil
-            var failuresToReport = error == nil ? 0 : slot.durableReplies
-            for output in slot.release() where !slot.closing {
+        for (id, slot) in heldSlots {
+            let released = slot.release(through: number)
+            for output in released where !slot.closing {
                 switch output {
-                case .frame(.reply(let reply)) where failuresToReport > 0 && reply.ok:
+                case .durableReply(let reply, let batch) where error != nil && batch == number && reply.ok:
                     // The reply promised durability it could not get.
-                    failuresToReport -= 1
-                    deliver(.reply(.failure(reply.id, .storeFailure)), to: slot)
+                    deliverUnheld(.reply(.failure(reply.id, .storeFailure)), to: slot)
+                case .durableReply(let reply, _):
+                    deliverUnheld(.reply(reply), to: slot)
                 case .frame(let frame):
-                    deliver(frame, to: slot)
+                    deliverUnheld(frame, to: slot)
                 case .presence(let events):
                     write(events, to: slot)
                 }
             }
+            guard !slot.isHeld else { continue }
+            heldSlots[id] = nil
             if slot.closeWhenReleased { close(id) }
         }
         if error != nil { apply(.writesFailed(writes)) }

@@ -14,10 +14,9 @@ final class ConnectionSlot {
     var writesInNIO = 0
     /// Output waiting for a store batch to commit before it may be written, in order.
     var held: [HeldOutput] = []
-    var heldUntil: UInt64 = 0
     var isHeld = false
-    /// How many of the held replies wait for durability (each `hold` is followed by its reply).
-    var durableReplies = 0
+    /// The batch the next reply waits for: each `hold` is followed by the reply it holds back.
+    private var nextReplyWaitsFor: UInt64?
     var closeWhenReleased = false
     var closing = false
     /// The client closed its side (a half-close: it still reads): the connection closes once what it asked
@@ -48,25 +47,42 @@ final class ConnectionSlot {
         return outbox
     }
 
+    /// Holds this connection's output from here on; the next reply waits for `batch` to commit.
     func hold(until batch: UInt64) {
         isHeld = true
-        durableReplies += 1
-        heldUntil = max(heldUntil, batch)
+        nextReplyWaitsFor = batch
     }
 
-    func release() -> [HeldOutput] {
-        defer {
-            held = []
-            isHeld = false
-            durableReplies = 0
+    /// Queues `frame` behind the held output, tagged with its batch if it is the reply a `hold` was for.
+    func holdBack(_ frame: ServerFrame) {
+        if case .reply(let reply) = frame, let batch = nextReplyWaitsFor {
+            nextReplyWaitsFor = nil
+            held.append(.durableReply(reply, batch: batch))
+        } else {
+            held.append(.frame(frame))
         }
-        return held
+    }
+
+    /// Batch `number` has finished: takes the held output up to the first reply that waits for a later batch
+    /// (batches finish in order and a connection's requests go in the same or later ones, so what is held
+    /// waits for batches in order). The connection stays held if such a reply remains.
+    func release(through number: UInt64) -> [HeldOutput] {
+        let end = held.firstIndex { if case .durableReply(_, let batch) = $0 { batch > number } else { false } }
+        let released = Array(held[..<(end ?? held.endIndex)])
+        held.removeFirst(released.count)
+        if held.isEmpty {
+            isHeld = false
+            nextReplyWaitsFor = nil
+        }
+        return released
     }
 }
 
-/// Output held behind a reply that waits for the store: a frame (encoded when released, since a reply that
-/// could not be stored is then replaced by `store_failure`), or presence events already encoded.
+/// Output held behind a reply that waits for the store: a reply that waited for a batch (replaced by
+/// `store_failure` if that batch failed), another frame (encoded when released), or presence events already
+/// encoded.
 enum HeldOutput {
+    case durableReply(Reply, batch: UInt64)
     case frame(ServerFrame)
     case presence(ByteBuffer)
 }

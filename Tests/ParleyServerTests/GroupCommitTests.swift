@@ -15,6 +15,8 @@ final class WatchedStore: ChatStore {
     let failing = Atomic<Bool>(false)
     /// While set, a commit waits (on the store's own thread) before it starts.
     let paused = Atomic<Bool>(false)
+    /// How the next commits end, one entry each (true: it fails), before `failing` decides again.
+    let scripted = Mutex<[Bool]>([])
     /// Set once a commit holding a waiting message has started (and, if paused, waits).
     let sawWaitingMessage = Atomic<Bool>(false)
     /// Sessions of the login history the server had forgotten, and in how many calls.
@@ -41,7 +43,8 @@ final class WatchedStore: ChatStore {
             sawWaitingMessage.store(true, ordering: .relaxed)
         }
         while paused.load(ordering: .relaxed) { usleep(1_000) }
-        if failing.load(ordering: .relaxed) { throw DiskFull() }
+        let fails = scripted.withLock { $0.isEmpty ? nil : $0.removeFirst() } ?? failing.load(ordering: .relaxed)
+        if fails { throw DiskFull() }
         transactions.add(1, ordering: .relaxed)
         try inner.apply(writes)
     }
@@ -105,6 +108,61 @@ final class WatchedStore: ChatStore {
             return
         }
         #expect(message.text == "kept")
+        try await server.stop()
+    }
+
+    /// Requests sent together without waiting: each reply that waited for the failed batch becomes
+    /// `store_failure`, and a reply that needed no storage between them stays what it was.
+    @Test func aFailedCommitFailsTheRepliesThatWaitedForItAndNoOthers() async throws {
+        let store = try WatchedStore(path: TestDirectory.path("pipelined-failure.db"))
+        let server = try await start(store)
+        for name in ["bob", "carol"] { try await server.login(name).ok(.logout) }
+        let alice = try await server.login("alice")
+        store.failing.store(true, ordering: .relaxed)
+        try await alice.sendLine(
+            #"{"id":1,"op":"message","to":"bob","text":"one"}"# + "\n" + #"{"id":2,"op":"whoelse"}"# + "\n"
+                + #"{"id":3,"op":"message","to":"carol","text":"two"}"#)
+        #expect(try await alice.reply(id: .number(1)).error?.code == .storeFailure)
+        let who = try await alice.reply(id: .number(2))
+        #expect(who.ok && who.users == [])
+        #expect(try await alice.reply(id: .number(3)).error?.code == .storeFailure)
+        store.failing.store(false, ordering: .relaxed)
+        #expect(try store.loadSnapshot(now: Date()).waitingMessages.isEmpty)
+        try await server.stop()
+    }
+
+    /// A request sent while the batch of an earlier one is being committed goes in the next batch: each
+    /// reply says how its own batch ended, whichever of the two failed.
+    @Test(arguments: [[true, false], [false, true]])
+    func repliesWaitingForTwoBatchesEachTellHowTheirOwnEnded(_ outcomes: [Bool]) async throws {
+        let store = try WatchedStore(path: TestDirectory.path("two-batches-\(outcomes[0]).db"))
+        let server = try await start(store)
+        for name in ["bob", "carol"] { try await server.login(name).ok(.logout) }
+        let dave = try await server.login("dave")
+        let alice = try await server.login("alice")
+        store.paused.store(true, ordering: .relaxed)
+        try await alice.sendLine(#"{"id":1,"op":"message","to":"bob","text":"first"}"#)
+        for _ in 0..<1_000 where !store.sawWaitingMessage.load(ordering: .relaxed) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let reachedStore = store.sawWaitingMessage.load(ordering: .relaxed)
+        #expect(reachedStore, "the first batch reached the store")
+        store.scripted.withLock { $0 = outcomes }
+        // The second message and a marker for dave in one read: once dave has the marker, the second
+        // message waits in the next batch.
+        try await alice.sendLine(
+            #"{"id":2,"op":"message","to":"carol","text":"second"}"# + "\n"
+                + #"{"id":3,"op":"message","to":"dave","text":"marker"}"#)
+        let marker = ServerEvent.message(DeliveredMessage(from: "alice", text: "marker", kind: .direct))
+        try await dave.waitForEvent { $0 == marker }
+        store.paused.store(false, ordering: .relaxed)
+        let first = try await alice.reply(id: .number(1))
+        let second = try await alice.reply(id: .number(2))
+        #expect((first.error?.code == .storeFailure) == outcomes[0])
+        #expect((second.error?.code == .storeFailure) == outcomes[1])
+        #expect(try await alice.reply(id: .number(3)).ok)
+        let waiting = try store.loadSnapshot(now: Date()).waitingMessages.map(\.text)
+        #expect(waiting == (outcomes[0] ? ["second"] : ["first"]))
         try await server.stop()
     }
 
