@@ -9,17 +9,34 @@ extension ChatCore {
         for write in writes.reversed() {
             switch write {
             case .enqueue(let message):
-                mailbox.remove(id: message.id, for: message.recipient)
-                statistics.storedMessages -= 1
+                if mailbox.remove(id: message.id, for: message.recipient) { statistics.storedMessages -= 1 }
             case .createAccount(let name, _, _):
                 // The client was told registration failed; an account only in memory would vanish on restart.
                 effects.append(.log(LogEntry(.warning, "account could not be stored", user: name)))
                 if let connection = online[name] {
+                    let ending = effects.count
                     endSession(on: connection, reason: .disconnect, at: now)
+                    // The store has no such account: nothing about it (its logout, its resume grant) is written.
+                    let kept = effects[ending...].filter {
+                        if case .persist(let write) = $0 { write.account != name } else { true }
+                    }
+                    effects.replaceSubrange(ending..., with: kept)
                     close(connection)
                 }
                 for target in accounts[name]?.blocked ?? [] { accounts[target]?.blockedBy.remove(name) }
+                for blocker in accounts[name]?.blockedBy ?? [] { accounts[blocker]?.blocked.remove(name) }
                 accounts[name] = nil
+                // Messages sent to it meanwhile would otherwise wait for whoever registers the name next.
+                let orphaned = mailbox.takeAll(for: name)
+                if !orphaned.isEmpty {
+                    persist(.dequeue(ids: orphaned.map(\.id)))
+                    effects.append(
+                        .log(
+                            LogEntry(
+                                .warning,
+                                "dropped \(orphaned.count) messages sent to an account that could not be stored",
+                                user: name)))
+                }
             case .block(let blocker, let blocked):
                 accounts[blocker]?.blocked.remove(blocked)
                 accounts[blocked]?.blockedBy.remove(blocker)
@@ -37,6 +54,18 @@ extension ChatCore {
                 // (the client then asks for the password).
                 break
             }
+        }
+    }
+}
+
+extension StoreWrite {
+    /// The one account a write is about, for writes that have one.
+    fileprivate var account: String? {
+        switch self {
+        case .createAccount(let name, _, _), .setLockState(let name, _, _), .setPasswordHash(let name, _, _),
+            .recordLogin(let name, _), .recordLogout(let name, _), .setResumeGrant(let name, _):
+            name
+        case .block, .unblock, .enqueue, .dequeue: nil
         }
     }
 }

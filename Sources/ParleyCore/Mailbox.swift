@@ -43,9 +43,12 @@ struct Mailbox {
         count += messages.count
     }
 
-    mutating func remove(id: Int64, for recipient: String) {
-        guard let index = waiting[recipient]?.firstIndex(where: { $0.id == id }) else { return }
+    /// Removes the message `id` if it still waits; false if it does not (it was handed out or dropped).
+    @discardableResult
+    mutating func remove(id: Int64, for recipient: String) -> Bool {
+        guard let index = waiting[recipient]?.firstIndex(where: { $0.id == id }) else { return false }
         waiting[recipient]?.remove(at: index)
         count -= 1
+        return true
     }
 }

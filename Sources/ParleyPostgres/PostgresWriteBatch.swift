@@ -94,13 +94,19 @@ enum PostgresWriteBatch {
         case .setPasswordHash(let name, let hash, _):
             return "UPDATE accounts SET password_hash = \(hash.encoded) WHERE name = \(name)"
         case .block(let blocker, let blocked):
-            return "INSERT INTO blocks (blocker, blocked) VALUES (\(blocker), \(blocked)) ON CONFLICT DO NOTHING"
+            // Of accounts that exist only (see `ChatStore.apply`).
+            return """
+                INSERT INTO blocks (blocker, blocked)
+                SELECT a.name, b.name FROM accounts a, accounts b WHERE a.name = \(blocker) AND b.name = \(blocked)
+                ON CONFLICT DO NOTHING
+                """
         case .unblock(let blocker, let blocked):
             return "DELETE FROM blocks WHERE blocker = \(blocker) AND blocked = \(blocked)"
         case .setResumeGrant(let name, let grant?):
             let ended = grant.endedAt?.timeIntervalSince1970
             return """
-                INSERT INTO resume_grants (name, token_digest, ended_at) VALUES (\(name), \(grant.tokenDigest), \(ended))
+                INSERT INTO resume_grants (name, token_digest, ended_at)
+                SELECT name, \(grant.tokenDigest), \(ended) FROM accounts WHERE name = \(name)
                 ON CONFLICT (name) DO UPDATE SET token_digest = EXCLUDED.token_digest, ended_at = EXCLUDED.ended_at
                 """
         case .setResumeGrant(let name, nil):

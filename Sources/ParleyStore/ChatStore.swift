@@ -6,7 +6,9 @@ import ParleyCore
 public protocol ChatStore: Sendable {
     /// Loads everything the core needs. Sessions left open by a crash are closed as of `now`.
     func loadSnapshot(now: Date) throws -> CoreSnapshot
-    /// Applies `writes` in one transaction; when this returns they are on disk.
+    /// Applies `writes` in one transaction; when this returns they are on disk. A write naming an account the
+    /// store does not have (one whose creation failed in an earlier batch, written before the core undid it)
+    /// changes nothing and fails nothing, so it cannot take the other writes of its batch down with it.
     func apply(_ writes: [StoreWrite]) throws
     /// Names of existing accounts (for importing credentials without overwriting).
     func accountNames() throws -> Set<String>

@@ -144,8 +144,13 @@ public final class SQLiteStore: ChatStore {
             try db.cachedStatement(sql: "UPDATE accounts SET password_hash = ? WHERE name = ?")
                 .execute(arguments: [hash.encoded, name])
         case .block(let blocker, let blocked):
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO blocks (blocker, blocked) VALUES (?, ?)").execute(
-                arguments: [blocker, blocked])
+            // Of accounts that exist only (see `ChatStore.apply`).
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO blocks (blocker, blocked)
+                    SELECT a.name, b.name FROM accounts a, accounts b WHERE a.name = ? AND b.name = ?
+                    """
+            ).execute(arguments: [blocker, blocked])
         case .unblock(let blocker, let blocked):
             try db.cachedStatement(sql: "DELETE FROM blocks WHERE blocker = ? AND blocked = ?").execute(arguments: [
                 blocker, blocked,
@@ -168,8 +173,11 @@ public final class SQLiteStore: ChatStore {
             try db.cachedStatement(sql: closeSession).execute(arguments: [at.timeIntervalSince1970, name])
         case .setResumeGrant(let name, let grant?):
             try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO resume_grants (name, token_digest, ended_at) VALUES (?, ?, ?)"
-            ).execute(arguments: [name, grant.tokenDigest, grant.endedAt?.timeIntervalSince1970])
+                sql: """
+                    INSERT OR REPLACE INTO resume_grants (name, token_digest, ended_at)
+                    SELECT name, ?, ? FROM accounts WHERE name = ?
+                    """
+            ).execute(arguments: [grant.tokenDigest, grant.endedAt?.timeIntervalSince1970, name])
         case .setResumeGrant(let name, nil):
             try db.cachedStatement(sql: "DELETE FROM resume_grants WHERE name = ?").execute(arguments: [name])
         }

@@ -134,6 +134,26 @@ public enum StoreContract {
         }
     }
 
+    /// Writes about an account the store does not have (its creation failed in an earlier batch) change nothing
+    /// and do not fail their batch: the other writes in it are kept.
+    public static func writesAboutAMissingAccountChangeNothingAndFailNothing(_ open: Opener) throws {
+        try withStore(open) { store in
+            try store.apply([account("alice")])
+            try store.apply([
+                .block(blocker: "alice", blocked: "ghost"), .block(blocker: "ghost", blocked: "alice"),
+                .setResumeGrant(name: "ghost", grant: ResumeGrant(tokenDigest: "d-ghost", endedAt: instant(2))),
+                .setLockState(name: "ghost", failedAttempts: 1, lockedUntil: nil),
+                .setPasswordHash(name: "ghost", hash: hash("new"), previous: hash("ghost")),
+                .recordLogin(name: "ghost", at: instant(1)), .recordLogout(name: "ghost", at: instant(2)),
+                .unblock(blocker: "alice", blocked: "ghost"), .setResumeGrant(name: "ghost", grant: nil),
+                account("bob"), .block(blocker: "bob", blocked: "alice"),
+            ])
+            let snapshot = try store.loadSnapshot(now: instant(3))
+            #expect(snapshot.accounts.map(\.name).sorted() == ["alice", "bob"])
+            #expect(snapshot.blockPairs == ["bob>alice"])
+        }
+    }
+
     /// Resume grants as the next start sees them: replaced, taken away, and ended at the restart if a crash left
     /// them open; an operator's password reset takes one away.
     public static func resumeGrantsRoundTripAndWhatACrashLeftOpenEndsAtTheRestart(_ open: Opener) throws {

@@ -140,6 +140,43 @@ import Testing
         #expect(h.send(h.connectAndGreet(), .login(username: "alice", password: "pw-alice"))?.code == .newUser)
     }
 
+    /// A resumable client's account that could not be stored, undone while it is online: its session ends
+    /// without a write about the account (the store has none; a resume grant for it would fail the next batch),
+    /// and blocks of it are forgotten.
+    @Test func anAccountThatCouldNotBeStoredEndsItsSessionWithoutWritesAboutIt() throws {
+        let h = CoreHarness(accounts: ["bob"])
+        let bob = try h.logIn("bob")
+        let carol = h.connect()
+        h.send(carol, .hello(version: ProtocolLimits.version, client: "tests", resumable: true))
+        #expect(h.send(carol, .login(username: "carol", password: "pw-carol"))?.code == .newUser)
+        let registered = h.send(carol, .register(username: "carol", password: "pw-carol", confirmation: "pw-carol"))
+        #expect(registered?.resume != nil)
+        let create = try #require(h.persisted.first { if case .createAccount = $0 { true } else { false } })
+        h.send(bob, .block(user: "carol"))
+        let before = h.persisted.count
+        h.feed(.writesFailed([create]))
+        #expect(h.closed == [carol])
+        #expect(h.persisted.dropFirst(before).isEmpty)
+        #expect(h.send(bob, .blocked)?.users == [])
+    }
+
+    /// Messages sent to an account whose creation then failed do not wait for whoever registers the name next.
+    @Test func messagesForAnAccountThatCouldNotBeStoredAreDropped() throws {
+        let h = CoreHarness(accounts: ["bob"])
+        let bob = try h.logIn("bob")
+        h.send(try h.register("carol"), .logout)
+        let create = try #require(h.persisted.first { if case .createAccount = $0 { true } else { false } })
+        #expect(h.send(bob, .message(to: "carol", text: "welcome"))?.stored == true)
+        let enqueued = try #require(h.persisted.last)
+        guard case .enqueue(let message) = enqueued else { throw HarnessError.unexpected(nil) }
+        h.feed(.writesFailed([create]))
+        #expect(h.persisted.last == .dequeue(ids: [message.id]))
+        h.send(bob, .logout)
+        let newcomer = try h.register("carol")
+        #expect(h.replies(newcomer).last?.waiting == 0)
+        #expect(!h.events(newcomer).contains { if case .message = $0 { true } else { false } })
+    }
+
     /// A harness that lets each address create `perHour` accounts an hour.
     private func harnessLimitingRegistrations(to perHour: Double) -> CoreHarness {
         var configuration = CoreConfiguration()

@@ -122,6 +122,12 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test func writesAboutAMissingAccountChangeNothingAndFailNothing() async throws {
+        try await withDatabase { database in
+            try StoreContract.writesAboutAMissingAccountChangeNothingAndFailNothing { try database.openStore() }
+        }
+    }
+
     @Test func anOperatorsResetSetsThePasswordAndLiftsTheLock() async throws {
         try await withDatabase { database in
             try StoreContract.anOperatorsResetSetsThePasswordAndLiftsTheLock { try database.openStore() }

@@ -234,6 +234,13 @@ import Testing
         }
     }
 
+    @Test func writesAboutAMissingAccountChangeNothingAndFailNothing() throws {
+        let directory = try TemporaryDirectory()
+        try StoreContract.writesAboutAMissingAccountChangeNothingAndFailNothing {
+            try SQLiteStore(path: directory.path("parley.db"))
+        }
+    }
+
     @Test func locksSurviveReopening() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("parley.db")
