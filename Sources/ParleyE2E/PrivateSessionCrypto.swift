@@ -70,6 +70,10 @@ public struct SealedSession: Sendable {
             let peerKey = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: peerBytes)
         else { throw Failure.badPeerKey }
         let shared = try ownKey.privateKey.sharedSecretFromKeyAgreement(with: peerKey)
+        // A key of small order (all zeros, one, ...) makes the shared secret all zeros whatever our own key is
+        // (RFC 7748, section 6.1): the session key would then follow from the token alone, which the server
+        // knows. swift-crypto does not refuse such keys itself.
+        guard shared.withUnsafeBytes({ bytes in bytes.contains { $0 != 0 } }) else { throw Failure.badPeerKey }
         let info = Data("parley private v1|\(requester)|\(accepter)".utf8)
         keyBytes = shared.hkdfDerivedSymmetricKey(
             using: SHA256.self, salt: Data(token.utf8), sharedInfo: info, outputByteCount: 32

@@ -69,4 +69,21 @@ import Testing
                 accepter: "b")
         }
     }
+
+    /// Keys of small order make the shared secret zero whatever the other key is, so the session key would
+    /// follow from the token, which the server knows: refused (the all-zero key, u = 1, and a point of order 8).
+    @Test(arguments: [
+        [UInt8](repeating: 0, count: 32), [1] + [UInt8](repeating: 0, count: 31),
+        [
+            0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4, 0x6a,
+            0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00,
+        ],
+    ])
+    func aKeyOfSmallOrderIsRefused(_ key: [UInt8]) throws {
+        #expect(throws: SealedSession.Failure.badPeerKey) {
+            _ = try SealedSession(
+                side: .accepter, ownKey: EphemeralKey(), peerPublicKeyBase64: Data(key).base64EncodedString(),
+                token: "t", requester: "a", accepter: "b")
+        }
+    }
 }
