@@ -39,6 +39,9 @@ enum PeerEvent: Sendable {
     case closed(peer: String, token: String)
     /// The relayed `welcome` the session waits for after falling back did not come in time.
     case relayHandshakeOverdue(peer: String, token: String)
+    /// The peer of a session we listen for neither connected nor sent its `hello` through the relay in the
+    /// time both of its attempts may take.
+    case peerOverdue(peer: String, token: String)
 }
 
 /// A session the server granted where we connect: where to reach the peer, as whom, our sealed `hello`,

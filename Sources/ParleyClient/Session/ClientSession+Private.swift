@@ -19,6 +19,10 @@ extension ClientSession {
         case .listen:
             peers[grant.user] = .awaitingPeer(token: grant.token, sealed: sealed)
             await grants.expect(token: grant.token, peer: grant.user, me: me, sealed: sealed)
+            // The peer tries our port for `privateDirectTimeout`, then the relay for a handshake's time; past
+            // both (and a handshake's time more for the network), it is not coming.
+            let limit = configuration.privateDirectTimeout + configuration.peerHandshakeTimeout * 2
+            report(.peerOverdue(peer: grant.user, token: grant.token), after: limit)
         case .connect:
             do {
                 let hello = try sealed.seal(PrivatePayload.hello)
@@ -44,7 +48,8 @@ extension ClientSession {
             guard case .connecting(token, let sealed, let hello)? = peers[peer] else { return }
             peers[peer] = .awaitingRelayedWelcome(token: token, sealed: sealed)
             await send(.relay(to: peer, data: hello), as: .background)
-            expectRelayedWelcome(from: peer, token: token)
+            // As long as a direct handshake would get.
+            report(.relayHandshakeOverdue(peer: peer, token: token), after: configuration.peerHandshakeTimeout)
         case .sealed(let peer, let token, let data):
             guard case .active(let channel)? = peers[peer], channel.token == token, !channel.isRelayed else { return }
             await received(data, on: channel)
@@ -61,6 +66,11 @@ extension ClientSession {
         case .relayHandshakeOverdue(let peer, let token):
             guard case .awaitingRelayedWelcome(token, _)? = peers[peer] else { return }
             peers[peer] = nil
+            await show(Texts.privateConnectFailed(peer))
+            await send(.stopPrivate(user: peer), as: .background)
+        case .peerOverdue(let peer, let token):
+            guard case .awaitingPeer(token, _)? = peers[peer] else { return }
+            await endPeer(peer, saying: nil)  // its grant is revoked: a late connection is dropped
             await show(Texts.privateConnectFailed(peer))
             await send(.stopPrivate(user: peer), as: .background)
         }
@@ -218,14 +228,14 @@ extension ClientSession {
         await send(.stopPrivate(user: peer), as: .background)
     }
 
-    /// After falling back to the relay, gives the peer's `welcome` as long as a direct handshake would get.
-    private func expectRelayedWelcome(from peer: String, token: String) {
+    /// Reports `event` (a deadline of a handshake) after `limit`; the handler ignores it if the session has
+    /// moved on by then.
+    private func report(_ event: PeerEvent, after limit: Duration) {
         guard let sink = inputSink else { return }
-        let limit = configuration.peerHandshakeTimeout
         Task {
             // Sleeping the full time is the point; nothing cancels it, and a late report is ignored.
             try? await Task.sleep(for: limit)
-            sink.yield(.peer(.relayHandshakeOverdue(peer: peer, token: token)))
+            sink.yield(.peer(event))
         }
     }
 }

@@ -142,6 +142,26 @@ struct SealedSessionAttackTests {
         }
     }
 
+    /// bob accepts and then neither connects nor sends a word through the relay: alice stops waiting once
+    /// both of his attempts would have been over, says so, and may ask again.
+    @Test func aPeerThatAcceptsButNeverComesIsGivenUpOn() async throws {
+        try await withServer { server in
+            let alice = try await TestClient.register("alice", port: server.port) { configuration in
+                configuration.privateDirectTimeout = .milliseconds(300)
+                configuration.peerHandshakeTimeout = .milliseconds(300)
+            }
+            let (bob, _, _) = try await bobAccepts(alice: alice, port: server.port)
+            try await alice.expect("Could not connect to bob for private messaging")
+            guard case .privateEnded("alice", .stopped) = try await bob.nextEvent() else {
+                throw TimedOut("bob was not told the session ended")
+            }
+            await alice.type("startprivate bob")
+            try await alice.expect("Waiting for bob to accept private messaging")
+            try await alice.logout()
+            await bob.close()
+        }
+    }
+
     @Test(arguments: [nil, "not a key", Data(repeating: 7, count: 31).base64EncodedString()])
     func aGrantWithoutAUsableKeyEndsTheSessionWithoutPlaintext(key: String?) async throws {
         try await withServer { server in
