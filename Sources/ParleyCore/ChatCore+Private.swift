@@ -63,9 +63,18 @@ extension ChatCore {
     }
 
     mutating func stopPrivate(_ id: RequestID, user: String, on connection: ConnectionID, peer: String) {
-        guard broker.deactivate(user, peer) else { return fail(connection, id, .privateNotEnabled, subject: peer) }
-        reply(connection, Reply(id: id))
-        send(.privateEnded(user: user, reason: .stopped), to: peer)
+        if broker.deactivate(user, peer) {
+            reply(connection, Reply(id: id))
+            return send(.privateEnded(user: user, reason: .stopped), to: peer)
+        }
+        // The user's own request, not answered yet, is withdrawn: a late yes must not start what they called off.
+        if let request = broker.pendingRequest(between: user, and: peer), request.from == user {
+            broker.removeRequest(between: user, and: peer)
+            effects.append(.cancel(.privateRequest(from: user, to: peer)))
+            reply(connection, Reply(id: id))
+            return send(.privateRequestClosed(from: user, reason: .stopped), to: peer)
+        }
+        fail(connection, id, .privateNotEnabled, subject: peer)
     }
 
     mutating func privateRequestTimerFired(from: String, to: String, at now: Date) {

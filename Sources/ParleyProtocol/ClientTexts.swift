@@ -54,7 +54,8 @@ extension Texts {
     public static func consentRequestClosed(_ user: String) -> String {
         "The private messaging request from \(user) is no longer open"
     }
-    /// This user's own request to `user`, not answered yet, is gone (the connection to the server was lost).
+    /// This user's own request to `user`, not answered yet, is gone: withdrawn with `stopprivate`, or `user` left
+    /// or blocked them before answering, or the connection to the server was lost.
     public static func ownRequestClosed(_ user: String) -> String {
         "The private messaging request to \(user) is no longer open"
     }

@@ -215,14 +215,33 @@ import Testing
 
     @Test func stopprivateWithoutASessionIsRefused() throws {
         let h = CoreHarness(accounts: ["alice", "bob"])
-        let (alice, _) = try aliceAndBob(h)
+        let (alice, bob) = try aliceAndBob(h)
         #expect(h.send(alice, .stopPrivate(user: "bob"))?.code == .privateNotEnabled)
         #expect(
             h.send(alice, .stopPrivate(user: "nobody"))?.error?.message
                 == "Error. Private messaging to nobody not enabled")
-        // A request that is still waiting is not a session.
+        // Nor does it withdraw a request made to us: that is what `decline` is for.
         h.send(alice, .startPrivate(user: "bob", port: 5555))
+        #expect(h.send(bob, .stopPrivate(user: "alice"))?.code == .privateNotEnabled)
+    }
+
+    /// The requester calls off a request not answered yet: the target is told it is no longer open, its timer
+    /// is gone, and a late yes starts nothing.
+    @Test func stopprivateWithdrawsOnesOwnWaitingRequest() throws {
+        let h = CoreHarness(accounts: ["alice", "bob"])
+        let (alice, bob) = try aliceAndBob(h)
+        h.send(alice, .startPrivate(user: "bob", port: 5555))
+        #expect(h.send(alice, .stopPrivate(user: "bob"))?.ok == true)
+        #expect(
+            h.events(bob) == [
+                .privateRequest(from: "alice"), .privateRequestClosed(from: "alice", reason: .stopped),
+            ])
+        #expect(h.timers[.privateRequest(from: "alice", to: "bob")] == nil)
+        #expect(h.send(bob, .answerPrivate(user: "alice", accept: true))?.code == .noPrivateRequest)
+        #expect(h.events(alice).isEmpty)
         #expect(h.send(alice, .stopPrivate(user: "bob"))?.code == .privateNotEnabled)
+        // And it may be asked again.
+        #expect(h.send(alice, .startPrivate(user: "bob", port: 5555))?.ok == true)
     }
 
     @Test func aPeerWhoLogsOutEndsTheSession() throws {

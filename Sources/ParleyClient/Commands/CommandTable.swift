@@ -22,7 +22,7 @@ public enum CommandTable {
         CommandSpec("private", [.user, .text], help: "Send TEXT to USER in the private session, sealed end to end") {
             .privateText(to: $0.users[0], text: $0.text)
         },
-        CommandSpec("stopprivate", [.user], help: "End the private session with USER") {
+        CommandSpec("stopprivate", [.user], help: "End the private session with USER, or call off your request") {
             .stopPrivate(user: $0.users[0])
         },
         CommandSpec("privatekey", [.user], help: "Show the private session's fingerprint, to compare with USER") {

@@ -135,8 +135,13 @@ extension ClientSession {
             await show(ReplyRendering.lines(for: request, reply: reply))
         case .stopPrivate(let user):
             let hadSession = await endPeer(user, saying: .stopped)
-            if hadSession || reply.ok {
+            let hadRequest = outgoingRequests.remove(user) != nil
+            if hadSession {
                 await show(Texts.privateEnded(user))
+            } else if reply.ok {
+                keyring.forget(user)
+                // No session: the server withdrew the request we had made.
+                await show(hadRequest ? Texts.ownRequestClosed(user) : Texts.privateEnded(user))
             } else {
                 await show(ReplyRendering.lines(for: request, reply: reply))
             }

@@ -32,7 +32,12 @@ extension ClientSession {
             keyring.forget(user)
             let hadSession = await endPeer(user, saying: nil)
             let hadRequest = outgoingRequests.remove(user) != nil
-            if hadSession || hadRequest { await show(MessageRendering.privateEnded(peer: user, reason: reason)) }
+            if hadSession {
+                await show(MessageRendering.privateEnded(peer: user, reason: reason))
+            } else if hadRequest {
+                // A request never answered (its user left, or blocked us) was not a session that ended.
+                await show(Texts.ownRequestClosed(user))
+            }
         case .loggedOut(let reason):
             if reason != .shutdown { await closeAllPeers(saying: reason == .inactivity ? .timeout : .logout) }
             switch reason {

@@ -111,6 +111,28 @@ struct PrivateSessionTests {
         }
     }
 
+    /// The requester calls the request off with `stopprivate` before it is answered; a late `y` starts
+    /// nothing. A request whose target leaves before answering is said to be no longer open, not ended.
+    @Test func aRequestWithdrawnOrLeftUnansweredIsNoLongerOpen() async throws {
+        try await withServer { server in
+            let alice = try await TestClient.register("alice", port: server.port)
+            let bob = try await TestClient.register("bob", port: server.port)
+            await alice.type("startprivate bob")
+            try await bob.expect("alice would like to private message, enter y or n: ")
+            await alice.type("stopprivate bob")
+            try await alice.expect("The private messaging request to bob is no longer open")
+            try await bob.expect("The private messaging request from alice is no longer open")
+            await bob.type("y")
+            try await bob.expect("Error. No private messaging request is waiting")
+            await bob.type("startprivate alice")
+            try await alice.expect("bob would like to private message, enter y or n: ")
+            try await alice.logout()
+            try await bob.expect("The private messaging request to alice is no longer open")
+            #expect(await !bob.output.contains("alice logged out, private messaging ended"))
+            try await bob.logout()
+        }
+    }
+
     @Test func anUnansweredRequestExpires() async throws {
         try await withServer(privateRequestLifetime: 0.3) { server in
             let alice = try await TestClient.register("alice", port: server.port)
