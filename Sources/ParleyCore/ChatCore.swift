@@ -144,6 +144,12 @@ public struct ChatCore {
             reply(connection, Reply(id: id, version: ProtocolLimits.version, server: configuration.serverName))
         case (.greeting, _):
             fail(connection, id, .helloRequired)
+        case (.verifying, _):
+            // A client may send its next requests without waiting for the login's answer (a script, say):
+            // they are answered in order once the password has been checked, as by the session it starts; a
+            // `logout` among them too, so "log in, send, log out" in one write does all three.
+            guard state.heldRequests.count < Self.maxHeldRequests else { return fail(connection, id, .busy) }
+            connections[connection]?.heldRequests.append(request)
         case (_, .hello):
             fail(connection, id, .invalidCommand)
         case (.anonymous, .login(let username, let password)):
@@ -153,17 +159,9 @@ public struct ChatCore {
         case (.anonymous, .register(let username, let password, let confirmation)):
             startRegistration(
                 connection, id, username: username, password: password, confirmation: confirmation, at: now)
-        case (.anonymous, .logout), (.verifying, .logout):
-            // A password check still running must not log the user in on a connection that is closing.
-            connections[connection]?.phase = .anonymous
-            connections[connection]?.heldRequests = []
+        case (.anonymous, .logout):
             reply(connection, Reply(id: id))
             close(connection)
-        case (.verifying, _):
-            // A client may send its next requests without waiting for the login's answer (a script, say):
-            // they are answered in order once the password has been checked, as by the session it starts.
-            guard state.heldRequests.count < Self.maxHeldRequests else { return fail(connection, id, .busy) }
-            connections[connection]?.heldRequests.append(request)
         case (.loggedIn, .login), (.loggedIn, .register), (.loggedIn, .resume):
             fail(connection, id, .alreadyAuthenticated)
         case (.anonymous, _):

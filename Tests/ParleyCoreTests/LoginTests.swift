@@ -234,28 +234,42 @@ import Testing
         #expect(h.replies(connection).filter { $0.users == [] }.count == ChatCore.maxHeldRequests)
     }
 
-    @Test func aLogoutWhileThePasswordIsCheckedEndsItAndWhatWaited() {
-        let h = CoreHarness(accounts: ["alice"])
-        h.answersPasswordsAtOnce = false
-        let connection = h.connectAndGreet()
-        h.send(connection, .login(username: "alice", password: "pw-alice"))
-        h.send(connection, .whoelse)
-        #expect(h.send(connection, .logout)?.ok == true)
-        #expect(h.closed == [connection])
-        h.answerPasswordWork()
-        #expect(h.core.onlineUsers.isEmpty)
-    }
-
-    @Test func aLogoutWhileThePasswordIsBeingCheckedLogsNobodyIn() throws {
+    /// "Log in, ask, log out" sent in one write (a script): the logout waits behind the login like the rest,
+    /// so each is answered, in order, and does what it says.
+    @Test func aLogoutSentWhileThePasswordIsCheckedIsAnsweredInOrderAfterTheLogin() throws {
         let h = CoreHarness(accounts: ["alice", "bob"])
         let bob = try h.logIn("bob")
         h.clearOutput()
         h.answersPasswordsAtOnce = false
         let connection = h.connectAndGreet()
         h.send(connection, .login(username: "alice", password: "pw-alice"))
-        #expect(h.send(connection, .logout)?.ok == true)
+        #expect(h.send(connection, .message(to: "bob", text: "hi")) == nil)
+        #expect(h.send(connection, .logout) == nil)
+        #expect(h.closed.isEmpty)
+        h.answerPasswordWork()
+        let replies = h.replies(connection)
+        #expect(replies.count == 4 && replies.allSatisfy(\.ok))
+        #expect(replies.map(\.username).dropFirst() == ["alice", nil, nil])
         #expect(h.closed == [connection])
-        // The check comes back before the connection is gone.
+        #expect(h.core.onlineUsers == ["bob"])
+        #expect(
+            h.events(bob) == [
+                .presence(user: "alice", online: true),
+                .message(DeliveredMessage(from: "alice", text: "hi", kind: .direct)),
+                .presence(user: "alice", online: false),
+            ])
+    }
+
+    /// A connection that goes while its password is checked logs nobody in when the check comes back.
+    @Test func aConnectionLostWhileThePasswordIsCheckedLogsNobodyIn() throws {
+        let h = CoreHarness(accounts: ["alice", "bob"])
+        let bob = try h.logIn("bob")
+        h.clearOutput()
+        h.answersPasswordsAtOnce = false
+        let connection = h.connectAndGreet()
+        h.send(connection, .login(username: "alice", password: "pw-alice"))
+        h.send(connection, .whoelse)
+        h.disconnect(connection)
         h.answerPasswordWork()
         #expect(h.core.onlineUsers == ["bob"])
         #expect(h.events(bob).isEmpty)

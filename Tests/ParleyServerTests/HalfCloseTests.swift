@@ -22,13 +22,18 @@ import Testing
                 {"id":2,"op":"login","username":"erin","password":"pw"}
                 {"id":3,"op":"message","to":"dave","text":"from a script"}
                 {"id":4,"op":"whoelse"}
+                {"id":5,"op":"hello","version":1}
+                {"id":6,"op":"logout"}
 
                 """)
             script.finishSending()
             let lines = try script.readUntilClosed()
-            #expect(lines.count == 4)
-            #expect(lines.indices.allSatisfy { lines[$0].hasPrefix(#"{"id":\#($0 + 1),"ok":true"#) })
-            #expect(lines.last?.contains(#""users":["dave"]"#) == true)
+            #expect(lines.count == 6)
+            let okIDs = [1, 2, 3, 4, 6]
+            #expect(okIDs.allSatisfy { id in lines.contains { $0.hasPrefix(#"{"id":\#(id),"ok":true"#) } })
+            #expect(zip(lines, 1...6).allSatisfy { line, id in line.contains(#""id":\#(id),"#) }, "in order")
+            #expect(lines[3].contains(#""users":["dave"]"#))
+            #expect(lines[4].contains(#""code":"invalid_command""#))
             #expect(try await dave.nextEvent() == .presence(user: "erin", online: true))
             guard case .message(let message) = try await dave.nextEvent() else {
                 Issue.record("dave got no message")
