@@ -213,7 +213,10 @@ final class ChatHub: @unchecked Sendable {
             }
         case .schedule(let key, let deadline):
             timers[key]?.cancel()
-            let delay = TimeAmount.nanoseconds(Int64(max(0, deadline.timeIntervalSince(now)) * 1e9))
+            // At most a year ahead: a timer fires again if it is early (the core checks its deadlines), and a
+            // far deadline must not overflow the nanoseconds.
+            let seconds = min(max(0, deadline.timeIntervalSince(now)), 365 * 24 * 3600)
+            let delay = TimeAmount.nanoseconds(Int64(seconds * 1e9))
             timers[key] = eventLoop.scheduleTask(in: delay) {
                 self.timers[key] = nil
                 self.apply(.timerFired(key))

@@ -83,6 +83,11 @@ struct Parleyd: AsyncParsableCommand {
         get throws { try DatabaseLocation(argument: database) }
     }
 
+    /// Ten years: the most any duration option may say (a timer further ahead would overflow).
+    static let longestDuration = 10 * 365 * 24 * 3600
+    /// The most any rate option may say: far beyond what one server handles, and safe to double.
+    static let largestRate = 100_000_000
+
     func validate() throws {
         for (name, positional, flag) in [
             ("port", positionalPort, portOption), ("block duration", positionalBlockDuration, blockDurationOption),
@@ -96,11 +101,16 @@ struct Parleyd: AsyncParsableCommand {
         if let port = metricsPort, !(0...65535).contains(port) {
             throw ValidationError("--metrics-port must be between 0 and 65535.")
         }
-        if let block = positionalBlockDuration ?? blockDurationOption, block < 0 {
-            throw ValidationError("BLOCK_DURATION must not be negative.")
-        }
-        if let timeout = positionalTimeout ?? timeoutOption, timeout < 0 {
-            throw ValidationError("TIMEOUT must not be negative.")
+        for (name, seconds) in [
+            ("BLOCK_DURATION", positionalBlockDuration ?? blockDurationOption),
+            ("TIMEOUT", positionalTimeout ?? timeoutOption),
+            ("--login-deadline", loginDeadline),
+        ] {
+            guard let seconds else { continue }
+            guard seconds >= 0 else { throw ValidationError("\(name) must not be negative.") }
+            guard seconds <= Self.longestDuration else {
+                throw ValidationError("\(name) must be at most \(Self.longestDuration) seconds (ten years).")
+            }
         }
         if backup != nil, resetPassword != nil {
             throw ValidationError("--backup and --reset-password exclude each other.")
@@ -117,11 +127,18 @@ struct Parleyd: AsyncParsableCommand {
         if insecurePlaintext, tlsCert != nil {
             throw ValidationError("--insecure-plaintext and --tls-cert exclude each other.")
         }
-        guard loginAttemptsPerMinute >= 0, registrationsPerHour >= 0, commandRate >= 0, maxPendingLogins > 0,
-            loginDeadline >= 0,
-            maxWaitingMessages >= 0, loginHistoryDays >= 0
-        else {
-            throw ValidationError("Limits must not be negative.")
+        for (name, value, largest) in [
+            ("--login-attempts-per-minute", loginAttemptsPerMinute, Self.largestRate),
+            ("--registrations-per-hour", registrationsPerHour, Self.largestRate),
+            ("--command-rate", commandRate, Self.largestRate),
+            ("--max-waiting-messages", maxWaitingMessages, Int(Int32.max)),
+            ("--login-history-days", loginHistoryDays, Self.longestDuration / (24 * 3600)),
+        ] {
+            guard value >= 0 else { throw ValidationError("\(name) must not be negative.") }
+            guard value <= largest else { throw ValidationError("\(name) must be at most \(largest).") }
+        }
+        guard (1...Int(Int32.max)).contains(maxPendingLogins) else {
+            throw ValidationError("--max-pending-logins must be at least 1 (and at most \(Int32.max)).")
         }
         guard (10...20).contains(passwordCost) else {
             throw ValidationError("--password-cost must be between 10 and 20.")
