@@ -19,9 +19,11 @@ final class DatabaseLock: Sendable {
         self.descriptor = Mutex(descriptor)
     }
 
-    /// Locks `databasePath`'s lock file, or throws `DatabaseInUse` naming the process that holds it.
+    /// Locks `databasePath`'s lock file, or throws `DatabaseInUse` naming the process that holds it. The lock
+    /// file sits beside the database's real file, whatever symbolic links the path goes through: two paths to
+    /// one database must meet at one lock.
     static func acquire(for databasePath: String) throws -> DatabaseLock {
-        let path = databasePath + ".lock"
+        let path = realPath(of: databasePath) + ".lock"
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SystemCallError("cannot open \(path)", errno) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
@@ -51,6 +53,23 @@ final class DatabaseLock: Sendable {
 
     deinit {
         release()
+    }
+
+    /// `path` with every symbolic link resolved: the file's if it exists, else its directory's with the name
+    /// added (a database not created yet); as given if neither resolves (the open then says why).
+    static func realPath(of path: String) -> String {
+        if let resolved = resolved(path) { return resolved }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard let resolvedDirectory = resolved(directory) else { return path }
+        return (resolvedDirectory == "/" ? "" : resolvedDirectory) + "/" + name
+    }
+
+    private static func resolved(_ path: String) -> String? {
+        guard let pointer = realpath(path, nil) else { return nil }
+        defer { free(pointer) }
+        return String(cString: pointer)
     }
 
     private static func readHolder(_ descriptor: CInt) -> String? {

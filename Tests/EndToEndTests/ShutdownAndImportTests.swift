@@ -82,6 +82,26 @@ import Testing
         try restarted.stop()
     }
 
+    /// A symbolic link to the database is the same database: the second server is refused, rather than
+    /// serving the same waiting messages a second time.
+    @Test func aSecondParleydThroughASymbolicLinkIsRefusedToo() throws {
+        let server = try ServerBinary(directory: directory, extraArguments: ["--insecure-plaintext"])
+        let link = directory.appendingPathComponent("link.db").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: server.databaseFile.path)
+        let errors = Pipe()
+        let second = try Child(
+            Binaries.parleyd, ["0", "--host", "127.0.0.1", "--database", link, "--insecure-plaintext"]
+        ) {
+            options in
+            options.standardError = .pipe(errors)
+            options.standardOutput = .handle(.nullDevice)
+        }
+        #expect(try second.waitForExit() == 1)
+        let reason = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(reason.contains("the database \(link) is in use by another parleyd (process \(server.child.pid))"))
+        try server.stop()
+    }
+
     @Test func credentialsFromThePrototypeAreImportedHashed() throws {
         let credentials = directory.appendingPathComponent("credentials.txt")
         try "hans falcon*solo\nyoda wise@!man\nbad line with three\n".write(
