@@ -241,6 +241,33 @@ import Testing
         }
     }
 
+    /// A mistyped --database naming another program's SQLite file: refused, and nothing written to it (no
+    /// Parley tables, not even WAL mode); an empty SQLite file is still taken, as a fresh database.
+    @Test func anotherProgramsDatabaseIsRefusedAndLeftUntouched() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("other.db")
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "CREATE TABLE inventory (item TEXT); CREATE TABLE orders (id INTEGER)")
+        }
+        #expect {
+            try SQLiteStore(path: path)
+        } throws: { error in
+            "\(error)"
+                == "the database \(path) belongs to another program (it has tables of its own, such as inventory, "
+                + "orders, and none of Parley's); it was left untouched: give --database a new file or a Parley database"
+        }
+        let (mode, hasItsTable, hasOurs) = try DatabaseQueue(path: path).read { db in
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode"), try db.tableExists("inventory"),
+                try db.tableExists("accounts")
+            )
+        }
+        #expect(mode == "delete" && hasItsTable && !hasOurs)
+        let empty = directory.path("empty.db")
+        try DatabaseQueue(path: empty).close()
+        try SQLiteStore(path: empty).close()
+    }
+
     @Test func locksSurviveReopening() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("parley.db")
