@@ -13,11 +13,30 @@ public struct ServerIdentity: Sendable {
 
     /// Loads a certificate chain and key from PEM files (for example from Let's Encrypt).
     public static func load(certificatePath: String, keyPath: String) throws -> ServerIdentity {
-        let chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
+        // NIOSSL's own errors name neither the file nor the reason ("failedToLoadCertificate").
+        for path in [certificatePath, keyPath] where !FileManager.default.isReadableFile(atPath: path) {
+            throw TLSSetupError.cannotRead(path)
+        }
+        let chain: [NIOSSLCertificate]
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
+        } catch {
+            throw TLSSetupError.notPEM(certificatePath, what: "certificate")
+        }
         guard let leaf = chain.first else { throw TLSSetupError.noCertificate(certificatePath) }
-        let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
-        return try ServerIdentity(
-            chain: chain, key: key, fingerprint: CertificateFingerprint(leaf), isSelfSigned: false)
+        let key: NIOSSLPrivateKey
+        do {
+            key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+        } catch {
+            throw TLSSetupError.notPEM(keyPath, what: "private key")
+        }
+        do {
+            return try ServerIdentity(
+                chain: chain, key: key, fingerprint: CertificateFingerprint(leaf), isSelfSigned: false)
+        } catch let error as NIOSSLError {
+            guard case .failedToLoadPrivateKey = error else { throw error }
+            throw TLSSetupError.keyDoesNotMatch(certificate: certificatePath, key: keyPath)
+        }
     }
 
     /// Uses the self-signed certificate kept in `directory`, creating it on first start.
@@ -26,10 +45,17 @@ public struct ServerIdentity: Sendable {
         let certificateURL = directory.appendingPathComponent("parleyd-cert.pem")
         let keyURL = directory.appendingPathComponent("parleyd-key.pem")
         let files = FileManager.default
-        if !files.fileExists(atPath: certificateURL.path) || !files.fileExists(atPath: keyURL.path) {
+        switch (files.fileExists(atPath: certificateURL.path), files.fileExists(atPath: keyURL.path)) {
+        case (true, true):
+            break
+        case (false, false):
             let (certificatePEM, keyPEM) = try makeSelfSigned(hostnames: hostnames)
             try writeOwnerOnly(Data(keyPEM.utf8), to: keyURL.path)
             try Data(certificatePEM.utf8).write(to: certificateURL, options: .atomic)
+        case (let hasCertificate, _):
+            // A new pair would be a new identity, which every client that trusted the old one refuses.
+            let (present, missing) = hasCertificate ? (certificateURL, keyURL) : (keyURL, certificateURL)
+            throw TLSSetupError.halfAnIdentity(present: present.path, missing: missing.path)
         }
         let identity = try load(certificatePath: certificateURL.path, keyPath: keyURL.path)
         return ServerIdentity(context: identity.context, fingerprint: identity.fingerprint, isSelfSigned: true)
@@ -113,11 +139,24 @@ private struct IPAddressBytes {
 public enum TLSSetupError: Error, CustomStringConvertible {
     case noCertificate(String)
     case cannotWrite(String)
+    case cannotRead(String)
+    case notPEM(String, what: String)
+    case keyDoesNotMatch(certificate: String, key: String)
+    /// One file of the self-signed pair is there without the other.
+    case halfAnIdentity(present: String, missing: String)
 
     public var description: String {
         switch self {
         case .noCertificate(let path): "no certificate in \(path)"
         case .cannotWrite(let path): "cannot write \(path)"
+        case .cannotRead(let path): "cannot read \(path): is it there, and readable by this user?"
+        case .notPEM(let path, let what): "\(path) does not hold a \(what) in PEM form"
+        case .keyDoesNotMatch(let certificate, let key):
+            "the key in \(key) is not the key of the certificate in \(certificate)"
+        case .halfAnIdentity(let present, let missing):
+            "\(missing) is missing beside \(present); a new pair would be a new server identity, which every "
+                + "client that trusted this one refuses: put the missing file back, or remove \(present) too to "
+                + "make a new identity (clients are then asked to trust it again)"
         }
     }
 }

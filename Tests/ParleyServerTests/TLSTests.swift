@@ -61,6 +61,40 @@ import Testing
         #expect(permissions == 0o600)
     }
 
+    /// Half of the self-signed pair is not replaced by a new pair (a new identity every client would refuse);
+    /// files given with --tls-cert/--tls-key that cannot be used are named with what is wrong with them.
+    @Test func identityFilesThatCannotBeUsedAreNamedAndNeverReplacedSilently() throws {
+        let directory = TestDirectory.fresh()
+        _ = try ServerIdentity.selfSigned(in: directory, hostnames: ["localhost"])
+        let certificate = directory.appendingPathComponent("parleyd-cert.pem").path
+        let key = directory.appendingPathComponent("parleyd-key.pem").path
+        let original = try Data(contentsOf: URL(fileURLWithPath: certificate))
+        try FileManager.default.moveItem(atPath: key, toPath: key + ".away")
+        #expect {
+            _ = try ServerIdentity.selfSigned(in: directory, hostnames: ["localhost"])
+        } throws: { error in
+            "\(error)".hasPrefix("\(key) is missing beside \(certificate); a new pair would be a new server identity")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: certificate)) == original)
+
+        let other = TestDirectory.fresh()
+        _ = try ServerIdentity.selfSigned(in: other, hostnames: ["localhost"])
+        let otherKey = other.appendingPathComponent("parleyd-key.pem").path
+        let cases: [(String, String, String)] = [
+            (certificate, key, "cannot read \(key): is it there, and readable by this user?"),
+            (otherKey, otherKey, "\(otherKey) does not hold a certificate in PEM form"),
+            (certificate, certificate, "\(certificate) does not hold a private key in PEM form"),
+            (certificate, otherKey, "the key in \(otherKey) is not the key of the certificate in \(certificate)"),
+        ]
+        for (certificatePath, keyPath, message) in cases {
+            #expect {
+                _ = try ServerIdentity.load(certificatePath: certificatePath, keyPath: keyPath)
+            } throws: { error in
+                "\(error)" == message
+            }
+        }
+    }
+
     @Test func aPlaintextClientOnTheTLSPortIsDroppedWithoutHurtingOthers() async throws {
         try await withTLSServer { server in
             let fingerprint = try #require(server.server.tlsFingerprint)
