@@ -17,8 +17,14 @@ extension ChatCore {
             statistics.directMessages += 1
             return reply(connection, Reply(id: id, stored: false))
         }
-        if let limit = configuration.maxWaitingMessages, mailbox.count(for: recipient) >= limit {
-            return fail(connection, id, .mailboxFull, subject: recipient)
+        if let limit = configuration.maxWaitingMessages {
+            guard mailbox.count(for: recipient) < limit else {
+                return fail(connection, id, .mailboxFull, subject: recipient)
+            }
+            guard mailbox.count(from: user) < limit else { return fail(connection, id, .tooManyWaiting) }
+        }
+        if let limit = configuration.maxWaitingBytes, mailbox.bytes + Mailbox.size(of: text) > limit {
+            return fail(connection, id, .waitingStorageFull)
         }
         let message = mailbox.append(sender: user, recipient: recipient, text: text, at: now)
         persist(.enqueue(message))

@@ -165,9 +165,17 @@ public struct CoreConfiguration: Sendable {
     public var registrationsPerAddress: RateLimit? = RateLimit(burst: 30, perSecond: 30.0 / 3600)
     /// Requests per connection; beyond it requests get `rate_limited`.
     public var commandRate: RateLimit? = RateLimit(burst: 200, perSecond: 100)
-    /// Messages that may wait for one offline user; more get `mailbox_full` until the user logs in. They are
-    /// kept in memory and on disk, so without a limit one sender could fill both. `nil`: no limit.
+    /// Messages that may wait for one offline user (more get `mailbox_full` until the user logs in), and from
+    /// one sender across all offline users (more get `too_many_waiting`). They are kept in memory and on disk,
+    /// so without a limit one sender could fill both. `nil`: no limit.
     public var maxWaitingMessages: Int? = 10_000
+    /// Bytes of memory that all waiting messages together may take (text and `waitingMessageOverhead` each); more
+    /// get `waiting_storage_full`. The limits per user and per sender bound what one account does; this
+    /// bounds what many accounts of one person do. `nil`: no limit.
+    public var maxWaitingBytes: Int? = 1 << 30
+    /// What a waiting message takes in memory besides its text (its fields, the strings' headers, its slot),
+    /// as `maxWaitingBytes` counts it.
+    public static let waitingMessageOverhead = 128
     /// Connections that have not logged in yet; more are turned away.
     public var maxUnauthenticatedConnections = 1000
     /// Seconds a connection may stay without logging in; `nil` for no limit.

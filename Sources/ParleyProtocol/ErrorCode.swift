@@ -43,6 +43,10 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case blockedByRecipient = "blocked_by_recipient"
     case messageTooLong = "message_too_long"
     case mailboxFull = "mailbox_full"
+    /// The sender has as many messages waiting for offline users as one user may have waiting.
+    case tooManyWaiting = "too_many_waiting"
+    /// The server keeps as many waiting messages as its memory limit allows.
+    case waitingStorageFull = "waiting_storage_full"
 
     // Blocking.
     case cannotBlockSelf = "cannot_block_self"
@@ -97,6 +101,10 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         case .blockedByRecipient: "Your message could not be delivered as the recipient has blocked you"
         case .messageTooLong: "Error. Message too long (max \(ProtocolLimits.maxMessageCharacters) characters)"
         case .mailboxFull: "Error. Too many messages are waiting for \(subject); try again once they have logged in"
+        case .tooManyWaiting:
+            "Error. Too many of your messages are waiting for users who are offline; try again once they have logged in"
+        case .waitingStorageFull:
+            "Error. The server cannot keep more messages for users who are offline now; please try again later"
         case .cannotBlockSelf: "Error. Cannot block self"
         case .cannotUnblockSelf: "Error. Cannot unblock self"
         case .notBlocked: "Error. \(subject) was not blocked"

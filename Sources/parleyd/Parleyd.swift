@@ -58,8 +58,10 @@ struct Parleyd: AsyncParsableCommand {
     @Option(help: "Requests per second one connection may send (bursts of twice that); 0 turns the limit off.")
     var commandRate = 100
     @Option(help: "Connections that may wait to log in at once.") var maxPendingLogins = 1000
-    @Option(help: "Messages that may wait for one offline user; 0 turns the limit off.")
+    @Option(help: "Messages that may wait for one offline user, and from one sender; 0 turns the limit off.")
     var maxWaitingMessages = 10_000
+    @Option(help: "Megabytes of memory all waiting messages together may take; 0 turns the limit off.")
+    var maxWaitingMegabytes = 1024
     @Option(help: "Seconds a connection may take to log in; 0 turns the limit off.") var loginDeadline = 30
     @Option(help: "Days the login history is kept (each user's last login always is); 0 keeps all of it.")
     var loginHistoryDays = 90
@@ -132,6 +134,7 @@ struct Parleyd: AsyncParsableCommand {
             ("--registrations-per-hour", registrationsPerHour, Self.largestRate),
             ("--command-rate", commandRate, Self.largestRate),
             ("--max-waiting-messages", maxWaitingMessages, Int(Int32.max)),
+            ("--max-waiting-megabytes", maxWaitingMegabytes, Int(Int32.max)),
             ("--login-history-days", loginHistoryDays, Self.longestDuration / (24 * 3600)),
         ] {
             guard value >= 0 else { throw ValidationError("\(name) must not be negative.") }
@@ -185,6 +188,7 @@ struct Parleyd: AsyncParsableCommand {
             commandRate == 0 ? nil : RateLimit(burst: Double(2 * commandRate), perSecond: Double(commandRate))
         configuration.core.maxUnauthenticatedConnections = maxPendingLogins
         configuration.core.maxWaitingMessages = maxWaitingMessages == 0 ? nil : maxWaitingMessages
+        configuration.core.maxWaitingBytes = maxWaitingMegabytes == 0 ? nil : maxWaitingMegabytes << 20
         configuration.core.loginDeadline = loginDeadline == 0 ? nil : TimeInterval(loginDeadline)
         configuration.passwordHasher = PasswordHasher(rounds: 1 << passwordCost, blockSize: 8, parallelism: 1)
 

@@ -58,10 +58,11 @@ import Testing
     @Test func messagesWaitingForOneUserAreLimited() throws {
         var configuration = CoreConfiguration()
         configuration.maxWaitingMessages = 3
-        let h = CoreHarness(accounts: ["alice", "bob", "carol"], configuration: configuration)
+        let h = CoreHarness(accounts: ["alice", "bob", "carol", "dave"], configuration: configuration)
         let alice = try h.logIn("alice")
+        let dave = try h.logIn("dave")
         for number in 1...3 {
-            #expect(h.send(alice, .message(to: "bob", text: "m\(number)"))?.stored == true)
+            #expect(h.send(number == 2 ? dave : alice, .message(to: "bob", text: "m\(number)"))?.stored == true)
         }
         let refused = h.send(alice, .message(to: "bob", text: "m4"))
         #expect(refused?.code == .mailboxFull)
@@ -76,6 +77,42 @@ import Testing
         #expect(h.events(bob).count == 3)
         h.send(bob, .logout)
         #expect(h.send(alice, .message(to: "bob", text: "m5"))?.stored == true)
+    }
+
+    /// One sender's waiting messages across all offline users are limited like one user's, and all of them
+    /// together by the memory they take: many accounts, or many recipients, cannot fill the server's memory.
+    @Test func waitingMessagesAreLimitedPerSenderAndInAll() throws {
+        var configuration = CoreConfiguration()
+        configuration.maxWaitingMessages = 3
+        configuration.maxWaitingBytes = 8 * (CoreConfiguration.waitingMessageOverhead + 10)
+        let h = CoreHarness(accounts: ["alice", "bob", "carol", "dave", "erin", "frank"], configuration: configuration)
+        let alice = try h.logIn("alice")
+        let erin = try h.logIn("erin")
+        for recipient in ["bob", "carol", "dave"] {
+            #expect(h.send(alice, .message(to: recipient, text: "0123456789"))?.stored == true)
+        }
+        let refused = h.send(alice, .message(to: "frank", text: "0123456789"))
+        #expect(refused?.code == .tooManyWaiting)
+        #expect(
+            refused?.error?.message
+                == "Error. Too many of your messages are waiting for users who are offline; try again once they have logged in"
+        )
+        // Another sender still may, until all of them together reach the memory limit.
+        for recipient in ["bob", "carol", "dave"] {
+            #expect(h.send(erin, .message(to: recipient, text: "0123456789"))?.stored == true)
+        }
+        h.send(alice, .logout)
+        let frank = try h.logIn("frank")
+        #expect(h.send(frank, .message(to: "alice", text: "0123456789"))?.stored == true)
+        let full = h.send(frank, .message(to: "alice", text: "0123456789a"))
+        #expect(full?.code == .waitingStorageFull)
+        #expect(
+            full?.error?.message
+                == "Error. The server cannot keep more messages for users who are offline now; please try again later")
+        // Delivered messages make room again, for their senders too.
+        h.send(try h.logIn("bob"), .logout)
+        #expect(h.send(frank, .message(to: "alice", text: "0123456789a"))?.stored == true)
+        #expect(h.send(erin, .message(to: "bob", text: "again"))?.stored == true)
     }
 
     @Test func waitingMessagesComeOnTheNextLoginInOrderWithTheirTimesBeforeAnythingElse() throws {
