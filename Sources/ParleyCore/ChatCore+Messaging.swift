@@ -11,7 +11,7 @@ extension ChatCore {
         guard recipient != user else { return fail(connection, id, .cannotMessageSelf) }
         guard !hasBlocked(recipient, user) else { return fail(connection, id, .blockedByRecipient) }
         if let problem = CredentialRules.messageTextProblem(text) { return fail(connection, id, problem) }
-        if let recipientConnection = online[recipient] {
+        if let recipientConnection = online[recipient], connections[recipientConnection]?.isClosing != true {
             effects.append(
                 .send(recipientConnection, .event(.message(DeliveredMessage(from: user, text: text, kind: .direct)))))
             statistics.directMessages += 1

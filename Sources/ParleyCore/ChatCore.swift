@@ -77,6 +77,8 @@ public struct ChatCore {
             statistics.rateLimitedRequests += 1
             fail(connection, request.id, .rateLimited)
             if admission == .floodedOut { disconnectFlooder(connection, at: now) }
+        case .closing(let connection):
+            connections[connection]?.isClosing = true
         case .disconnected(let connection):
             endSession(on: connection, reason: .disconnect, at: now)
             connections[connection] = nil
@@ -300,6 +302,8 @@ struct Connection {
     var resumable = false
     /// Requests that came while a login's password was checked, answered in order once it is done.
     var heldRequests: [Request] = []
+    /// Nothing reaches the connection any more; its `disconnected` is on its way (`CoreInput.closing`).
+    var isClosing = false
 
     var user: String? {
         if case .loggedIn(let user) = phase { return user }

@@ -8,6 +8,10 @@ public enum CoreInput: Sendable {
     case request(ConnectionID, Request)
     /// The connection is gone (closed by either side); treated as a logout.
     case disconnected(ConnectionID)
+    /// The connection is closing and nothing more reaches it, but the adapter hands over its `disconnected`
+    /// a moment later (with others, in batches): meanwhile a message to its user is kept for them as for a
+    /// user offline, not acknowledged as delivered and lost.
+    case closing(ConnectionID)
     /// Result of `Effect.verifyPassword`.
     case passwordVerified(ConnectionID, RequestID, username: String, matches: Bool)
     /// Result of `Effect.hashPassword`.

@@ -65,8 +65,7 @@ extension ChatHub {
         slot.bytesQueuedWhileBackedUp += count
         guard slot.bytesQueuedWhileBackedUp > maxOutboundBytes else { return true }
         logger.notice("client is not reading, disconnecting", metadata: ["connection": "\(slot.id)"])
-        slot.closing = true
-        slot.outbox = nil
+        markClosing(slot)
         slot.channel.close(promise: nil)
         return false
     }

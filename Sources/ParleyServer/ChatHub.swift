@@ -121,9 +121,17 @@ final class ChatHub: @unchecked Sendable {
     /// (A channel reports its end once, so each connection arrives here once.)
     func disconnected(_ id: ConnectionID) {
         guard let slot = slots[id] else { return }
+        markClosing(slot)
+        if closedConnections.add(id) { scheduleHandOver() }
+    }
+
+    /// Nothing is written to `slot` any more, and the core knows at once, so a message to its user is kept
+    /// for them rather than acknowledged as delivered to a connection that drops it.
+    func markClosing(_ slot: ConnectionSlot) {
+        guard !slot.closing else { return }
         slot.closing = true
         slot.outbox = nil
-        if closedConnections.add(id) { scheduleHandOver() }
+        apply(.closing(slot.id))
     }
 
     private func scheduleHandOver() {

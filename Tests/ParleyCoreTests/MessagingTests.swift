@@ -79,6 +79,23 @@ import Testing
         #expect(h.send(alice, .message(to: "bob", text: "m5"))?.stored == true)
     }
 
+    /// The adapter knows a connection is closing before it hands over its disconnection (in batches): a message
+    /// to its user meanwhile waits for them, as for a user offline, instead of being acknowledged as delivered
+    /// to a connection that drops it.
+    @Test func aMessageToAConnectionThatIsClosingWaitsForTheUser() throws {
+        let h = CoreHarness(accounts: ["alice", "bob"])
+        let alice = try h.logIn("alice")
+        let bob = try h.logIn("bob")
+        h.feed(.closing(bob))
+        #expect(h.send(alice, .message(to: "bob", text: "are you there?"))?.stored == true)
+        #expect(!h.events(bob).contains { if case .message = $0 { true } else { false } })
+        h.disconnect(bob)
+        let again = try h.logIn("bob")
+        #expect(
+            h.events(again).contains(
+                .message(DeliveredMessage(from: "alice", text: "are you there?", kind: .offline, sent: h.now))))
+    }
+
     /// One sender's waiting messages across all offline users are limited like one user's, and all of them
     /// together by the memory they take: many accounts, or many recipients, cannot fill the server's memory.
     @Test func waitingMessagesAreLimitedPerSenderAndInAll() throws {
