@@ -198,8 +198,8 @@ final class ChatHub: @unchecked Sendable {
                 ProcessTuning.lowerCurrentThreadPriority()
                 return hasher.verify(password, against: hash.encoded)
             }
-            .whenComplete { result in
-                let matches = (try? result.get()) ?? false  // a pool that is gone means we are shutting down
+            .whenSuccess { matches in
+                // Without an answer (the pool stopped: the server is shutting down) nothing is counted.
                 self.apply(.passwordVerified(id, requestID, username: username, matches: matches))
                 self.closeIfAnswered(id)
             }
@@ -213,6 +213,8 @@ final class ChatHub: @unchecked Sendable {
                 switch result {
                 case .success(let encoded):
                     self.apply(.passwordHashed(id, requestID, username: username, PasswordHash(encoded: encoded)))
+                case .failure(is NIOThreadPoolError.ThreadPoolInactive):
+                    break  // shutting down: the session ends with everyone's
                 case .failure(let error):
                     self.logger.error("password hashing failed", metadata: ["error": "\(error)"])
                     self.close(id)

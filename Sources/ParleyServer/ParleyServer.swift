@@ -158,11 +158,14 @@ public final class ParleyServer: Sendable {
         logger.info("shutting down")
         try await acceptor.stop()
         try? await metrics?.stop()
+        // The hashing threads first: a check still running reports to the event loop, and what it changes (a
+        // wrong password counted) must be in the store before the hub's last batch; checks not started yet
+        // are dropped (the hub ignores a check without an answer).
+        try await hashPool.shutdownGracefully()
         let hub = self.hub
         try await hub.eventLoop.flatSubmit { hub.shutdown() }.get()
         if let retention { try await hub.eventLoop.flatSubmit { retention.stop() }.get() }
         try await group.shutdownGracefully()
-        try await hashPool.shutdownGracefully()
         try await storeThread.shutdownGracefully()
         do {
             try ownStore?.close()

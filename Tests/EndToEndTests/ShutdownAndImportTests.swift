@@ -19,6 +19,21 @@ import Testing
         #expect(try server.child.waitForExit() == 0)
     }
 
+    /// Stopped while a password is being checked (slow hashing makes the check last), parleyd still stops
+    /// cleanly: the check's answer finds the event loop there, or is dropped, never a SwiftNIO complaint.
+    @Test func aStopWhileAPasswordIsCheckedIsClean() throws {
+        let server = try ServerBinary(
+            directory: directory, extraArguments: ["--insecure-plaintext", "--password-cost", "16"])
+        _ = try LineSocket.loggedIn("alice", port: server.port)
+        let again = try LineSocket.connecting(port: server.port)
+        #expect(try again.request(.hello(version: 1, client: "e2e")).ok)
+        try again.sendRaw(#"{"id":9,"op":"login","username":"alice","password":"guess"}"# + "\n")
+        server.child.signal(SIGTERM)
+        #expect(try server.child.waitForExit() == 0)
+        let log = try server.log()
+        #expect(!log.contains("EventLoop"), "\(log)")
+    }
+
     @Test func aHangupStopsItGracefullyUnlessItWasStartedToIgnoreOne() throws {
         // Its terminal closed: users are told, the store is closed, exit 0.
         let server = try ServerBinary(directory: directory, extraArguments: ["--insecure-plaintext"])
