@@ -120,6 +120,8 @@ public struct ChatCore {
     /// Number of users logged in right now.
     public var onlineCount: Int { online.count }
     public func accountExists(_ name: String) -> Bool { accounts[name] != nil }
+    /// The client address `connection` came from, while the core knows the connection.
+    public func address(of connection: ConnectionID) -> String? { connections[connection]?.address }
     /// Whether a password is being checked or hashed for a request of `connection`'s (a login, a
     /// registration, a `password` change), whose answer is still to come.
     public func awaitsPasswordWork(on connection: ConnectionID) -> Bool {

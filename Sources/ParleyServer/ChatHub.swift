@@ -236,7 +236,11 @@ final class ChatHub: @unchecked Sendable {
         case .log(let entry):
             var metadata: Logger.Metadata = [:]
             if let user = entry.user { metadata["user"] = "\(user)" }
-            if let connection = entry.connection { metadata["connection"] = "\(connection)" }
+            if let connection = entry.connection {
+                metadata["connection"] = "\(connection)"
+                // Where a wrong password or a refused login came from is what an operator looks for first.
+                if let address = core.address(of: connection) { metadata["address"] = "\(address)" }
+            }
             logger.log(level: entry.level.loggerLevel, "\(entry.message)", metadata: metadata)
         }
     }

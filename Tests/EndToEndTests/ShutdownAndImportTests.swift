@@ -152,12 +152,16 @@ import Testing
         }
         let alice = try LineSocket(port: server.port)
         #expect(try alice.request(.hello(version: 1, client: "e2e")).ok)
+        #expect(try alice.request(.login(username: "alice", password: "wrong")).error?.code == .wrongPassword)
         #expect(try alice.request(.login(username: "alice", password: "sesame-alice")).ok)
         #expect(try alice.request(.message(to: "bob", text: "top-secret-text")).ok)
         server.child.signal(SIGTERM)
         #expect(try server.child.waitForExit() == 0)
         let logs = try server.log()
         #expect(logs.contains("logged in"))
+        // Where a wrong password came from is in its line.
+        #expect(
+            logs.split(separator: "\n").contains { $0.contains("wrong password") && $0.contains("address=127.0.0.1") })
         for secret in ["sesame-alice", "sesame-bob", "top-secret-text"] {
             #expect(!logs.contains(secret), "\(secret) appears in the logs")
         }
