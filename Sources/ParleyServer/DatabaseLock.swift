@@ -25,7 +25,11 @@ final class DatabaseLock: Sendable {
     static func acquire(for databasePath: String) throws -> DatabaseLock {
         let path = realPath(of: databasePath) + ".lock"
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw SystemCallError("cannot open \(path)", errno) }
+        guard descriptor >= 0 else {
+            throw SystemCallError(
+                "cannot make the lock file \(path) beside the database (is its directory missing or not writable?)",
+                errno)
+        }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
             let holder = readHolder(descriptor)

@@ -194,7 +194,7 @@ public final class ParleyServer: Sendable {
     private static func importCredentials(
         from path: String, into store: any ChatStore, hasher: PasswordHasher, logger: Logger
     ) throws {
-        let contents = try String(contentsOfFile: path, encoding: .utf8)
+        let contents = try CredentialsFileProblem.read(path)
         let plan = try CredentialsImport.plan(
             contents: contents, existing: store.accountNames(), hasher: hasher, now: Date())
         try store.apply(plan.writes)
@@ -217,7 +217,9 @@ struct MetricsUnavailable: Error, CustomStringConvertible {
     let port: Int
     let reason: any Error
 
-    var description: String { "cannot serve metrics on \(Texts.endpoint(host: host, port: port)): \(reason)" }
+    var description: String {
+        "cannot serve metrics on \(Texts.endpoint(host: host, port: port)): \(socketProblem(reason))"
+    }
 }
 
 /// Runs the server under swift-service-lifecycle until graceful shutdown is asked for.
@@ -256,5 +258,31 @@ enum SessionToken {
 extension String {
     fileprivate func leftPadded(to length: Int) -> String {
         count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
+}
+
+/// The `--credentials` file cannot be imported as a whole, in words (Foundation's say "The file isn't in the
+/// correct format" with a domain and a code).
+struct CredentialsFileProblem: Error, CustomStringConvertible {
+    let path: String
+    let problem: String
+
+    var description: String { "cannot import \(path): \(problem)" }
+
+    /// The file's text, or the reason there is none.
+    static func read(_ path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CredentialsFileProblem(path: path, problem: "there is no such file")
+        }
+        guard !isDirectory.boolValue else { throw CredentialsFileProblem(path: path, problem: "it is a directory") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CredentialsFileProblem(path: path, problem: "it cannot be read (permissions?)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CredentialsFileProblem(
+                path: path, problem: "it is not UTF-8 text (convert it first, e.g. with iconv -f latin1 -t utf8)")
+        }
+        return text
     }
 }

@@ -26,7 +26,12 @@ final class SocketAcceptor: Sendable {
     /// Binds and listens on `host`:`port` (`SO_REUSEADDR`, as `ServerBootstrap` would); throws the system's
     /// error (an address in use, a name that does not resolve) before any thread starts.
     init(host: String, port: Int, backlog: CInt) throws {
-        let requested = try SocketAddress.makeAddressResolvingHost(host, port: port)
+        let requested: SocketAddress
+        do {
+            requested = try SocketAddress.makeAddressResolvingHost(host, port: port)
+        } catch {
+            throw CannotListen(endpoint: Texts.endpoint(host: host, port: port), reason: socketProblem(error))
+        }
         let family = requested.protocol.rawValue
         let descriptor = socket(family, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw SystemCallError("cannot make a socket", errno) }
@@ -136,4 +141,12 @@ final class SocketAcceptor: Sendable {
             throw SystemCallError("getsockname", EAFNOSUPPORT)
         }
     }
+}
+
+/// The address to listen on does not resolve.
+struct CannotListen: Error, CustomStringConvertible {
+    let endpoint: String
+    let reason: String
+
+    var description: String { "cannot listen on \(endpoint): \(reason)" }
 }

@@ -1,3 +1,5 @@
+import NIOCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -15,4 +17,14 @@ struct SystemCallError: Error, CustomStringConvertible {
     }
 
     var description: String { "\(doing): \(String(cString: strerror(code)))" }
+}
+
+/// A socket error from SwiftNIO (binding the metrics port, resolving a host) in the system's words, without
+/// the call's Swift signature that SwiftNIO's own description starts with.
+func socketProblem(_ error: any Error) -> String {
+    switch error {
+    case let error as IOError: String(cString: strerror(error.errnoCode))
+    case is SocketAddressError.UnknownHost: "there is no such host or address"
+    default: "\(error)"
+    }
 }

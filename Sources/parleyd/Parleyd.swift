@@ -103,6 +103,9 @@ struct Parleyd: AsyncParsableCommand {
         if let port = metricsPort, !(0...65535).contains(port) {
             throw ValidationError("--metrics-port must be between 0 and 65535.")
         }
+        if metricsPort == nil, metricsHost != "127.0.0.1" {
+            throw ValidationError("--metrics-host needs --metrics-port (metrics are off without one).")
+        }
         for (name, seconds) in [
             ("BLOCK_DURATION", positionalBlockDuration ?? blockDurationOption),
             ("TIMEOUT", positionalTimeout ?? timeoutOption),
