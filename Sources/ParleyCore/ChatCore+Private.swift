@@ -103,10 +103,11 @@ extension ChatCore {
     }
 
     /// `user` is going: their peers are told and their requests, made or received, are dropped.
-    mutating func endPrivateSessions(of user: String, reason: PrivateEndReason) {
+    mutating func endPrivateSessions(of user: String, reason: PrivateEndReason, tellingOthers: Bool = true) {
         for request in broker.requests(involving: user) {
             broker.removeRequest(between: request.from, and: request.to)
             effects.append(.cancel(.privateRequest(from: request.from, to: request.to)))
+            if !tellingOthers { continue }
             if request.from == user {
                 send(.privateRequestClosed(from: user, reason: reason), to: request.to)
             } else {
@@ -115,7 +116,7 @@ extension ChatCore {
         }
         for peer in broker.activePeers(of: user) {
             broker.deactivate(user, peer)
-            send(.privateEnded(user: user, reason: reason), to: peer)
+            if tellingOthers { send(.privateEnded(user: user, reason: reason), to: peer) }
         }
     }
 }

@@ -54,7 +54,9 @@ extension ChatCore {
         persist(.recordLogout(name: user, at: now))
         settleResume(of: user, after: reason, at: now)
         if configuration.inactivityTimeout != nil { effects.append(.cancel(.inactivity(connection))) }
-        endPrivateSessions(of: user, reason: reason.privateReason)
+        // At a shutdown every peer is being logged out too and ends its sessions on hearing so: telling the
+        // peers of the first users to go that they "logged out" would give the two sides different stories.
+        endPrivateSessions(of: user, reason: reason.privateReason, tellingOthers: reason != .shutdown)
         switch reason {
         case .inactivity: effects.append(.send(connection, .event(.loggedOut(reason: .inactivity))))
         case .shutdown: effects.append(.send(connection, .event(.loggedOut(reason: .shutdown))))

@@ -87,17 +87,19 @@ import Testing
         #expect(Texts.serverShutdown == "The server is shutting down")
     }
 
-    @Test func shutdownEndsPrivateSessions() throws {
-        let h = CoreHarness(accounts: ["alice", "bob"])
-        let users = try h.logInQuietly("alice", "bob")
+    /// A shutdown ends private sessions and requests without telling the peers that the other "logged out":
+    /// each side hears of the shutdown itself and ends its sessions alike.
+    @Test func shutdownEndsPrivateSessionsAlikeForBothSides() throws {
+        let h = CoreHarness(accounts: ["alice", "bob", "carol"])
+        let users = try h.logInQuietly("alice", "bob", "carol")
         h.send(users[0], .startPrivate(user: "bob", port: 5555))
         h.send(users[1], .answerPrivate(user: "alice", accept: true))
+        h.send(users[2], .startPrivate(user: "alice", port: 5555))
         h.clearOutput()
         h.feed(.shutdown)
-        #expect(
-            h.events(users[1]) == [
-                .privateEnded(user: "alice", reason: .logout), .presence(user: "alice", online: false),
-                .loggedOut(reason: .shutdown),
-            ])
+        #expect(h.events(users[1]) == [.presence(user: "alice", online: false), .loggedOut(reason: .shutdown)])
+        #expect(h.events(users[2]).last == .loggedOut(reason: .shutdown))
+        #expect(!h.events(users[2]).contains { if case .privateEnded = $0 { true } else { false } })
+        #expect(h.timers[.privateRequest(from: "carol", to: "alice")] == nil)
     }
 }

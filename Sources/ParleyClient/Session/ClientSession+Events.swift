@@ -46,7 +46,8 @@ extension ClientSession {
                 exit = .inactivity
             case .shutdown:
                 await show(Texts.serverShutdown)
-                await closeWhatTheLossEnded(sayingToPeers: .logout)
+                // The peer hears of the shutdown too: "ended", as it says itself, not "logged out".
+                await closeWhatTheLossEnded(sayingToPeers: .stopped)
                 exit = .serverShutdown
                 lossIsRecoverable = true
             case .loginTimeout:

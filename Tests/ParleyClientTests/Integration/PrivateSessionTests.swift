@@ -94,6 +94,29 @@ struct PrivateSessionTests {
         }
     }
 
+    /// The server stops under a private session: both sides say the same ("ended"), neither that the other
+    /// logged out, whichever hears of the shutdown first.
+    @Test func aServerShutdownEndsTheSessionAlikeOnBothSides() async throws {
+        let server = try await ClientTestServer.options().start()
+        let reconnecting: (inout ClientConfiguration) -> Void = { configuration in
+            configuration.reconnection = Reconnection(
+                firstDelay: .milliseconds(20), longestDelay: .milliseconds(200), giveUpAfter: .seconds(1))
+        }
+        let alice = try await TestClient.register("alice", port: server.port, configure: reconnecting)
+        let bob = try await TestClient.register("bob", port: server.port, configure: reconnecting)
+        try await startPrivate(("alice", alice), ("bob", bob))
+        try await server.shutdown()
+        for (client, peer) in [(alice, "bob"), (bob, "alice")] {
+            // In either order: the peer's own word over the direct connection may come before the server's.
+            let expected: Set = [Texts.serverShutdown, Texts.privateEnded(peer)]
+            var seen: Set<String> = []
+            while seen != expected {
+                seen.insert(try await client.expect("\(expected.subtracting(seen))") { expected.contains($0) })
+            }
+            #expect(await !client.output.contains(Texts.privatePeerLoggedOut(peer)))
+        }
+    }
+
     @Test func aDeclinedRequest() async throws {
         try await withServer { server in
             let alice = try await TestClient.register("alice", port: server.port)
