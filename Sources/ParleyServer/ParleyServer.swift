@@ -202,8 +202,16 @@ public final class ParleyServer: Sendable {
             "credentials imported",
             metadata: [
                 "file": "\(path)", "created": "\(plan.writes.count)", "existing": "\(plan.skippedExisting)",
-                "rejectedLines": "\(plan.rejectedLines)",
+                "repeatedLines": "\(plan.repeatedLines)", "rejectedLines": "\(plan.rejectedLines)",
             ])
+        for (line, reason) in plan.rejected.prefix(20) {
+            logger.warning("credentials line skipped: \(reason)", metadata: ["file": "\(path)", "line": "\(line)"])
+        }
+        if !plan.repeatedLines.isEmpty {
+            logger.warning(
+                "credentials lines skipped: their username is on an earlier line, whose password was taken",
+                metadata: ["file": "\(path)", "lines": "\(plan.repeatedLines)"])
+        }
         let advice =
             "\(path) holds passwords in plain text; the database has them hashed now, so delete the file (or keep "
             + "it where only you can read it) and start without --credentials"

@@ -7,27 +7,45 @@ import ParleyProtocol
 public struct CredentialsImport {
     public struct Result: Sendable {
         public var writes: [StoreWrite]
+        /// Accounts the database had already (left as they are).
         public var skippedExisting: Int
-        /// Line numbers (1-based) that were not `username password` with valid values.
-        public var rejectedLines: [Int]
+        /// Lines (1-based) naming an account an earlier line of the file named: the first line wins.
+        public var repeatedLines: [Int] = []
+        /// Lines (1-based) that are not `username password` with valid values, and why (never the line itself,
+        /// which holds a password).
+        public var rejected: [(line: Int, reason: String)] = []
+
+        public var rejectedLines: [Int] { rejected.map(\.line) }
     }
 
     public static func plan(contents: String, existing: Set<String>, hasher: PasswordHasher, now: Date) throws -> Result
     {
-        var result = Result(writes: [], skippedExisting: 0, rejectedLines: [])
-        var seen = existing
+        var result = Result(writes: [], skippedExisting: 0)
+        var fromFile: Set<String> = []
         // Any line break, CRLF included: "\r\n" is one Character, so splitting on "\n" would not see it.
         let lines = contents.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         for (index, line) in lines.enumerated() {
             let fields = line.split(whereSeparator: \.isWhitespace).map(String.init)
             if fields.isEmpty { continue }
-            guard fields.count == 2, CredentialRules.isValidUsername(fields[0]),
-                CredentialRules.isValidPassword(fields[1])
-            else {
-                result.rejectedLines.append(index + 1)
+            let problem: String? =
+                if fields.count != 2 {
+                    "not two fields, `username password` (\(fields.count) found)"
+                } else if !CredentialRules.isValidUsername(fields[0]) {
+                    ErrorCode.invalidUsername.text()
+                } else if !CredentialRules.isValidPassword(fields[1]) {
+                    ErrorCode.invalidPassword.text()
+                } else {
+                    nil
+                }
+            if let problem {
+                result.rejected.append((index + 1, problem))
                 continue
             }
-            guard seen.insert(fields[0]).inserted else {
+            guard fromFile.insert(fields[0]).inserted else {
+                result.repeatedLines.append(index + 1)
+                continue
+            }
+            guard !existing.contains(fields[0]) else {
                 result.skippedExisting += 1
                 continue
             }

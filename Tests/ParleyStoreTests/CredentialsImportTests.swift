@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCore
+import ParleyProtocol
 import ParleyStore
 import ParleyStoreContract
 import Testing
@@ -50,8 +51,14 @@ import Testing
         let result = try CredentialsImport.plan(
             contents: contents, existing: ["bob"], hasher: fastHasher, now: instant(0))
         #expect(Set(created(result).keys) == ["alice", "frank", "grace"])
-        #expect(result.skippedExisting == 2)
+        #expect(result.skippedExisting == 1)
+        #expect(result.repeatedLines == [7])
         #expect(result.rejectedLines == [4, 5, 6, 10])
+        #expect(
+            result.rejected.map(\.reason) == [
+                "not two fields, `username password` (1 found)", ErrorCode.invalidUsername.text(),
+                "not two fields, `username password` (3 found)", ErrorCode.invalidPassword.text(),
+            ])
         #expect(fastHasher.verify("secret1", against: try #require(created(result)["alice"]).encoded))
     }
 
