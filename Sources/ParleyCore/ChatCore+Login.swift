@@ -9,7 +9,7 @@ extension ChatCore {
         guard CredentialRules.isValidUsername(username) else { return fail(connection, id, .invalidUsername) }
         guard CredentialRules.isValidPassword(password) else { return fail(connection, id, .invalidPassword) }
         guard let account = accounts[username] else {
-            if registering.contains(username) { return fail(connection, id, .busy) }
+            if registering[username] != nil { return fail(connection, id, .busy) }
             return fail(connection, id, configuration.registrationEnabled ? .newUser : .invalidUser)
         }
         guard !account.lock.isLocked(at: now) else {
@@ -62,7 +62,7 @@ extension ChatCore {
         guard configuration.registrationEnabled else { return fail(connection, id, .invalidUser) }
         guard CredentialRules.isValidUsername(username) else { return fail(connection, id, .invalidUsername) }
         guard CredentialRules.isValidPassword(password) else { return fail(connection, id, .invalidPassword) }
-        guard accounts[username] == nil, !registering.contains(username) else {
+        guard accounts[username] == nil, registering[username] == nil else {
             return fail(connection, id, .usernameTaken)
         }
         guard password == confirmation else { return fail(connection, id, .passwordMismatch) }
@@ -71,7 +71,7 @@ extension ChatCore {
             refundRegistration(on: connection)
             return fail(connection, id, .tooManyLoginAttempts)
         }
-        registering.insert(username)
+        registering[username] = connection
         connections[connection]?.phase = .verifying(username: username)
         effects.append(.hashPassword(connection, id, username: username, password: password))
     }
@@ -79,11 +79,12 @@ extension ChatCore {
     mutating func finishRegistration(
         _ connection: ConnectionID, _ id: RequestID, username: String, hash: PasswordHash, at now: Date
     ) {
-        registering.remove(username)
+        if registering[username] == connection { registering[username] = nil }
         let stillWaiting = connections[connection]?.phase == .verifying(username: username)
         if stillWaiting { connections[connection]?.phase = .anonymous }
         // The client may have gone; the account is created only for a client still waiting for it.
-        guard stillWaiting, accounts[username] == nil else { return }
+        guard stillWaiting else { return }
+        guard accounts[username] == nil else { return fail(connection, id, .usernameTaken) }
         refundLoginAttempt(on: connection, username: username)
         accounts[username] = Account(record: AccountRecord(name: username, passwordHash: hash))
         persist(.createAccount(name: username, passwordHash: hash, at: now))

@@ -14,8 +14,9 @@ public struct ChatCore {
     var connections: [ConnectionID: Connection] = [:]
     /// Logged-in users and their connection.
     var online: [String: ConnectionID] = [:]
-    /// Usernames whose registration is being hashed, so two connections cannot create the same account.
-    var registering: Set<String> = []
+    /// Usernames whose registration is being hashed, and the connection it is for, so two connections cannot
+    /// create the same account; given up when that connection goes (its hash may never come back).
+    var registering: [String: ConnectionID] = [:]
     var mailbox = Mailbox()
     /// Messages that waited, delivered at login to a client that sends receipts, by connection, until the
     /// session ends (kept in the core's table rather than in every connection's state: few have one).
@@ -80,6 +81,9 @@ public struct ChatCore {
         case .closing(let connection):
             connections[connection]?.isClosing = true
         case .disconnected(let connection):
+            if case .verifying(let username)? = connections[connection]?.phase, registering[username] == connection {
+                registering[username] = nil
+            }
             endSession(on: connection, reason: .disconnect, at: now)
             connections[connection] = nil
             unauthenticated.remove(connection)

@@ -126,6 +126,24 @@ import Testing
         #expect(h.send(h.connectAndGreet(), .login(username: "alice", password: "x"))?.code == .newUser)
     }
 
+    /// A registration whose client went is given up at once: its hash may never come back (a hashing thread
+    /// that failed), and the name must not stay reserved until a restart. A late hash then changes nothing.
+    @Test func aRegistrationWhoseClientWentFreesTheNameAtOnce() throws {
+        let h = CoreHarness()
+        h.answersPasswordsAtOnce = false
+        let first = h.connectAndGreet()
+        h.send(first, .register(username: "alice", password: "one", confirmation: "one"))
+        h.disconnect(first)
+        let second = h.connectAndGreet()
+        #expect(h.send(second, .register(username: "alice", password: "two", confirmation: "two")) == nil)
+        h.answerPasswordWork()  // the first one's hash, for nobody
+        #expect(h.send(h.connectAndGreet(), .login(username: "alice", password: "two"))?.code == .busy)
+        h.answerPasswordWork()
+        #expect(h.replies(second).last?.username == "alice")
+        let created = h.persisted.compactMap { if case .createAccount(_, let hash, _) = $0 { hash } else { nil } }
+        #expect(created == [CoreHarness.hash("two")])
+    }
+
     @Test func anAccountThatCouldNotBeStoredIsUndone() throws {
         let h = CoreHarness(accounts: ["bob"])
         let bob = try h.logIn("bob")
