@@ -86,6 +86,13 @@ extension Texts {
     public static func privateFrameRejected(_ user: String, problem: String) -> String {
         "Warning: a private message from \(user) was rejected (\(problem))"
     }
+    /// This user declined `user`'s request (`n` or `decline`): `user` is told `consentDeclined`.
+    public static func declinedByYou(_ user: String) -> String { "You declined private messaging with \(user)" }
+    /// A private message that opened but breaks the rules for messages (`private` never sends one).
+    public static func privateTextRefused(_ user: String) -> String {
+        "Warning: a private message from \(user) was not shown: it breaks the rules for messages (one line, at most "
+            + "\(ProtocolLimits.maxMessageCharacters) characters)"
+    }
     /// The server's grant lacked a usable key, so no end-to-end encrypted session could be made.
     public static func privateCannotStart(_ user: String, reason: String) -> String {
         "Error. Private messaging with \(user) cannot start: \(reason)"

@@ -24,6 +24,7 @@ enum ReplyRendering {
         case .startPrivate(let user): return [Texts.waitingForConsent(user)]
         case .stopPrivate(let user): return [Texts.privateEnded(user)]
         case .logout: return [Texts.goodbye]
+        case .answerPrivate(let user, accept: false): return [Texts.declinedByYou(user)]
         case .answerPrivate, .hello, .login, .resume, .register, .background, .onlineAfterReconnecting: return []
         }
     }

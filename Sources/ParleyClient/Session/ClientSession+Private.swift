@@ -198,6 +198,11 @@ extension ClientSession {
         peers[channel.peer] = .active(channel)
         switch payload {
         case .text(let text):
+            // What `private` lets a user send; a peer client changed to send more (a screenful of one line, say)
+            // gets a word instead, and the session goes on.
+            guard CredentialRules.messageTextProblem(text) == nil else {
+                return await show(Texts.privateTextRefused(channel.peer))
+            }
             await show(MessageRendering.privateLine(from: channel.peer, text: text))
         case .bye(let reason):
             await endPeer(channel.peer, saying: nil)

@@ -124,6 +124,7 @@ struct PrivateSessionTests {
             await alice.type("startprivate bob")
             try await bob.expect("alice would like to private message, enter y or n: ")
             await bob.type("n")
+            try await bob.expect("You declined private messaging with alice")
             try await alice.expect("bob declined private messaging")
             await alice.type("private bob hello?")
             try await alice.expect("Error. Private messaging to bob not enabled")

@@ -64,26 +64,56 @@ private func bobAccepts(alice: TestClient, port: Int) async throws -> (RawServer
     return (bob, grant, sealed)
 }
 
+/// bob accepts alice's request and completes the sealed handshake on her port, as the real client would.
+/// Returns his server connection, his sealing state after it, and the direct connection.
+private func bobConnectsDirectly(alice: TestClient, port: Int) async throws -> (
+    RawServerClient, SealedSession, LineConnection
+) {
+    var (bob, grant, sealed) = try await bobAccepts(alice: alice, port: port)
+    let direct = try await LineConnection(host: grant.host, port: grant.port)
+    direct.send(PeerFrame.hello(user: "bob", sealed: try sealed.seal(PrivatePayload.hello)))
+    guard case .welcome("alice", let proof) = try await direct.nextFrame() else {
+        throw TimedOut("no welcome from alice")
+    }
+    #expect(try sealed.openPayload(proof) == .welcome)
+    try await alice.expect("Start private messaging with bob")
+    try await alice.expect("Private messaging with bob goes directly between you")
+    try await alice.expect(
+        "Session fingerprint: \(sealed.fingerprint) (compare with bob over another channel to be sure "
+            + "nobody is in the middle)")
+    return (bob, sealed, direct)
+}
+
 @Suite("Sealed private sessions against a peer that misbehaves on purpose")
 struct SealedSessionAttackTests {
+    /// A genuine frame whose text `private` would never send (too long, two lines): not shown, said so, and the
+    /// session goes on.
+    @Test func textBreakingTheMessageRulesIsNotShown() async throws {
+        try await withServer { server in
+            let alice = try await TestClient.register("alice", port: server.port)
+            var (bob, sealed, direct) = try await bobConnectsDirectly(alice: alice, port: server.port)
+            let refused = Texts.privateTextRefused("bob")
+            #expect(
+                refused
+                    == "Warning: a private message from bob was not shown: it breaks the rules for messages (one line, "
+                    + "at most 4096 characters)")
+            for text in [String(repeating: "x", count: 5_000), "two\nlines"] {
+                direct.send(.sealed(try sealed.seal(PrivatePayload.text(text))))
+                try await alice.expect(refused)
+            }
+            direct.send(.sealed(try sealed.seal(PrivatePayload.text("still here"))))
+            try await alice.expect("bob (private): still here")
+            #expect(await !alice.output.contains { $0.contains("xxxxxxxxxx") || $0.contains("lines") })
+            try await alice.logout()
+            await bob.close()
+        }
+    }
+
     @Test(arguments: BadFrame.allCases)
     func aBadFrameOnTheDirectConnectionIsRejectedReportedAndEndsTheSession(bad: BadFrame) async throws {
         try await withServer { server in
             let alice = try await TestClient.register("alice", port: server.port)
-            var (bob, grant, sealed) = try await bobAccepts(alice: alice, port: server.port)
-
-            // bob completes the sealed handshake on alice's port, as the real client would.
-            let direct = try await LineConnection(host: grant.host, port: grant.port)
-            direct.send(PeerFrame.hello(user: "bob", sealed: try sealed.seal(PrivatePayload.hello)))
-            guard case .welcome("alice", let proof) = try await direct.nextFrame() else {
-                throw TimedOut("no welcome from alice")
-            }
-            #expect(try sealed.openPayload(proof) == .welcome)
-            try await alice.expect("Start private messaging with bob")
-            try await alice.expect("Private messaging with bob goes directly between you")
-            try await alice.expect(
-                "Session fingerprint: \(sealed.fingerprint) (compare with bob over another channel to be sure "
-                    + "nobody is in the middle)")
+            var (bob, sealed, direct) = try await bobConnectsDirectly(alice: alice, port: server.port)
 
             let genuine = try sealed.seal(PrivatePayload.text("genuine text"))
             direct.send(.sealed(genuine))

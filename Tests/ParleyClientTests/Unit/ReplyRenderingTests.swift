@@ -60,6 +60,10 @@ struct ReplyRenderingTests {
             lines(.startPrivate(user: "bob"), Reply(id: .number(1))) == ["Waiting for bob to accept private messaging"])
         #expect(lines(.stopPrivate(user: "bob"), Reply(id: .number(1))) == ["Private messaging with bob has ended"])
         #expect(lines(.answerPrivate(user: "bob", accept: true), Reply(id: .number(1))) == [])
+        // Declining is said (accepting is, by the session starting).
+        #expect(
+            lines(.answerPrivate(user: "bob", accept: false), Reply(id: .number(1)))
+                == ["You declined private messaging with bob"])
     }
 
     @Test func logoutSaysGoodbye() {
