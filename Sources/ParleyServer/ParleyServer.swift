@@ -59,10 +59,22 @@ public final class ParleyServer: Sendable {
         configuration: ServerConfiguration, store givenStore: (any ChatStore)?, lock: DatabaseLock?, logger: Logger
     ) async throws -> ParleyServer {
         ProcessTuning.configureMemory
-        let store = try givenStore ?? configuration.database.openStore(logger: logger)
+        // The port first: a server that cannot listen (the port in use, an unknown host) says so before it
+        // creates or changes anything (a new database, a certificate); clients that come while the store loads
+        // wait in the backlog.
+        let acceptor = try SocketAcceptor(host: configuration.host, port: configuration.port, backlog: 1024)
+        let store: any ChatStore
+        do {
+            store = try givenStore ?? configuration.database.openStore(logger: logger)
+        } catch {
+            try? await acceptor.stop()
+            throw error
+        }
         let ownStore = givenStore == nil ? store : nil  // the server's to close; a given store stays its giver's
         let snapshot: CoreSnapshot
+        let identity: ServerIdentity?
         do {
+            identity = try tlsIdentity(for: configuration)
             snapshot = try DatabaseUnusable.checking(configuration.database.description) {
                 if let file = configuration.credentialsFile {
                     try importCredentials(
@@ -71,6 +83,7 @@ public final class ParleyServer: Sendable {
                 return try store.loadSnapshot(now: Date())
             }
         } catch {
+            try? await acceptor.stop()
             try? ownStore?.close()
             throw error
         }
@@ -87,7 +100,6 @@ public final class ParleyServer: Sendable {
                 "database": "\(configuration.database)",
             ])
 
-        let identity = try tlsIdentity(for: configuration)
         // One event loop for every connection and the core: see ChatHub.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let storeThread = NIOThreadPool(numberOfThreads: 1)
@@ -99,8 +111,6 @@ public final class ParleyServer: Sendable {
             core: core, store: store, eventLoop: eventLoop, storeThread: storeThread, hashPool: hashPool,
             configuration: configuration, logger: logger)
         do {
-            let acceptor = try SocketAcceptor(
-                host: configuration.host, port: configuration.port, backlog: 1024)
             let connections = ConnectionBootstrap(
                 group: group, hub: hub, tls: identity?.context, maxLineBytes: configuration.maxLineBytes,
                 logger: logger)
@@ -117,7 +127,6 @@ public final class ParleyServer: Sendable {
                     metrics = try await MetricsEndpoint.start(
                         host: configuration.metricsHost, port: port, patience: configuration.metricsPatience, hub: hub)
                 } catch {
-                    try? await acceptor.stop()
                     throw MetricsUnavailable(host: configuration.metricsHost, port: port, reason: error)
                 }
             }
@@ -126,7 +135,8 @@ public final class ParleyServer: Sendable {
                 retention: retention, metrics: metrics, databaseLock: lock, ownStore: ownStore,
                 fingerprint: identity?.fingerprint, logger: logger)
         } catch {
-            try? await group.shutdownGracefully()  // the bind error is the one worth reporting
+            try? await acceptor.stop()
+            try? await group.shutdownGracefully()  // the first error is the one worth reporting
             try? await storeThread.shutdownGracefully()
             try? await hashPool.shutdownGracefully()
             try? ownStore?.close()

@@ -22,6 +22,8 @@ final class SocketAcceptor: Sendable {
     private let descriptor: CInt
     private let thread: NIOThreadPool
     private let stopping = NIOLockedValueBox(false)
+    /// Whether `start` ran: a socket bound but never accepted on has no thread to stop.
+    private let started = NIOLockedValueBox(false)
 
     /// Binds and listens on `host`:`port` (`SO_REUSEADDR`, as `ServerBootstrap` would); throws the system's
     /// error (an address in use, a name that does not resolve) before any thread starts.
@@ -60,6 +62,7 @@ final class SocketAcceptor: Sendable {
     /// Starts accepting; `accepted` gets each new connection's descriptor, on the accepting thread, and must
     /// take ownership of it.
     func start(logger: Logger, accepted: @escaping @Sendable (CInt) -> Void) {
+        started.withLockedValue { $0 = true }
         thread.start()
         let descriptor = self.descriptor
         let stopping = self.stopping
@@ -106,6 +109,10 @@ final class SocketAcceptor: Sendable {
             return stopping
         }
         guard !alreadyStopping else { return }
+        guard started.withLockedValue({ $0 }) else {
+            close(descriptor)  // bound, never accepting: no thread to stop
+            return
+        }
         shutdown(descriptor, CInt(SHUT_RDWR))  // wakes the thread's `accept` with an error
         try await thread.shutdownGracefully()
         close(descriptor)

@@ -63,4 +63,26 @@ import Testing
             #expect(errors.hasSuffix("parleyd: cannot start: \(reason)\n"), "\(errors)")
         }
     }
+
+    /// A port in use is found before anything is made: no database, no certificate left behind to puzzle over.
+    @Test func aPortInUseIsFoundBeforeADatabaseOrACertificateIsMade() throws {
+        let holder = try ServerBinary(extraArguments: ["--insecure-plaintext"])
+        defer { try? holder.stop() }
+        let fresh = TestDirectory.fresh()
+        let errors = Pipe()
+        let child = try Child(
+            Binaries.parleyd,
+            ["--port", "\(holder.port)", "--database", fresh.appendingPathComponent("parley.db").path]
+        ) { options in
+            options.standardError = .pipe(errors)
+            options.standardOutput = .handle(.nullDevice)
+        }
+        #expect(try child.waitForExit() == 1)
+        let reason = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(
+            reason.hasSuffix("cannot listen on 127.0.0.1:\(holder.port): Address already in use\n")
+                || reason.hasSuffix("cannot listen on 0.0.0.0:\(holder.port): Address already in use\n"), "\(reason)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: fresh.path)
+        #expect(!left.contains("parley.db") && !left.contains("parleyd-cert.pem"), "\(left)")
+    }
 }
