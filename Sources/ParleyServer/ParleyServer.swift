@@ -13,7 +13,7 @@ import ServiceLifecycle
 
 /// A running Parley server: the store, the core, the event loop and the listening socket.
 ///
-/// `start` opens and migrates the store, imports credentials if asked, loads the core's state and binds.
+/// `start` binds, then opens and migrates the store, imports credentials if asked, loads the core's state and accepts.
 /// `shutdown` logs everyone out with a notice, waits until the store has every write, and closes it.
 /// As a `Service` it runs until swift-service-lifecycle signals graceful shutdown (SIGINT, SIGTERM, SIGHUP).
 public final class ParleyServer: Sendable {
