@@ -223,8 +223,8 @@ final class ChatHub: @unchecked Sendable {
             }
         case .schedule(let key, let deadline):
             timers[key]?.cancel()
-            // At most a year ahead: a timer fires again if it is early (the core checks its deadlines), and a
-            // far deadline must not overflow the nanoseconds.
+            // At most a year ahead, so a far deadline cannot overflow the nanoseconds: an inactivity timer that
+            // fires early is set again by the core, and parleyd allows no longer login deadline.
             let seconds = min(max(0, deadline.timeIntervalSince(now)), 365 * 24 * 3600)
             let delay = TimeAmount.nanoseconds(Int64(seconds * 1e9))
             timers[key] = eventLoop.scheduleTask(in: delay) {

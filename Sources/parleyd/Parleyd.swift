@@ -85,7 +85,8 @@ struct Parleyd: AsyncParsableCommand {
         get throws { try DatabaseLocation(argument: database) }
     }
 
-    /// Ten years: the most any duration option may say (a timer further ahead would overflow).
+    /// Ten years: the most BLOCK_DURATION, TIMEOUT (whose timer is set again if it fires early) and the login
+    /// history may say.
     static let longestDuration = 10 * 365 * 24 * 3600
     /// The most any rate option may say: far beyond what one server handles, and safe to double.
     static let largestRate = 100_000_000
@@ -106,15 +107,16 @@ struct Parleyd: AsyncParsableCommand {
         if metricsPort == nil, metricsHost != "127.0.0.1" {
             throw ValidationError("--metrics-host needs --metrics-port (metrics are off without one).")
         }
-        for (name, seconds) in [
-            ("BLOCK_DURATION", positionalBlockDuration ?? blockDurationOption),
-            ("TIMEOUT", positionalTimeout ?? timeoutOption),
-            ("--login-deadline", loginDeadline),
+        for (name, seconds, longest, inWords) in [
+            ("BLOCK_DURATION", positionalBlockDuration ?? blockDurationOption, Self.longestDuration, "ten years"),
+            ("TIMEOUT", positionalTimeout ?? timeoutOption, Self.longestDuration, "ten years"),
+            // Its timer is not checked again when it fires, and the hub sets none more than a year ahead.
+            ("--login-deadline", loginDeadline, 365 * 24 * 3600, "a year"),
         ] {
             guard let seconds else { continue }
             guard seconds >= 0 else { throw ValidationError("\(name) must not be negative.") }
-            guard seconds <= Self.longestDuration else {
-                throw ValidationError("\(name) must be at most \(Self.longestDuration) seconds (ten years).")
+            guard seconds <= longest else {
+                throw ValidationError("\(name) must be at most \(longest) seconds (\(inWords)).")
             }
         }
         if backup != nil, resetPassword != nil {

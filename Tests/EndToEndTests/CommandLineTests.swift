@@ -24,7 +24,7 @@ import Testing
     @Test(arguments: [
         (["0", "60", "9300000000"], "TIMEOUT must be at most 315360000 seconds (ten years)."),
         (["0", "--block-duration", "9300000000"], "BLOCK_DURATION must be at most 315360000 seconds (ten years)."),
-        (["0", "--login-deadline", "9300000000"], "--login-deadline must be at most 315360000 seconds (ten years)."),
+        (["0", "--login-deadline", "9300000000"], "--login-deadline must be at most 31536000 seconds (a year)."),
         (["0", "--command-rate", "4611686018427387904"], "--command-rate must be at most 100000000."),
         (["0", "--max-pending-logins", "0"], "--max-pending-logins must be at least 1 (and at most 2147483647)."),
         (["0", "--login-history-days=-1"], "--login-history-days must not be negative."),
