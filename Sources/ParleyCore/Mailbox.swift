@@ -17,7 +17,7 @@ struct Mailbox {
         for message in messages.sorted(by: { $0.id < $1.id }) {
             waiting[message.recipient, default: []].append(message)
             lastID = max(lastID, message.id)
-            count(in: message)
+            tally(message)
         }
     }
 
@@ -26,7 +26,7 @@ struct Mailbox {
         lastID += 1
         let message = StoredMessage(id: lastID, sender: sender, recipient: recipient, text: text, sent: now)
         waiting[recipient, default: []].append(message)
-        count(in: message)
+        tally(message)
         return message
     }
 
@@ -38,13 +38,14 @@ struct Mailbox {
     /// What `text` would add to `bytes`.
     static func size(of text: String) -> Int { text.utf8.count + CoreConfiguration.waitingMessageOverhead }
 
-    private mutating func count(in message: StoredMessage) {
+    /// Counts `message` in (`count`, `bytes`, its sender's) as it starts to wait, or out as it stops.
+    private mutating func tally(_ message: StoredMessage) {
         count += 1
         bytes += Self.size(of: message.text)
         fromSender[message.sender, default: 0] += 1
     }
 
-    private mutating func countOut(_ message: StoredMessage) {
+    private mutating func untally(_ message: StoredMessage) {
         count -= 1
         bytes -= Self.size(of: message.text)
         if let left = fromSender[message.sender], left > 1 {
@@ -62,14 +63,14 @@ struct Mailbox {
     /// Removes and returns everything waiting for `recipient`, oldest first.
     mutating func takeAll(for recipient: String) -> [StoredMessage] {
         guard let messages = waiting.removeValue(forKey: recipient) else { return [] }
-        for message in messages { countOut(message) }
+        for message in messages { untally(message) }
         return messages
     }
 
     /// Puts `messages`, taken earlier, back in front of whatever waits for `recipient` now.
     mutating func putBack(_ messages: [StoredMessage], for recipient: String) {
         waiting[recipient] = messages + (waiting[recipient] ?? [])
-        for message in messages { count(in: message) }
+        for message in messages { tally(message) }
     }
 
     /// Removes the message `id` if it still waits; false if it does not (it was handed out or dropped).
@@ -78,7 +79,7 @@ struct Mailbox {
         guard let index = waiting[recipient]?.firstIndex(where: { $0.id == id }),
             let message = waiting[recipient]?.remove(at: index)
         else { return false }
-        countOut(message)
+        untally(message)
         return true
     }
 }
